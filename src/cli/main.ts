@@ -1,0 +1,29 @@
+import { Command, CommanderError } from 'commander';
+import { BiometricError } from '../biometrics/errors.ts';
+
+/** Builds the `seccom` command tree. Each subcommand lives in its own file and stays thin. */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('seccom')
+    .description('Secure Communities: model, simulate and audit the program on synthetic and public data.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  return program;
+}
+
+/** Runs the CLI; returns the process exit code (never throws for bad input). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof BiometricError) {
+      process.stderr.write(`seccom: ${error.code}: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
