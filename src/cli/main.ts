@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { BiometricError } from '../biometrics/errors.ts';
+import { registerFpCommands } from './fp.ts';
+import { registerNistCommands } from './nist.ts';
+import { registerWsqCommands } from './wsq.ts';
 
 /** Builds the `seccom` command tree. Each subcommand lives in its own file and stays thin. */
 export function buildProgram(): Command {
@@ -9,6 +12,9 @@ export function buildProgram(): Command {
     .description('Secure Communities: model, simulate and audit the program on synthetic and public data.')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerFpCommands(program);
+  registerNistCommands(program);
+  registerWsqCommands(program);
   return program;
 }
 
