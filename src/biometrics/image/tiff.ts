@@ -26,6 +26,8 @@ export function decodeTiff(bytes: Uint8Array, defaultPpi = 500): GrayImage {
   const count = u16(ifd);
   need(ifd + 2, count * 12);
   const tags = new Map<number, number[]>();
+  // Tags may share one value array, so bound the total work rather than trust the file.
+  let valueBudget = Math.max(1_000_000, 4 * bytes.length);
   for (let i = 0; i < count; i++) {
     const entry = ifd + 2 + i * 12;
     const tag = u16(entry);
@@ -34,6 +36,8 @@ export function decodeTiff(bytes: Uint8Array, defaultPpi = 500): GrayImage {
     const size = TYPE_SIZES[type];
     if (size === undefined) continue; // unknown field types are skipped, as the TIFF spec asks
     if (n > 1_000_000) throw new BiometricError('IMAGE_FORMAT', `TIFF tag ${tag} declares ${n} values`, entry);
+    valueBudget -= n;
+    if (valueBudget < 0) throw new BiometricError('IMAGE_FORMAT', 'TIFF tags declare more values than the file can hold', entry);
     const total = size * n;
     const at = total <= 4 ? entry + 8 : u32(entry + 8);
     need(at, total);
@@ -76,6 +80,7 @@ export function decodeTiff(bytes: Uint8Array, defaultPpi = 500): GrayImage {
   let written = 0;
   for (let s = 0; s < offsets.length && written < pixels.length; s++) {
     const rows = Math.min(rowsPerStrip, height - s * rowsPerStrip);
+    if (rows <= 0) break; // more strips than rows: the image is short, reported below
     const length = Math.min(rows * width, counts?.[s] ?? rows * width, pixels.length - written);
     need(offsets[s], length);
     pixels.set(bytes.subarray(offsets[s], offsets[s] + length), written);
