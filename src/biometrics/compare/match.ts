@@ -1,0 +1,382 @@
+/**
+ * The 1:1 comparison core. Stages, all on prepared templates, with module-level scratch buffers
+ * (no allocation in the hot path once the buffers have grown to the largest templates seen):
+ *
+ * 1. Candidate pairs: every probe neighbour edge is looked up in the candidate's edge hash;
+ *    edges agreeing in length and in both relative angles vote for the pair of their start
+ *    minutiae (a hash-accelerated comparison of local structures).
+ * 2. Roots: the pairs with the most votes.
+ * 3. Consolidation per root: align the probe on the root pair (rotation from the edges that
+ *    voted for it), then pair minutiae outward from the root in order of distance, with a
+ *    position tolerance that grows with the distance from the root (elastic distortion) and an
+ *    angle tolerance. The root with the best weighted pair count wins; its alignment is refined
+ *    by least squares on its pairs and pairing is repeated once.
+ * 4. Overlap: how many minutiae of each template fall in the other's foreground after alignment.
+ */
+import type { PreparedTemplate } from './prepare.ts';
+import { TWO_PI } from './prepare.ts';
+
+export const MATCH = {
+  edgeLengthTol: 8,
+  edgeAngleTol: Math.PI / 12,
+  roots: 10,
+  /** Position tolerance: base + slope × distance from the root, capped. */
+  posTolBase: 10,
+  posTolSlope: 0.1,
+  posTolMax: 30,
+  angleTol: Math.PI / 7,
+  /** Pair tolerance after the least-squares refinement. */
+  refinedTolBase: 12,
+  refinedTolSlope: 0.06,
+} as const;
+
+/** Raw result of one comparison (all counts at the best alignment). */
+export interface RawMatch {
+  pairs: number;
+  /** Σ over pairs of closeness weights in (0, 1]. */
+  weight: number;
+  probeCount: number;
+  candidateCount: number;
+  /** Probe minutiae inside the candidate's foreground after alignment, and vice versa. */
+  probeInOverlap: number;
+  candidateInOverlap: number;
+  /** Votes of the winning root. */
+  rootVotes: number;
+  rotation: number;
+  /** Probe → candidate: x' = tx + x cos + y sin, y' = ty − x sin + y cos (image coordinates). */
+  tx: number;
+  ty: number;
+}
+
+let cap = 0;
+let votes = new Uint16Array(0);
+let rotSum = new Float64Array(0);
+let touched = new Int32Array(0);
+let stamp = new Int32Array(0);
+let gen = 1;
+let pairP = new Int32Array(0);
+let pairC = new Int32Array(0);
+let pairW = new Float32Array(0);
+let bestP = new Int32Array(0);
+let bestC = new Int32Array(0);
+let bestCount = 0;
+const rootIdx = new Int32Array(64);
+const rootVal = new Int32Array(64);
+
+function ensure(n: number, m: number): void {
+  const need = n * m;
+  if (need > votes.length) {
+    votes = new Uint16Array(need);
+    rotSum = new Float64Array(need * 2);
+    touched = new Int32Array(need);
+  }
+  const k = Math.max(n, m);
+  if (k > cap) {
+    cap = k;
+    stamp = new Int32Array(k);
+    pairP = new Int32Array(k);
+    pairC = new Int32Array(k);
+    pairW = new Float32Array(k);
+    bestP = new Int32Array(k);
+    bestC = new Int32Array(k);
+  }
+}
+
+function angDiff(a: number, b: number): number {
+  let d = a - b;
+  if (d < 0) d = -d;
+  if (d >= TWO_PI) d %= TWO_PI;
+  return d > Math.PI ? TWO_PI - d : d;
+}
+
+let pairCount = 0;
+
+/**
+ * Pairs minutiae under the transform (rotation `rot`, probe point (ox, oy) → candidate (cx, cy)),
+ * visiting probe minutiae by distance from probe minutia `center`. Fills pairP/pairC; returns the
+ * weighted count.
+ */
+function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox: number, oy: number, cx: number, cy: number, rot: number, tolBase: number, tolSlope: number): number {
+  const cos = Math.cos(rot);
+  const sin = Math.sin(rot);
+  const n = p.n;
+  const px = p.x;
+  const py = p.y;
+  const pd = p.dir;
+  const qx = c.x;
+  const qy = c.y;
+  const qd = c.dir;
+  const gc = 32;
+  const gx0 = c.gridX0;
+  const gy0 = c.gridY0;
+  const gw = c.gridW;
+  const gh = c.gridH;
+  const gs = c.gridStart;
+  const gi = c.gridItems;
+  const atol = MATCH.angleTol;
+  const g = ++gen;
+  let count = 0;
+  let weight = 0;
+  const base = center * n;
+  for (let r = 0; r < n; r++) {
+    const i = p.order[base + r];
+    const dx = px[i] - ox;
+    const dy = py[i] - oy;
+    const tx = cx + dx * cos + dy * sin;
+    const ty = cy - dx * sin + dy * cos;
+    const dist = Math.sqrt(dx * dx + dy * dy);
+    let tol = tolBase + tolSlope * dist;
+    if (tol > MATCH.posTolMax) tol = MATCH.posTolMax;
+    const x0 = Math.floor((tx - tol - gx0) / gc);
+    const x1 = Math.floor((tx + tol - gx0) / gc);
+    const y0 = Math.floor((ty - tol - gy0) / gc);
+    const y1 = Math.floor((ty + tol - gy0) / gc);
+    if (x1 < 0 || y1 < 0 || x0 >= gw || y0 >= gh) continue;
+    const td = pd[i] + rot;
+    const tol2 = tol * tol;
+    let best = -1;
+    let bestCost = 2;
+    for (let gyy = y0 < 0 ? 0 : y0; gyy <= y1 && gyy < gh; gyy++) {
+      for (let gxx = x0 < 0 ? 0 : x0; gxx <= x1 && gxx < gw; gxx++) {
+        const cell = gyy * gw + gxx;
+        for (let s = gs[cell], e = gs[cell + 1]; s < e; s++) {
+          const k = gi[s];
+          if (stamp[k] === g) continue;
+          const ex = qx[k] - tx;
+          const ey = qy[k] - ty;
+          const d2 = ex * ex + ey * ey;
+          if (d2 > tol2) continue;
+          const ad = angDiff(td, qd[k]);
+          if (ad > atol) continue;
+          const cost = Math.sqrt(d2) / tol + ad / atol;
+          if (cost < bestCost) {
+            bestCost = cost;
+            best = k;
+          }
+        }
+      }
+    }
+    if (best >= 0) {
+      stamp[best] = g;
+      pairP[count] = i;
+      pairC[count] = best;
+      const w = 1 - 0.25 * bestCost;
+      pairW[count] = w;
+      weight += w;
+      count++;
+    }
+  }
+  pairCount = count;
+  return weight;
+}
+
+function inMask(t: PreparedTemplate, x: number, y: number): boolean {
+  const cx = Math.floor((x - t.maskX0) / 16);
+  const cy = Math.floor((y - t.maskY0) / 16);
+  return cx >= 0 && cy >= 0 && cx < t.maskW && cy < t.maskH && t.mask[cy * t.maskW + cx] === 1;
+}
+
+/** Compares two prepared templates; writes into `out` (reused by the caller) and returns it. */
+export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch): RawMatch {
+  const n = p.n;
+  const m = c.n;
+  out.pairs = 0;
+  out.weight = 0;
+  out.probeCount = n;
+  out.candidateCount = m;
+  out.probeInOverlap = 0;
+  out.candidateInOverlap = 0;
+  out.rootVotes = 0;
+  out.rotation = 0;
+  out.tx = 0;
+  out.ty = 0;
+  bestCount = 0;
+  if (n === 0 || m === 0) return out;
+  ensure(n, m);
+
+  // 1. Votes from matching neighbour edges.
+  const lt = MATCH.edgeLengthTol;
+  const at = MATCH.edgeAngleTol;
+  const pl = p.edgeLen;
+  const pa = p.edgeA;
+  const pb = p.edgeB;
+  const pf = p.edgeFrom;
+  const ps = p.edgeSlot;
+  const cl = c.edgeLen;
+  const ca = c.edgeA;
+  const cb = c.edgeB;
+  const cf = c.edgeFrom;
+  const hs = c.hashStart;
+  const he = c.hashEdges;
+  const cdir = c.dir;
+  const pdir = p.dir;
+  let nt = 0;
+  for (let e = 0, ne = p.edgeCount; e < ne; e++) {
+    const slot = ps[e];
+    const le = pl[e];
+    const ae = pa[e];
+    const be = pb[e];
+    for (let s = hs[slot], end = hs[slot + 1]; s < end; s++) {
+      const f = he[s];
+      const dl = cl[f] - le;
+      if (dl > lt || dl < -lt) continue;
+      if (angDiff(ca[f], ae) > at || angDiff(cb[f], be) > at) continue;
+      const cell = pf[e] * m + cf[f];
+      // Rotation implied by this edge pair (edge direction difference); the first vote sets the
+      // reference, later ones add their wrapped difference from it.
+      const rot = cdir[cf[f]] + ca[f] - pdir[pf[e]] - ae;
+      if (votes[cell] === 0) {
+        touched[nt++] = cell;
+        rotSum[cell * 2] = rot;
+        rotSum[cell * 2 + 1] = 0;
+      } else {
+        let d = rot - rotSum[cell * 2];
+        while (d > Math.PI) d -= TWO_PI;
+        while (d < -Math.PI) d += TWO_PI;
+        rotSum[cell * 2 + 1] += d;
+      }
+      votes[cell]++;
+    }
+  }
+  if (nt === 0) return out;
+
+  // 2. Top roots by votes.
+  const R = MATCH.roots;
+  let nr = 0;
+  for (let t = 0; t < nt; t++) {
+    const cell = touched[t];
+    const v = votes[cell];
+    if (nr === R && v <= rootVal[nr - 1]) continue;
+    let j = nr < R ? nr++ : R - 1;
+    while (j > 0 && rootVal[j - 1] < v) {
+      rootVal[j] = rootVal[j - 1];
+      rootIdx[j] = rootIdx[j - 1];
+      j--;
+    }
+    rootVal[j] = v;
+    rootIdx[j] = cell;
+  }
+
+  // 3. Consolidation per root.
+  let bestW = -1;
+  let bestRoot = -1;
+  let bestRot = 0;
+  let bestVotes = 0;
+  for (let r = 0; r < nr; r++) {
+    const cell = rootIdx[r];
+    const i = (cell / m) | 0;
+    const k = cell - i * m;
+    const rot = rotSum[cell * 2] + rotSum[cell * 2 + 1] / votes[cell];
+    const w = pairUnder(p, c, i, p.x[i], p.y[i], c.x[k], c.y[k], rot, MATCH.posTolBase, MATCH.posTolSlope);
+    if (w > bestW) {
+      bestW = w;
+      bestVotes = votes[cell];
+      bestRoot = r;
+      bestRot = rot;
+      bestCount = pairCount;
+      for (let q = 0; q < pairCount; q++) {
+        bestP[q] = pairP[q];
+        bestC[q] = pairC[q];
+      }
+    }
+  }
+  for (let t = 0; t < nt; t++) votes[touched[t]] = 0;
+
+  const rootCell = rootIdx[bestRoot];
+  const ri = (rootCell / m) | 0;
+  const rk = rootCell - ri * m;
+  let rot = bestRot;
+  let cos = Math.cos(rot);
+  let sin = Math.sin(rot);
+  let tx = c.x[rk] - p.x[ri] * cos - p.y[ri] * sin;
+  let ty = c.y[rk] + p.x[ri] * sin - p.y[ri] * cos;
+  let weight = bestW;
+
+  // Least-squares refinement of the alignment on the pairs, then pair once more from the centroid.
+  if (bestCount >= 3) {
+    let mpx = 0;
+    let mpy = 0;
+    let mcx = 0;
+    let mcy = 0;
+    for (let q = 0; q < bestCount; q++) {
+      mpx += p.x[bestP[q]];
+      mpy += p.y[bestP[q]];
+      mcx += c.x[bestC[q]];
+      mcy += c.y[bestC[q]];
+    }
+    mpx /= bestCount;
+    mpy /= bestCount;
+    mcx /= bestCount;
+    mcy /= bestCount;
+    let sxx = 0;
+    let sxy = 0;
+    for (let q = 0; q < bestCount; q++) {
+      const ax = p.x[bestP[q]] - mpx;
+      const ay = -(p.y[bestP[q]] - mpy);
+      const bx = c.x[bestC[q]] - mcx;
+      const by = -(c.y[bestC[q]] - mcy);
+      sxx += ax * bx + ay * by;
+      sxy += ax * by - ay * bx;
+    }
+    const lsRot = Math.atan2(sxy, sxx);
+    // Probe minutia nearest the centroid as the centre of the distance order.
+    let center = bestP[0];
+    let cd = Infinity;
+    for (let q = 0; q < bestCount; q++) {
+      const ddx = p.x[bestP[q]] - mpx;
+      const ddy = p.y[bestP[q]] - mpy;
+      const d = ddx * ddx + ddy * ddy;
+      if (d < cd) {
+        cd = d;
+        center = bestP[q];
+      }
+    }
+    const w2 = pairUnder(p, c, center, mpx, mpy, mcx, mcy, lsRot, MATCH.refinedTolBase, MATCH.refinedTolSlope);
+    if (w2 > weight) {
+      weight = w2;
+      rot = lsRot;
+      cos = Math.cos(rot);
+      sin = Math.sin(rot);
+      tx = mcx - mpx * cos - mpy * sin;
+      ty = mcy + mpx * sin - mpy * cos;
+      bestCount = pairCount;
+      for (let q = 0; q < pairCount; q++) {
+        bestP[q] = pairP[q];
+        bestC[q] = pairC[q];
+      }
+    }
+  }
+
+  // 4. Overlap counts.
+  let pin = 0;
+  for (let i = 0; i < n; i++) {
+    const x = tx + p.x[i] * cos + p.y[i] * sin;
+    const y = ty - p.x[i] * sin + p.y[i] * cos;
+    if (inMask(c, x, y)) pin++;
+  }
+  let cin = 0;
+  for (let k = 0; k < m; k++) {
+    // Inverse transform: candidate → probe.
+    const dx = c.x[k] - tx;
+    const dy = c.y[k] - ty;
+    const x = dx * cos - dy * sin;
+    const y = dx * sin + dy * cos;
+    if (inMask(p, x, y)) cin++;
+  }
+  out.pairs = bestCount;
+  out.weight = weight;
+  out.probeInOverlap = pin;
+  out.candidateInOverlap = cin;
+  out.rootVotes = bestVotes;
+  out.rotation = rot;
+  out.tx = tx;
+  out.ty = ty;
+  return out;
+}
+
+/** The pairs of the last matchRaw call (probe index, candidate index). */
+export function lastPairs(): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let q = 0; q < bestCount; q++) out.push([bestP[q], bestC[q]]);
+  return out;
+}
