@@ -1,0 +1,2 @@
+/** FBI WSQ (Wavelet Scalar Quantization) fingerprint image codec, specification v3.1. */
+export { decodeWsq, readWsqInfo, type WsqDecodeOptions, type WsqFrame, type WsqInfo } from './decode.ts';

@@ -1,0 +1,199 @@
+/**
+ * The WSQ two-channel symmetric wavelet transform. Lines are extended by whole-sample symmetry
+ * at both ends; lowpass samples sit on even positions and highpass samples on odd positions.
+ * With odd-length filters (the spec's 9/7 pair) this is exactly invertible.
+ *
+ * Each one-dimensional transform of a line of length N is precomputed as a "plan": for every
+ * output sample, the list of input positions (already folded by the symmetric extension) and
+ * their weights. Plans are cached by (N, spectral inversion, filters) and applied either along
+ * rows or, cache-friendly, to whole rows at once for the vertical direction.
+ */
+
+export interface FilterBank {
+  /** Analysis lowpass, centre tap first then outwards (odd full length 2·n − 1). */
+  readonly lowHalf: readonly number[];
+  /** Analysis highpass, centre tap first then outwards. */
+  readonly highHalf: readonly number[];
+}
+
+interface Plan {
+  /** Output n uses taps start[n] … start[n + 1] − 1. */
+  readonly start: Int32Array;
+  readonly index: Int32Array;
+  readonly weight: Float64Array;
+}
+
+function reflect(i: number, n: number): number {
+  if (n === 1) return 0;
+  const period = 2 * n - 2;
+  let r = i % period;
+  if (r < 0) r += period;
+  return r >= n ? period - r : r;
+}
+
+class PlanBuilder {
+  private readonly start: number[] = [0];
+  private readonly index: number[] = [];
+  private readonly weight: number[] = [];
+  private pending = new Map<number, number>();
+
+  add(index: number, weight: number): void {
+    this.pending.set(index, (this.pending.get(index) ?? 0) + weight);
+  }
+
+  endOutput(): void {
+    for (const [i, w] of this.pending) {
+      if (w === 0) continue;
+      this.index.push(i);
+      this.weight.push(w);
+    }
+    this.pending = new Map();
+    this.start.push(this.index.length);
+  }
+
+  build(): Plan {
+    return { start: Int32Array.from(this.start), index: Int32Array.from(this.index), weight: Float64Array.from(this.weight) };
+  }
+}
+
+function analysisPlan(n: number, inv: boolean, bank: FilterBank): Plan {
+  const llen = Math.ceil(n / 2);
+  const hlen = n - llen;
+  const b = new PlanBuilder();
+  const lowTaps = bank.lowHalf.length - 1;
+  const highTaps = bank.highHalf.length - 1;
+  const emitLow = (): void => {
+    for (let k = 0; k < llen; k++) {
+      for (let j = -lowTaps; j <= lowTaps; j++) b.add(reflect(2 * k + j, n), bank.lowHalf[Math.abs(j)]);
+      b.endOutput();
+    }
+  };
+  const emitHigh = (): void => {
+    for (let k = 0; k < hlen; k++) {
+      for (let j = -highTaps; j <= highTaps; j++) b.add(reflect(2 * k + 1 + j, n), bank.highHalf[Math.abs(j)]);
+      b.endOutput();
+    }
+  };
+  if (inv) {
+    emitHigh();
+    emitLow();
+  } else {
+    emitLow();
+    emitHigh();
+  }
+  return b.build();
+}
+
+function synthesisPlan(n: number, inv: boolean, bank: FilterBank): Plan {
+  const llen = Math.ceil(n / 2);
+  const hlen = n - llen;
+  const lowBase = inv ? hlen : 0;
+  const highBase = inv ? 0 : llen;
+  // Synthesis lowpass is the modulated analysis highpass, and vice versa.
+  const g0Taps = bank.highHalf.length - 1;
+  const g1Taps = bank.lowHalf.length - 1;
+  const b = new PlanBuilder();
+  for (let out = 0; out < n; out++) {
+    for (let c = -g0Taps; c <= g0Taps; c++) {
+      if ((out - c) % 2 !== 0) continue;
+      const pos = reflect(out - c, n);
+      const sign = Math.abs(c) % 2 === 0 ? 1 : -1;
+      b.add(lowBase + pos / 2, sign * bank.highHalf[Math.abs(c)]);
+    }
+    if (hlen > 0) {
+      for (let c = -g1Taps; c <= g1Taps; c++) {
+        if ((out - 1 - c) % 2 !== 0) continue;
+        const pos = reflect(out - c, n);
+        if (pos % 2 === 0) continue; // cannot happen for n ≥ 2
+        const sign = Math.abs(c) % 2 === 0 ? 1 : -1;
+        b.add(highBase + (pos - 1) / 2, sign * bank.lowHalf[Math.abs(c)]);
+      }
+    }
+    b.endOutput();
+  }
+  return b.build();
+}
+
+class PlanCache {
+  private readonly plans = new Map<string, Plan>();
+  constructor(
+    private readonly bank: FilterBank,
+    private readonly synthesis: boolean,
+  ) {}
+  get(n: number, inv: boolean): Plan {
+    const key = `${n}:${inv ? 1 : 0}`;
+    let plan = this.plans.get(key);
+    if (plan === undefined) {
+      plan = this.synthesis ? synthesisPlan(n, inv, this.bank) : analysisPlan(n, inv, this.bank);
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+}
+
+/** Transforms each of `rows` rows of `len` samples: src → dst, both with row pitch `pitch`. */
+function applyAlongRows(plan: Plan, src: Float32Array, srcBase: number, dst: Float32Array, dstBase: number, len: number, rows: number, pitch: number): void {
+  const { start, index, weight } = plan;
+  for (let r = 0; r < rows; r++) {
+    const s = srcBase + r * pitch;
+    const d = dstBase + r * pitch;
+    for (let n = 0; n < len; n++) {
+      let acc = 0;
+      const end = start[n + 1];
+      for (let t = start[n]; t < end; t++) acc += weight[t] * src[s + index[t]];
+      dst[d + n] = acc;
+    }
+  }
+}
+
+/** Transforms each of `cols` columns of `len` samples, processing whole row segments at once. */
+function applyAlongColumns(plan: Plan, src: Float32Array, srcBase: number, dst: Float32Array, dstBase: number, len: number, cols: number, pitch: number, acc: Float64Array): void {
+  const { start, index, weight } = plan;
+  for (let n = 0; n < len; n++) {
+    acc.fill(0, 0, cols);
+    const end = start[n + 1];
+    for (let t = start[n]; t < end; t++) {
+      const w = weight[t];
+      const s = srcBase + index[t] * pitch;
+      for (let x = 0; x < cols; x++) acc[x] += w * src[s + x];
+    }
+    const d = dstBase + n * pitch;
+    for (let x = 0; x < cols; x++) dst[d + x] = acc[x];
+  }
+}
+
+export interface TreeNode {
+  readonly x: number;
+  readonly y: number;
+  readonly lenx: number;
+  readonly leny: number;
+  readonly invRows: boolean;
+  readonly invCols: boolean;
+}
+
+/** Forward transform in place over the 20-node tree (rows first, then columns, per node). */
+export function decompose(data: Float32Array, width: number, height: number, tree: readonly TreeNode[], bank: FilterBank): void {
+  const temp = new Float32Array(width * height);
+  const acc = new Float64Array(width);
+  const cache = new PlanCache(bank, false);
+  for (const node of tree) {
+    if (node.lenx <= 0 || node.leny <= 0) continue;
+    const base = node.y * width + node.x;
+    applyAlongRows(cache.get(node.lenx, node.invRows), data, base, temp, 0, node.lenx, node.leny, width);
+    applyAlongColumns(cache.get(node.leny, node.invCols), temp, 0, data, base, node.leny, node.lenx, width, acc);
+  }
+}
+
+/** Inverse transform in place over the tree (nodes in reverse; columns first, then rows). */
+export function reconstruct(data: Float32Array, width: number, height: number, tree: readonly TreeNode[], bank: FilterBank): void {
+  const temp = new Float32Array(width * height);
+  const acc = new Float64Array(width);
+  const cache = new PlanCache(bank, true);
+  for (let i = tree.length - 1; i >= 0; i--) {
+    const node = tree[i];
+    if (node.lenx <= 0 || node.leny <= 0) continue;
+    const base = node.y * width + node.x;
+    applyAlongColumns(cache.get(node.leny, node.invCols), data, base, temp, 0, node.leny, node.lenx, width, acc);
+    applyAlongRows(cache.get(node.lenx, node.invRows), temp, 0, data, base, node.lenx, node.leny, width);
+  }
+}
