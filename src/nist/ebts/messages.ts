@@ -118,7 +118,7 @@ export function buildCar(booking: Booking, envelope: EnvelopeOptions): Transacti
   need(booking.charges.length >= 1 && booking.charges.length <= 40, 'a booking carries one to forty charges');
   for (const c of booking.charges) {
     need(/^\d{4}$/.test(c.ncicCode), `NCIC offense code must be four digits, got "${c.ncicCode}"`);
-    need(!/[\x1c-\x1f]/.test(c.literal), 'charge literal may not contain separators');
+    need(![...c.literal].some((ch) => ch.charCodeAt(0) >= 0x1c && ch.charCodeAt(0) <= 0x1f), 'charge literal may not contain separators');
   }
   const type2: Record<number, FieldInput | undefined> = {
     2: '00',
@@ -324,7 +324,7 @@ const MAX_MSG = 11;
 const MAX_MSG_LENGTH = 300;
 
 function clean(text: string): string {
-  const t = text.replace(/[\x00-\x1f]/g, ' ').trim();
+  const t = [...text].map((ch) => (ch.charCodeAt(0) < 0x20 ? ' ' : ch)).join('').trim();
   return t.length > MAX_MSG_LENGTH ? `${t.slice(0, MAX_MSG_LENGTH - 1)}…` : t || '(no detail)';
 }
 

@@ -120,6 +120,6 @@ describe.skipIf(!existsSync(`${ebtsDir}EBTS9.1_ENUS.txt`))('the FBI EBTS 9.1 ver
     expect(r.transactions.size).toBe(71);
     expect(new Set(r.fields.map((f) => f.recordType))).toEqual(new Set([1, 2, 4, 7, 9, 10, 13, 14, 15]));
     expect(r.transactions.get('CAR')?.counts.map((c) => c.key)).toEqual(['1', '2', '414', '10', '713', '15']);
-    expect(r.missingTables.sort()).toEqual(['T2_CTZ.txt', 'T2_GEO.txt', 'T2_POB.txt', 'T2_SMT.txt']);
+    expect([...r.missingTables].sort()).toEqual(['T2_CTZ.txt', 'T2_GEO.txt', 'T2_POB.txt', 'T2_SMT.txt']);
   });
 });
