@@ -1,0 +1,113 @@
+import type { Candidate } from './minutiae.ts';
+
+/**
+ * False-minutiae removal. Rules, in order, all on the traces made at detection:
+ * - spur: an ending whose ridge reaches a junction within `spur` px (both go);
+ * - short ridge / island: an ending whose ridge reaches another ending within `shortRidge` px;
+ * - bridge, lake, close fork: a bifurcation branch reaching another junction within `bridge` px;
+ * - broken ridge: two endings close together, facing each other and roughly in line;
+ * - clusters: any two survivors closer than `cluster` px;
+ * - border: anything closer than `border` px to the edge of the foreground.
+ */
+export interface FilterOptions {
+  spur: number;
+  shortRidge: number;
+  bridge: number;
+  gap: number;
+  cluster: number;
+  border: number;
+}
+
+export function defaultFilterOptions(period: number): FilterOptions {
+  return {
+    spur: Math.round(1.5 * period),
+    shortRidge: Math.round(2.2 * period),
+    bridge: Math.round(1.5 * period),
+    gap: Math.round(1.8 * period),
+    cluster: Math.round(0.6 * period),
+    border: Math.round(1.3 * period),
+  };
+}
+
+export function filterCandidates(cands: Candidate[], width: number, borderDist: Float32Array, o: FilterOptions): Candidate[] {
+  const n = cands.length;
+  const removed = new Uint8Array(n);
+  // Index of candidates by pixel so that a trace's end pixel can be matched to a candidate.
+  const byPixel = new Map<number, number>();
+  cands.forEach((c, k) => byPixel.set(c.index, k));
+  const near = (p: number): number => {
+    const hit = byPixel.get(p);
+    if (hit !== undefined) return hit;
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++) {
+        const h = byPixel.get(p + dy * width + dx);
+        if (h !== undefined) return h;
+      }
+    return -1;
+  };
+  const kill: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const c = cands[k];
+    if (c.type === 'ending') {
+      const t = c.traces[0];
+      if (t.stop === 'junction' && t.length <= o.spur) {
+        kill.push(k);
+        const j = near(t.end);
+        if (j >= 0) kill.push(j);
+      } else if (t.stop === 'ending' && t.length <= o.shortRidge) {
+        kill.push(k);
+        const j = near(t.end);
+        if (j >= 0) kill.push(j);
+      }
+    } else {
+      for (const t of c.traces) {
+        if (t.stop === 'junction' && t.length <= o.bridge) {
+          kill.push(k);
+          const j = near(t.end);
+          if (j >= 0) kill.push(j);
+        }
+      }
+    }
+  }
+  for (const k of kill) removed[k] = 1;
+  // Broken ridges: two endings facing each other across a short gap, in line with the gap.
+  const gap2 = o.gap * o.gap;
+  const ends = [];
+  for (let k = 0; k < n; k++) if (!removed[k] && cands[k].type === 'ending') ends.push(k);
+  const gapKill: number[] = [];
+  for (let a = 0; a < ends.length; a++)
+    for (let b = a + 1; b < ends.length; b++) {
+      const p = cands[ends[a]];
+      const q = cands[ends[b]];
+      const ex = q.x - p.x;
+      const ey = q.y - p.y;
+      const d2 = ex * ex + ey * ey;
+      if (d2 > gap2) continue;
+      const d = Math.sqrt(d2) || 1;
+      const facing = p.dx * q.dx + p.dy * q.dy;
+      const along = (p.dx * ex + p.dy * ey) / d; // p points towards q
+      const back = -(q.dx * ex + q.dy * ey) / d; // q points towards p
+      if (facing < -0.5 && along > 0.5 && back > 0.5) gapKill.push(ends[a], ends[b]);
+    }
+  for (const k of gapKill) removed[k] = 1;
+  // Clusters: survivors too close to each other.
+  const c2 = o.cluster * o.cluster;
+  const clusterKill: number[] = [];
+  for (let a = 0; a < n; a++) {
+    if (removed[a]) continue;
+    for (let b = a + 1; b < n; b++) {
+      if (removed[b]) continue;
+      const ex = cands[b].x - cands[a].x;
+      const ey = cands[b].y - cands[a].y;
+      if (ex * ex + ey * ey <= c2) clusterKill.push(a, b);
+    }
+  }
+  for (const k of clusterKill) removed[k] = 1;
+  const out: Candidate[] = [];
+  for (let k = 0; k < n; k++) {
+    if (removed[k]) continue;
+    if (borderDist[cands[k].index] < o.border) continue;
+    out.push(cands[k]);
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+import { WORKING_PPI, type GrayImage } from '../image/gray-image.ts';
+import { resampleTo } from '../image/resample.ts';
+import type { FingerprintTemplate, Minutia } from '../template/template.ts';
+import { binarize } from './binarize.ts';
+import { enhance } from './enhance.ts';
+import { defaultFilterOptions, filterCandidates } from './filter.ts';
+import { DEFAULT_PERIOD, ridgePeriods } from './frequency.ts';
+import { detectCandidates } from './minutiae.ts';
+import { angleAt, blockTensor, rawOrientation, smoothOrientation, type OrientationField } from './orientation.ts';
+import { imageQuality, minutiaQuality } from './quality.ts';
+import { borderDistance, pixelMask, segmentBlocks } from './segmentation.ts';
+import { thin } from './thinning.ts';
+
+/**
+ * Minutiae extraction: resample to 500 ppi → block orientation field & segmentation → ridge
+ * period → oriented contextual enhancement → binarization → thinning → crossing-number
+ * detection → false-minutiae removal. Pure computation; never throws except the typed
+ * BiometricError that resampling raises for an invalid image.
+ */
+export const BLOCK = 8;
+/** Images smaller than this (at 500 ppi) on either side cannot hold a usable print. */
+const MIN_SIDE = 24;
+
+export interface ExtractionDetails {
+  template: FingerprintTemplate;
+  /** The image at 500 ppi that everything below refers to. */
+  image: GrayImage;
+  block: number;
+  /** Foreground per block (bw × bh). */
+  blockMask: Uint8Array;
+  /** Smoothed orientation field (image coordinates). */
+  orientation: OrientationField | null;
+  /** Ridge period per block, pixels. */
+  period: Float32Array;
+  enhanced: Float32Array;
+  binary: Uint8Array;
+  skeleton: Uint8Array;
+}
+
+export function extractTemplate(image: GrayImage): FingerprintTemplate {
+  return extractWithDetails(image).template;
+}
+
+export function extractWithDetails(input: GrayImage): ExtractionDetails {
+  const img = resampleTo(input, WORKING_PPI);
+  const { width, height, pixels } = img;
+  const empty = (): ExtractionDetails => ({
+    template: { width, height, resolution: WORKING_PPI, quality: 0, minutiae: [] },
+    image: img,
+    block: BLOCK,
+    blockMask: new Uint8Array(0),
+    orientation: null,
+    period: new Float32Array(0),
+    enhanced: new Float32Array(width * height),
+    binary: new Uint8Array(width * height),
+    skeleton: new Uint8Array(width * height),
+  });
+  if (width < MIN_SIDE || height < MIN_SIDE) return empty();
+
+  const tensor = blockTensor(pixels, width, height, BLOCK);
+  const raw = rawOrientation(tensor, 1);
+  const blockMask = segmentBlocks(raw);
+  let fg = 0;
+  for (let i = 0; i < blockMask.length; i++) fg += blockMask[i];
+  if (fg < 4) return { ...empty(), blockMask };
+  const field = smoothOrientation(raw, blockMask, 1.5);
+  const period = ridgePeriods(pixels, width, height, field, blockMask);
+  const enhanced = enhance({ pixels, width, height, orientation: field, period, blockMask });
+  const mask = pixelMask(blockMask, field.bw, BLOCK, width, height);
+  const binary = binarize(enhanced, mask, width, height);
+  const skeleton = thin(binary, width, height);
+  const dist = borderDistance(mask, width, height);
+
+  const periods: number[] = [];
+  for (let i = 0; i < blockMask.length; i++) if (blockMask[i]) periods.push(period[i]);
+  periods.sort((a, b) => a - b);
+  const medianPeriod = periods.length ? periods[periods.length >> 1] : DEFAULT_PERIOD;
+
+  const candidates = detectCandidates(skeleton, width, height, mask);
+  const kept = filterCandidates(candidates, width, dist, defaultFilterOptions(medianPeriod));
+
+  const minutiae: Minutia[] = [];
+  for (const c of kept) {
+    // Blend the traced direction with the (smoother) orientation field, resolving its π ambiguity.
+    const th = angleAt(field, c.x, c.y);
+    let ux = Math.cos(th);
+    let uy = Math.sin(th);
+    if (ux * c.dx + uy * c.dy < 0) { ux = -ux; uy = -uy; }
+    const vx = c.dx + ux;
+    const vy = c.dy + uy;
+    let direction = Math.atan2(-vy, vx); // image y grows downwards; template angles are CCW as seen
+    if (direction < 0) direction += 2 * Math.PI;
+    if (direction >= 2 * Math.PI) direction -= 2 * Math.PI;
+    const bi = ((c.y / BLOCK) | 0) * field.bw + ((c.x / BLOCK) | 0);
+    minutiae.push({ x: c.x, y: c.y, direction, type: c.type, quality: minutiaQuality(field.coherence[bi], dist[c.index], medianPeriod) });
+  }
+  const quality = imageQuality(blockMask, raw.coherence, BLOCK);
+  return {
+    template: { width, height, resolution: WORKING_PPI, quality, minutiae },
+    image: img,
+    block: BLOCK,
+    blockMask,
+    orientation: field,
+    period,
+    enhanced,
+    binary,
+    skeleton,
+  };
+}
