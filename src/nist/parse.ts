@@ -151,8 +151,14 @@ export function parseTaggedRecord(bytes: Uint8Array, start: number, recordIndex:
     if (t.fieldNumber === 999) {
       valueEnd = body; // binary image data: runs to the end of the record
     } else {
-      const gs = bytes.indexOf(GS, t.next);
-      valueEnd = gs < 0 || gs > body ? body : gs;
+      let k = t.next;
+      while (k < body && bytes[k] !== GS) {
+        if (bytes[k] === FS) {
+          throw new NistError('bad-separator', 'FS separator inside a field value', { offset: k, recordIndex, fieldTag: t.tag });
+        }
+        k++;
+      }
+      valueEnd = k;
     }
     fields.push({ tag: t.tag, recordType: t.recordType, fieldNumber: t.fieldNumber, value: bytes.subarray(t.next, valueEnd), offset: pos });
     if (valueEnd === body) {
