@@ -17,9 +17,12 @@ import type { PreparedTemplate } from './prepare.ts';
 import { TWO_PI } from './prepare.ts';
 
 export const MATCH = {
+  /** Edge agreement: length in pixels, angles in 1/256 turns (10 ≈ 14°). */
   edgeLengthTol: 8,
-  edgeAngleTol: Math.PI / 12,
-  roots: 10,
+  edgeAngleTol: 10,
+  /** Below this many agreeing edges for the best pair the templates do not match (early exit). */
+  minRootVotes: 3,
+  roots: 5,
   /** Position tolerance: base + slope × distance from the root, capped. */
   posTolBase: 10,
   posTolSlope: 0.1,
@@ -50,7 +53,8 @@ export interface RawMatch {
 
 let cap = 0;
 let votes = new Uint16Array(0);
-let rotSum = new Float64Array(0);
+let rotRef = new Uint8Array(0);
+let rotAcc = new Int32Array(0);
 let touched = new Int32Array(0);
 let stamp = new Int32Array(0);
 let gen = 1;
@@ -67,7 +71,8 @@ function ensure(n: number, m: number): void {
   const need = n * m;
   if (need > votes.length) {
     votes = new Uint16Array(need);
-    rotSum = new Float64Array(need * 2);
+    rotRef = new Uint8Array(need);
+    rotAcc = new Int32Array(need);
     touched = new Int32Array(need);
   }
   const k = Math.max(n, m);
@@ -194,49 +199,51 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
   if (n === 0 || m === 0) return out;
   ensure(n, m);
 
-  // 1. Votes from matching neighbour edges.
-  const lt = MATCH.edgeLengthTol;
-  const at = MATCH.edgeAngleTol;
-  const pl = p.edgeLen;
-  const pa = p.edgeA;
-  const pb = p.edgeB;
-  const pf = p.edgeFrom;
-  const ps = p.edgeSlot;
-  const cl = c.edgeLen;
-  const ca = c.edgeA;
-  const cb = c.edgeB;
-  const cf = c.edgeFrom;
-  const hs = c.hashStart;
-  const he = c.hashEdges;
-  const cdir = c.dir;
-  const pdir = p.dir;
+  // 1. Votes from matching neighbour edges (integer descriptors, angles in 1/256 turns).
+  const LT = MATCH.edgeLengthTol;
+  const AT = MATCH.edgeAngleTol;
+  const pDesc = p.probeDesc;
+  const pTheta = p.probeTheta;
+  const pKeys = p.probeKeys;
+  const ks = c.keyStart;
+  const cDesc = c.entryDesc;
+  const cTheta = c.entryTheta;
   let nt = 0;
+  let maxVotes = 0;
   for (let e = 0, ne = p.edgeCount; e < ne; e++) {
-    const slot = ps[e];
-    const le = pl[e];
-    const ae = pa[e];
-    const be = pb[e];
-    for (let s = hs[slot], end = hs[slot + 1]; s < end; s++) {
-      const f = he[s];
-      const dl = cl[f] - le;
-      if (dl > lt || dl < -lt) continue;
-      if (angDiff(ca[f], ae) > at || angDiff(cb[f], be) > at) continue;
-      const cell = pf[e] * m + cf[f];
-      // Rotation implied by this edge pair (edge direction difference); the first vote sets the
-      // reference, later ones add their wrapped difference from it.
-      const rot = cdir[cf[f]] + ca[f] - pdir[pf[e]] - ae;
-      if (votes[cell] === 0) {
-        touched[nt++] = cell;
-        rotSum[cell * 2] = rot;
-        rotSum[cell * 2 + 1] = 0;
-      } else {
-        let d = rot - rotSum[cell * 2];
-        while (d > Math.PI) d -= TWO_PI;
-        while (d < -Math.PI) d += TWO_PI;
-        rotSum[cell * 2 + 1] += d;
+    const dp = pDesc[e];
+    const pl = (dp >>> 16) & 255;
+    const pa = (dp >>> 8) & 255;
+    const pb = dp & 255;
+    const pth = pTheta[e];
+    const row = (dp >>> 24) * m;
+    for (let q = e * 8, qe = q + 8; q < qe; q++) {
+      const key = pKeys[q];
+      if (key === 0xffff) continue;
+      for (let s = ks[key], end = ks[key + 1]; s < end; s++) {
+        const d = cDesc[s];
+        const dl = ((d >>> 16) & 255) - pl + LT;
+        if (dl < 0 || dl > 2 * LT) continue;
+        if ((((d >>> 8) - pa + AT) & 255) > 2 * AT) continue;
+        if (((d - pb + AT) & 255) > 2 * AT) continue;
+        const cell = row + (d >>> 24);
+        const rot = (cTheta[s] - pth) & 255;
+        const v = votes[cell];
+        if (v === 0) {
+          touched[nt++] = cell;
+          rotRef[cell] = rot;
+          rotAcc[cell] = 0;
+        } else {
+          rotAcc[cell] += ((rot - rotRef[cell] + 128) & 255) - 128;
+        }
+        votes[cell] = v + 1;
+        if (v >= maxVotes) maxVotes = v + 1;
       }
-      votes[cell]++;
     }
+  }
+  if (maxVotes < MATCH.minRootVotes) {
+    for (let t = 0; t < nt; t++) votes[touched[t]] = 0;
+    return out;
   }
   if (nt === 0) return out;
 
@@ -266,7 +273,7 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
     const cell = rootIdx[r];
     const i = (cell / m) | 0;
     const k = cell - i * m;
-    const rot = rotSum[cell * 2] + rotSum[cell * 2 + 1] / votes[cell];
+    const rot = ((rotRef[cell] + rotAcc[cell] / votes[cell]) * TWO_PI) / 256;
     const w = pairUnder(p, c, i, p.x[i], p.y[i], c.x[k], c.y[k], rot, MATCH.posTolBase, MATCH.posTolSlope);
     if (w > bestW) {
       bestW = w;

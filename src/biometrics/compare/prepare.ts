@@ -14,7 +14,7 @@ export const TWO_PI = 2 * Math.PI;
 /** Tunable geometry, in pixels at 500 ppi and radians. One set for all databases. */
 export const PREP = {
   /** Neighbours per minutia in its local structure. */
-  neighbours: 9,
+  neighbours: 6,
   /** Edges shorter than this are ignored (their angle is unreliable). */
   minEdge: 12,
   /** Edges longer than this are ignored (distortion grows with length). */
@@ -22,7 +22,6 @@ export const PREP = {
   /** Hash bin widths: twice the tolerance the hash lookup guarantees. */
   lengthBin: 16,
   angleBins: 12,
-  hashBits: 12,
   gridCell: 32,
   maskCell: 16,
   /** How far around the minutiae convex hull counts as foreground. */
@@ -42,11 +41,18 @@ export interface PreparedTemplate {
   readonly edgeLen: Float32Array;
   readonly edgeA: Float32Array;
   readonly edgeB: Float32Array;
-  /** The hash slot of each edge's own bin (for lookups as a probe). */
-  readonly edgeSlot: Uint16Array;
-  /** Hash table: edges filed under every bin within tolerance (CSR: start per slot, edge ids). */
-  readonly hashStart: Int32Array;
-  readonly hashEdges: Uint16Array;
+  /**
+   * Edge table keyed by quantised (length, a, b): each edge filed once under its own bin, sorted
+   * by key (CSR start per key). Entries pack from << 24 | round(length) << 16 | a << 8 | b with
+   * angles in 1/256 turns; entryTheta is the edge's absolute angle (from's direction + a).
+   */
+  readonly keyStart: Uint16Array;
+  readonly entryDesc: Int32Array;
+  readonly entryTheta: Uint8Array;
+  /** As a probe: per edge, the 8 keys within half a bin of its values (0xffff = none). */
+  readonly probeKeys: Uint16Array;
+  readonly probeDesc: Int32Array;
+  readonly probeTheta: Uint8Array;
   /** For each minutia, all minutiae ordered by distance from it (n × n, itself first). */
   readonly order: Uint16Array;
   /** Spatial grid over the minutiae (CSR). */
@@ -70,11 +76,11 @@ export function normAngle(a: number): number {
 }
 
 const ANGLE_BIN = TWO_PI / PREP.angleBins;
-const HASH_SIZE = 1 << PREP.hashBits;
+const LENGTH_BINS = Math.floor(PREP.maxEdge / PREP.lengthBin) + 1;
+const KEYS = LENGTH_BINS * PREP.angleBins * PREP.angleBins;
 
-export function hashSlot(lb: number, ab: number, bb: number): number {
-  const key = (lb * PREP.angleBins + ab) * PREP.angleBins + bb;
-  return (Math.imul(key, 0x9e3779b1) >>> (32 - PREP.hashBits)) & (HASH_SIZE - 1);
+function edgeKey(lb: number, ab: number, bb: number): number {
+  return (lb * PREP.angleBins + ab) * PREP.angleBins + bb;
 }
 
 /** Prepares a template once (like enrolment); the result is immutable and reusable. */
@@ -83,7 +89,8 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
   if (!(t.resolution > 0) || !Number.isFinite(t.resolution)) throw new BiometricError('INVALID_ARGUMENT', 'prepareTemplate: resolution must be positive');
   const scale = 500 / t.resolution;
   // Drop non-finite and exact duplicate minutiae; cap the count.
-  const src = t.minutiae.filter((m) => Number.isFinite(m.x) && Number.isFinite(m.y) && Number.isFinite(m.direction)).slice(0, 1000);
+  // At most 255 (the record formats' limit; edge entries keep the index in 8 bits).
+  const src = t.minutiae.filter((m) => Number.isFinite(m.x) && Number.isFinite(m.y) && Number.isFinite(m.direction)).slice(0, 255);
   const n = src.length;
   const x = new Float32Array(n);
   const y = new Float32Array(n);
@@ -138,39 +145,46 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
     }
   }
   const edgeCount = from.length;
-  const edgeSlot = new Uint16Array(edgeCount);
-  // Each edge goes into the 8 bins covering ± half a bin around its values.
-  const slotsOf: number[][] = [];
-  const counts = new Int32Array(HASH_SIZE + 1);
+  const q = (v: number): number => Math.round((v / TWO_PI) * 256) & 255;
+  const probeDesc = new Int32Array(edgeCount);
+  const probeTheta = new Uint8Array(edgeCount);
+  const probeKeys = new Uint16Array(edgeCount * 8).fill(0xffff);
+  const ownKey = new Int32Array(edgeCount);
+  const keyCount = new Uint16Array(KEYS + 1);
   for (let e = 0; e < edgeCount; e++) {
+    probeDesc[e] = (from[e] << 24) | (Math.min(255, Math.round(len[e])) << 16) | (q(ea[e]) << 8) | q(eb[e]);
+    probeTheta[e] = q(dir[from[e]] + ea[e]);
     const lf = len[e] / PREP.lengthBin;
     const af = ea[e] / ANGLE_BIN;
     const bf = eb[e] / ANGLE_BIN;
     const l0 = Math.floor(lf);
     const a0 = Math.floor(af) % PREP.angleBins;
     const b0 = Math.floor(bf) % PREP.angleBins;
-    edgeSlot[e] = hashSlot(l0, a0, b0);
+    ownKey[e] = edgeKey(l0, a0, b0);
+    keyCount[ownKey[e] + 1]++;
     const l1 = lf - l0 < 0.5 ? l0 - 1 : l0 + 1;
     const a1 = (af - Math.floor(af) < 0.5 ? a0 - 1 + PREP.angleBins : a0 + 1) % PREP.angleBins;
     const b1 = (bf - Math.floor(bf) < 0.5 ? b0 - 1 + PREP.angleBins : b0 + 1) % PREP.angleBins;
-    const slots: number[] = [];
+    let k = 0;
     for (const l of [l0, l1]) {
-      if (l < 0) continue;
       for (const a of [a0, a1]) {
         for (const b of [b0, b1]) {
-          const s = hashSlot(l, a, b);
-          if (!slots.includes(s)) slots.push(s);
+          if (l >= 0 && l < LENGTH_BINS) probeKeys[e * 8 + k] = edgeKey(l, a, b);
+          k++;
         }
       }
     }
-    slotsOf.push(slots);
-    for (const s of slots) counts[s + 1]++;
   }
-  const hashStart = new Int32Array(HASH_SIZE + 1);
-  for (let s = 0; s < HASH_SIZE; s++) hashStart[s + 1] = hashStart[s] + counts[s + 1];
-  const hashEdges = new Uint16Array(hashStart[HASH_SIZE]);
-  const fill = hashStart.slice(0, HASH_SIZE);
-  for (let e = 0; e < edgeCount; e++) for (const s of slotsOf[e]) hashEdges[fill[s]++] = e;
+  const keyStart = new Uint16Array(KEYS + 1);
+  for (let k = 0; k < KEYS; k++) keyStart[k + 1] = keyStart[k] + keyCount[k + 1];
+  const fill = keyStart.slice(0, KEYS);
+  const entryDesc = new Int32Array(edgeCount);
+  const entryTheta = new Uint8Array(edgeCount);
+  for (let e = 0; e < edgeCount; e++) {
+    const at = fill[ownKey[e]]++;
+    entryDesc[at] = probeDesc[e];
+    entryTheta[at] = probeTheta[e];
+  }
 
   // Spatial grid.
   let minX = Infinity;
@@ -229,9 +243,12 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
     edgeLen: Float32Array.from(len),
     edgeA: Float32Array.from(ea),
     edgeB: Float32Array.from(eb),
-    edgeSlot,
-    hashStart,
-    hashEdges,
+    keyStart,
+    entryDesc,
+    entryTheta,
+    probeKeys,
+    probeDesc,
+    probeTheta,
     order,
     gridX0,
     gridY0,
