@@ -1,6 +1,253 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { BiometricError } from '../biometrics/errors.ts';
+import { encodeGrayPng } from '../biometrics/image/png-encode.ts';
+import { decodeWsq } from '../biometrics/image/wsq/index.ts';
+import {
+  NistError,
+  decodeText,
+  imagesOf,
+  parseTransaction,
+  serializeTransaction,
+  serializeWithLayout,
+  type NistImage,
+  type NistRecord,
+  type Transaction,
+} from '../nist/index.ts';
+import { parseEbtsRules, validate, type EbtsRules } from '../nist/ebts/index.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DEFAULT_RULES = resolve(REPO_ROOT, '../shared/data/ebts/EBTS9.1_ENUS.txt');
+
+/** A user-facing failure: printed as one line, exit code 2. */
+class CliFailure extends Error {}
+
+function readInput(path: string): Uint8Array {
+  if (!existsSync(path)) throw new CliFailure(`no such file: ${path}`);
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new CliFailure(`cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+function load(path: string): { bytes: Uint8Array; t: Transaction } {
+  const bytes = readInput(path);
+  return { bytes, t: parseTransaction(bytes) };
+}
+
+/** Runs a command body; turns expected failures into a one-line message and a non-zero exit. */
+function run(body: () => number | void): void {
+  try {
+    const code = body();
+    if (typeof code === 'number' && code !== 0) process.exitCode = code;
+  } catch (e) {
+    if (e instanceof NistError) {
+      process.stderr.write(`seccom: nist ${e.code}: ${e.message}\n`);
+    } else if (e instanceof CliFailure || e instanceof BiometricError) {
+      process.stderr.write(`seccom: ${e.message}\n`);
+    } else {
+      process.stderr.write(`seccom: unexpected error: ${(e as Error)?.message ?? String(e)}\n`);
+    }
+    process.exitCode = 2;
+  }
+}
+
+/** Recognises common image formats by their first bytes. */
+export function sniffFormat(data: Uint8Array): string {
+  if (data[0] === 0xff && data[1] === 0xa0) return 'WSQ';
+  if (data[0] === 0xff && data[1] === 0xd8) return 'JPEG';
+  if (data[0] === 0x89 && data[1] === 0x50 && data[2] === 0x4e && data[3] === 0x47) return 'PNG';
+  if (data[0] === 0x00 && data[1] === 0x00 && data[2] === 0x00 && data[3] === 0x0c && data[4] === 0x6a && data[5] === 0x50) return 'JPEG2000';
+  if (data[0] === 0xff && data[1] === 0x4f && data[2] === 0xff && data[3] === 0x51) return 'JPEG2000 codestream';
+  return 'binary';
+}
+
+function isText(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b < 0x1e && b !== 0x09 && b !== 0x0a && b !== 0x0d) return false;
+  return true;
+}
+
+function showValue(bytes: Uint8Array): string {
+  const text = decodeText(bytes).split('\x1e').join(' <RS> ').split('\x1f').join('<US>').replace(/\r?\n/g, '\\n');
+  return text.length > 160 ? `${text.slice(0, 160)}… (${bytes.length} bytes)` : text;
+}
+
+function binaryHeader(r: NistRecord & { kind: 'binary' }): Record<string, unknown> {
+  const h = r.header;
+  if (r.type >= 3 && r.type <= 6) {
+    return { idc: h[0], imp: h[1], fgp: Array.from(h.subarray(2, 8)), isr: h[8], hll: (h[9] << 8) | h[10], vll: (h[11] << 8) | h[12], gca: h[13] };
+  }
+  if (r.type === 8) return { idc: h[0], sig: h[1], srt: h[2], isr: h[3], hll: (h[4] << 8) | h[5], vll: (h[6] << 8) | h[7] };
+  return { idc: h[0] };
+}
+
+function dumpJson(t: Transaction): unknown {
+  const { layout } = serializeWithLayout(t);
+  return {
+    records: t.records.map((r, i) => {
+      const where = layout.records[i];
+      if (r.kind === 'binary') {
+        return { index: i, type: r.type, kind: r.kind, offset: where.offset, length: where.length, header: binaryHeader(r), data: { bytes: r.data.length, format: sniffFormat(r.data) } };
+      }
+      return {
+        index: i,
+        type: r.type,
+        kind: r.kind,
+        offset: where.offset,
+        length: where.length,
+        fields: r.fields.map((f, j) =>
+          f.fieldNumber === 999 || !isText(f.value)
+            ? { tag: f.tag, offset: where.fields[j], binary: { bytes: f.value.length, format: sniffFormat(f.value) } }
+            : { tag: f.tag, offset: where.fields[j], value: decodeText(f.value) },
+        ),
+      };
+    }),
+  };
+}
+
+function dumpText(t: Transaction): string {
+  const { layout } = serializeWithLayout(t);
+  const lines: string[] = [];
+  t.records.forEach((r, i) => {
+    const where = layout.records[i];
+    lines.push(`record ${i}: Type-${r.type} (${r.kind}) at offset ${where.offset}, ${where.length} bytes`);
+    if (r.kind === 'binary') {
+      lines.push(`  header ${JSON.stringify(binaryHeader(r))}`);
+      lines.push(`  data   <${sniffFormat(r.data)}, ${r.data.length} bytes>`);
+    } else {
+      for (const f of r.fields) {
+        const shown = f.fieldNumber === 999 || !isText(f.value) ? `<${sniffFormat(f.value)}, ${f.value.length} bytes>` : showValue(f.value);
+        lines.push(`  ${f.tag.padEnd(8)} ${shown}`);
+      }
+    }
+  });
+  return lines.join('\n');
+}
+
+/** Loads the rules file and any code tables it references (file://NAME) that sit beside it. */
+export function loadRules(path: string): EbtsRules {
+  if (!existsSync(path)) throw new CliFailure(`EBTS rules file not found: ${path} (pass --rules <EBTS9.1_ENUS.txt>)`);
+  const text = readFileSync(path, 'utf8');
+  const codeTables: Record<string, string> = {};
+  for (const m of text.matchAll(/file:\/\/([A-Za-z0-9_.-]+)/g)) {
+    const p = join(dirname(path), m[1]);
+    if (existsSync(p)) codeTables[m[1]] = readFileSync(p, 'utf8');
+  }
+  return parseEbtsRules(text, { codeTables });
+}
+
+function imageFileName(img: NistImage, ext: string): string {
+  const pos = img.positions.length > 0 ? `-pos${img.positions.join('_')}` : '';
+  return `r${String(img.recordIndex).padStart(2, '0')}-type${img.recordType}${pos}.${ext}`;
+}
+
+const EXTENSIONS: Record<string, string> = { WSQ: 'wsq', JPEG: 'jpg', PNG: 'png', JPEG2000: 'jp2', 'JPEG2000 codestream': 'j2k' };
 
 /** Registers the `seccom nist …` subcommands. */
 export function registerNistCommands(program: Command): void {
-  void program;
+  const nist = program.command('nist').description('ANSI/NIST-ITL transactions: dump, EBTS validation, round trip, image export');
+
+  nist
+    .command('dump')
+    .description('list the records and fields of a transaction (image data summarised)')
+    .argument('<file>', 'ANSI/NIST-ITL traditional-encoding file (.an2, .eft)')
+    .option('--json', 'print JSON')
+    .action((file: string, opts: { json?: boolean }) =>
+      run(() => {
+        const { t } = load(file);
+        process.stdout.write(opts.json ? `${JSON.stringify(dumpJson(t), null, 2)}\n` : `${dumpText(t)}\n`);
+      }),
+    );
+
+  nist
+    .command('validate')
+    .description('check a transaction against the FBI EBTS verification rules; exit 1 when invalid')
+    .argument('<file>', 'ANSI/NIST-ITL file')
+    .option('--rules <path>', 'EBTS verification file', DEFAULT_RULES)
+    .option('--json', 'print JSON')
+    .action((file: string, opts: { rules: string; json?: boolean }) =>
+      run(() => {
+        const rules = loadRules(opts.rules);
+        const { t } = load(file);
+        const report = validate(t, rules);
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify({ file, ...report }, null, 2)}\n`);
+        } else {
+          const errors = report.violations.filter((v) => v.severity === 'error').length;
+          const lines = report.violations.map(
+            (v) =>
+              `${v.severity === 'error' ? 'ERROR  ' : 'warning'} @${v.offset} record ${v.recordIndex} ${v.fieldTag ?? '-'} [${v.rule}] ${v.message}`,
+          );
+          lines.push(`${file}: ${report.transactionType ?? '?'} — ${report.valid ? 'valid' : 'INVALID'} (${errors} error(s), ${report.violations.length - errors} warning(s))`);
+          process.stdout.write(`${lines.join('\n')}\n`);
+        }
+        return report.valid ? 0 : 1;
+      }),
+    );
+
+  nist
+    .command('roundtrip')
+    .description('parse and re-encode; exit 0 only when the bytes are identical')
+    .argument('<file>', 'ANSI/NIST-ITL file')
+    .action((file: string) =>
+      run(() => {
+        const { bytes, t } = load(file);
+        const out = serializeTransaction(t);
+        let diff = -1;
+        for (let i = 0; i < Math.max(out.length, bytes.length); i++) {
+          if (out[i] !== bytes[i]) {
+            diff = i;
+            break;
+          }
+        }
+        if (diff < 0) {
+          process.stdout.write(`${file}: ${t.records.length} records, ${bytes.length} bytes, re-encoded byte-identically\n`);
+          return 0;
+        }
+        process.stdout.write(`${file}: re-encoding differs at byte offset ${diff} (input ${bytes.length} bytes, output ${out.length} bytes)\n`);
+        return 1;
+      }),
+    );
+
+  nist
+    .command('images')
+    .description('write every image of a transaction to a folder (WSQ and raw images as PNG)')
+    .argument('<file>', 'ANSI/NIST-ITL file')
+    .argument('<dir>', 'output folder (created if missing)')
+    .action((file: string, dir: string) =>
+      run(() => {
+        const { t } = load(file);
+        mkdirSync(dir, { recursive: true });
+        const images = imagesOf(t);
+        for (const img of images) {
+          const format = sniffFormat(img.data);
+          let name: string;
+          let bytes: Uint8Array = img.data;
+          let note = '';
+          if (format === 'WSQ' || img.compression === 'WSQ20') {
+            try {
+              const gray = decodeWsq(img.data, img.ppi !== undefined ? { defaultPpi: img.ppi } : {});
+              bytes = encodeGrayPng(gray);
+              name = imageFileName(img, 'png');
+              note = ' (decoded from WSQ)';
+            } catch (e) {
+              name = imageFileName(img, 'wsq');
+              note = ` (kept as WSQ: ${(e as Error).message})`;
+            }
+          } else if (img.compression === 'NONE' && img.width && img.height && (img.bitsPerPixel ?? 8) === 8 && img.data.length === img.width * img.height) {
+            bytes = encodeGrayPng({ width: img.width, height: img.height, ppi: img.ppi ?? 500, pixels: img.data });
+            name = imageFileName(img, 'png');
+            note = ' (raw grayscale)';
+          } else {
+            name = imageFileName(img, EXTENSIONS[format] ?? 'bin');
+          }
+          writeFileSync(join(dir, name), bytes);
+          process.stdout.write(`${join(dir, name)}: ${img.width ?? '?'}×${img.height ?? '?'} ${img.compression}${note}\n`);
+        }
+        process.stdout.write(`${basename(file)}: ${images.length} image(s) written to ${dir}\n`);
+      }),
+    );
 }
