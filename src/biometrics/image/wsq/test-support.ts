@@ -73,3 +73,25 @@ export function psnr(a: Uint8Array, b: Uint8Array): number {
   if (se === 0) return Infinity;
   return 10 * Math.log10((255 * 255 * a.length) / se);
 }
+
+/** A deterministic synthetic fingerprint-like image: curved ridges, a soft border and noise. */
+export function syntheticFingerprint(width: number, height: number, seed = 1): { width: number; height: number; ppi: number; pixels: Uint8Array } {
+  let state = seed >>> 0 || 1;
+  const random = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 0x100000000;
+  };
+  const pixels = new Uint8Array(width * height);
+  const cx = width / 2;
+  const cy = height / 2;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const r = Math.hypot(x - cx, (y - cy) * 1.3);
+      const ridge = Math.sin(r / 1.6 + Math.atan2(y - cy, x - cx) * 2);
+      const fade = Math.max(0, Math.min(1, (Math.min(width, height) * 0.45 - r * 0.8) / 20));
+      const v = 200 - fade * (70 + 60 * ridge) + (random() - 0.5) * 12;
+      pixels[y * width + x] = Math.max(0, Math.min(255, Math.round(v)));
+    }
+  }
+  return { width, height, ppi: 500, pixels };
+}

@@ -146,19 +146,44 @@ function applyAlongRows(plan: Plan, src: Float32Array, srcBase: number, dst: Flo
   }
 }
 
-/** Transforms each of `cols` columns of `len` samples, processing whole row segments at once. */
+/**
+ * Transforms each of `cols` columns of `len` samples, processing whole row segments at once:
+ * each output row is a weighted sum of a few input rows, summed three rows per pass.
+ */
 function applyAlongColumns(plan: Plan, src: Float32Array, srcBase: number, dst: Float32Array, dstBase: number, len: number, cols: number, pitch: number, acc: Float64Array): void {
   const { start, index, weight } = plan;
   for (let n = 0; n < len; n++) {
-    acc.fill(0, 0, cols);
     const end = start[n + 1];
-    for (let t = start[n]; t < end; t++) {
-      const w = weight[t];
-      const s = srcBase + index[t] * pitch;
-      for (let x = 0; x < cols; x++) acc[x] += w * src[s + x];
+    let t = start[n];
+    let first = true;
+    while (t < end) {
+      const left = end - t;
+      const w0 = weight[t];
+      const s0 = srcBase + index[t] * pitch;
+      if (left >= 3) {
+        const w1 = weight[t + 1];
+        const s1 = srcBase + index[t + 1] * pitch;
+        const w2 = weight[t + 2];
+        const s2 = srcBase + index[t + 2] * pitch;
+        if (first) for (let x = 0; x < cols; x++) acc[x] = w0 * src[s0 + x] + w1 * src[s1 + x] + w2 * src[s2 + x];
+        else for (let x = 0; x < cols; x++) acc[x] += w0 * src[s0 + x] + w1 * src[s1 + x] + w2 * src[s2 + x];
+        t += 3;
+      } else if (left === 2) {
+        const w1 = weight[t + 1];
+        const s1 = srcBase + index[t + 1] * pitch;
+        if (first) for (let x = 0; x < cols; x++) acc[x] = w0 * src[s0 + x] + w1 * src[s1 + x];
+        else for (let x = 0; x < cols; x++) acc[x] += w0 * src[s0 + x] + w1 * src[s1 + x];
+        t += 2;
+      } else {
+        if (first) for (let x = 0; x < cols; x++) acc[x] = w0 * src[s0 + x];
+        else for (let x = 0; x < cols; x++) acc[x] += w0 * src[s0 + x];
+        t += 1;
+      }
+      first = false;
     }
     const d = dstBase + n * pitch;
-    for (let x = 0; x < cols; x++) dst[d + x] = acc[x];
+    if (first) dst.fill(0, d, d + cols);
+    else for (let x = 0; x < cols; x++) dst[d + x] = acc[x];
   }
 }
 
