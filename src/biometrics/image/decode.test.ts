@@ -73,8 +73,8 @@ describe('decodeImage', () => {
     expect(e.code).toBe('IMAGE_FORMAT');
   });
 
-  it('recognises WSQ but refuses it as unsupported until the WSQ decoder is wired in', () => {
-    expect(errorOf(() => decodeImage(Uint8Array.of(0xff, 0xa0, 0xff, 0xa8, 0, 2))).code).toBe('IMAGE_UNSUPPORTED');
+  it('hands WSQ to the WSQ decoder, whose typed errors come back unchanged', () => {
+    expect(errorOf(() => decodeImage(Uint8Array.of(0xff, 0xa0, 0xff, 0xa8, 0, 2)))).toBeInstanceOf(BiometricError);
   });
 });
 
@@ -85,5 +85,12 @@ describe.skipIf(!existsSync(DATA))('decodeImage on the shared data set (skipped:
     expect([tif.width, tif.height]).toEqual([388, 374]);
     const fp = decodeImage(new Uint8Array(readFileSync(`${DATA}/ansi-nist/decoded/fp-1.png`)), { ppi: 500 });
     expect(fp.pixels.length).toBe(fp.width * fp.height);
+  });
+
+  it('sniffs and decodes the NIST WSQ sample, honouring a caller resolution', () => {
+    const bytes = new Uint8Array(readFileSync(`${DATA}/wsq/sample.wsq`));
+    const image = decodeImage(bytes);
+    expect([image.width, image.height]).toEqual([545, 622]);
+    expect(decodeImage(bytes, { ppi: 1000 }).ppi).toBe(1000);
   });
 });

@@ -4,6 +4,7 @@ import { decodeJpeg, isJpeg } from './jpeg.ts';
 import { decodePng, isPng } from './png.ts';
 import { decodeRaw } from './raw.ts';
 import { decodeTiff, isTiff } from './tiff.ts';
+import { decodeWsq } from './wsq/index.ts';
 
 export type ImageFormat = 'png' | 'jpeg' | 'tiff' | 'raw' | 'wsq';
 
@@ -54,9 +55,7 @@ export function decodeImage(bytes: Uint8Array, options: DecodeImageOptions = {})
       if (options.width === undefined || options.height === undefined) throw new BiometricError('INVALID_ARGUMENT', 'a raw image needs its width and height');
       return decodeRaw(bytes, { width: options.width, height: options.height, ppi: options.ppi });
     case 'wsq':
-      // TODO(lead): route to decodeWsq from ./wsq/ once that module exports it, applying options.ppi
-      // the same way as for TIFF. Until then WSQ is recognised but refused.
-      throw new BiometricError('IMAGE_UNSUPPORTED', 'WSQ decoding is not available yet', 0);
+      return decodeWsq(bytes, { ppi: options.ppi });
     default:
       throw new BiometricError('IMAGE_FORMAT', 'unrecognised image format (not PNG, JPEG, TIFF or WSQ)', 0);
   }

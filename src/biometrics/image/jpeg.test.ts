@@ -162,3 +162,14 @@ describe('decodeJpeg on damaged input', () => {
     );
   });
 });
+
+describe('decodeJpeg size checks', () => {
+  it('refuses a frame too large for the bytes present before handing it to jpeg-js', () => {
+    const bytes = new Uint8Array(jpeg.encode({ width: 8, height: 8, data: new Uint8Array(256).fill(128) }, 90).data);
+    const sof = readJpegHeader(bytes).frameOffset;
+    bytes.set([0x0f, 0xa0, 0x0f, 0xa0], sof + 5); // 4000 × 4000
+    const e = errorOf(() => decodeJpeg(bytes));
+    expect(e.code).toBe('IMAGE_TRUNCATED');
+    expect(e.message).toMatch(/cannot hold/);
+  });
+});

@@ -74,6 +74,10 @@ export function readJpegHeader(bytes: Uint8Array): JpegHeader {
       if (components !== 1 && components !== 3) {
         throw new BiometricError('IMAGE_UNSUPPORTED', `JPEG with ${components} components is not supported (non-grayscale)`, data + 5);
       }
+      // Every 8 × 8 block has its DC term coded in at least one bit, so a file too small for
+      // the declared size is refused here rather than decoded (and allocated) as blank blocks.
+      const blocks = Math.ceil(width / 8) * Math.ceil(height / 8);
+      if (blocks > 8 * bytes.length) throw new BiometricError('IMAGE_TRUNCATED', `JPEG of ${bytes.length} bytes cannot hold a ${width} × ${height} frame`, data + 1);
       frame = { width, height, components, frameOffset: markerAt };
     } else if (marker === 0xda) {
       if (frame === undefined) throw new BiometricError('IMAGE_FORMAT', 'JPEG scan comes before any frame header', markerAt);
