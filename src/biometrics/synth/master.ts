@@ -1,0 +1,178 @@
+import { BiometricError } from '../errors.ts';
+import { growRidges, kernelIndex } from './gabor.ts';
+import { valueNoise } from './noise.ts';
+import {
+  checkClassWeights,
+  fingertipLevel,
+  orientationField,
+  PATTERN_CLASSES,
+  placeSingularities,
+  samplePatternClass,
+  type FingertipShape,
+  type PatternClass,
+  type Singularities,
+} from './pattern.ts';
+import { toRng, type Rng, type Seed } from './random.ts';
+
+export interface MasterOptions {
+  /** Force a class instead of drawing one with `classWeights`. */
+  readonly patternClass?: PatternClass;
+  /** Relative class frequencies; missing classes keep their natural weight. */
+  readonly classWeights?: Partial<Record<PatternClass, number>>;
+  /** Fingertip width in pixels at 500 ppi (default: uniform 260–330). Range 120–600. */
+  readonly fingertipWidth?: number;
+  /** Fingertip height in pixels at 500 ppi (default: uniform 340–420). Range 160–800. */
+  readonly fingertipHeight?: number;
+  /** Mean ridge period in pixels at 500 ppi (default: uniform 8.2–10.2). Range 6.5–13. */
+  readonly meanRidgePeriod?: number;
+  /** Smooth orientation perturbation amplitude in radians (default 0.14). Range 0–0.6. */
+  readonly orientationNoise?: number;
+  /** Number of random ridge seeds the Gabor growth starts from (default: 2–5; more seeds grow faster but leave more fault lines). Range 1–400. */
+  readonly seedCount?: number;
+}
+
+/** A master fingerprint: the finger's ridge pattern before any impression effects. */
+export interface MasterFingerprint {
+  /** Key of the random stream that produced it (for manifests and impressions). */
+  readonly seedKey: string;
+  readonly width: number;
+  readonly height: number;
+  readonly ppi: number;
+  readonly patternClass: PatternClass;
+  readonly singularities: Singularities;
+  readonly shape: FingertipShape;
+  /** Ridge orientation in radians [0, π), image coordinates. */
+  readonly orientation: Float32Array;
+  /** Local ridge period in pixels. */
+  readonly period: Float32Array;
+  /** Ridge map in [-1, 1]: +1 ridge centre, −1 valley centre; roughly sinusoidal across ridges. */
+  readonly ridges: Float32Array;
+  /** 1 inside the fingertip silhouette. */
+  readonly mask: Uint8Array;
+  /** Gabor iterations the growth took. */
+  readonly iterations: number;
+}
+
+const MARGIN = 24;
+
+function checkRange(name: string, value: number | undefined, lo: number, hi: number, integer = false): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < lo || value > hi || (integer && !Number.isInteger(value))) {
+    throw new BiometricError('INVALID_ARGUMENT', `${name} must be ${integer ? 'an integer' : 'a number'} in ${lo}–${hi}, got ${String(value)}`);
+  }
+}
+
+export function validateMasterOptions(options: MasterOptions): void {
+  if (options === null || typeof options !== 'object') throw new BiometricError('INVALID_ARGUMENT', 'master options must be an object');
+  if (options.patternClass !== undefined && !PATTERN_CLASSES.includes(options.patternClass)) {
+    throw new BiometricError('INVALID_ARGUMENT', `unknown pattern class '${String(options.patternClass)}'`);
+  }
+  if (options.classWeights !== undefined) checkClassWeights(options.classWeights);
+  checkRange('fingertipWidth', options.fingertipWidth, 120, 600);
+  checkRange('fingertipHeight', options.fingertipHeight, 160, 800);
+  checkRange('meanRidgePeriod', options.meanRidgePeriod, 6.5, 13);
+  checkRange('orientationNoise', options.orientationNoise, 0, 0.6);
+  checkRange('seedCount', options.seedCount, 1, 400, true);
+}
+
+/**
+ * Generates a master fingerprint, SFinGe style: fingertip silhouette → pattern class →
+ * singularities → zero-pole orientation field → ridge-period field → ridges grown from a few
+ * random seeds by iterated space-variant Gabor filtering. Deterministic in the seed and options.
+ */
+export function generateMaster(seed: Seed | Rng, options: MasterOptions = {}): MasterFingerprint {
+  validateMasterOptions(options);
+  const rng = toRng(seed);
+  const shapeRng = rng.fork('shape');
+  const tipW = options.fingertipWidth ?? shapeRng.uniform(260, 330);
+  const tipH = options.fingertipHeight ?? shapeRng.uniform(340, 420);
+  const topShare = shapeRng.uniform(0.5, 0.56);
+  const width = Math.ceil(tipW + 2 * MARGIN);
+  const height = Math.ceil(tipH + 2 * MARGIN);
+  const shape: FingertipShape = {
+    cx: width / 2,
+    cy: MARGIN + topShare * tipH,
+    halfWidth: tipW / 2,
+    halfHeightTop: topShare * tipH,
+    halfHeightBottom: (1 - topShare) * tipH,
+  };
+
+  const patternClass = options.patternClass ?? samplePatternClass(rng.fork('class'), options.classWeights);
+  const singularities = placeSingularities(rng.fork('singularities'), patternClass, shape);
+  const orientRng = rng.fork('orientation');
+  const orientation = orientationField(orientRng, {
+    cls: patternClass,
+    singularities,
+    shape,
+    archAmplitude: orientRng.uniform(0.12, 0.22),
+    archWidth: orientRng.uniform(0.22, 0.32),
+    perturbation: options.orientationNoise ?? 0.14,
+  }, width, height);
+
+  // Ridge period: a per-finger mean, a smooth random variation, slightly wider around the cores.
+  const periodRng = rng.fork('period');
+  const meanPeriod = options.meanRidgePeriod ?? periodRng.uniform(8.2, 10.2);
+  const periodNoise = valueNoise(periodRng, width, height, 150);
+  const period = new Float32Array(width * height);
+  const mask = new Uint8Array(width * height);
+  const region = new Uint8Array(width * height);
+  const kernels = new Uint16Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      let p = meanPeriod * (1 + 0.07 * periodNoise[i]);
+      for (const c of singularities.cores) {
+        const d2 = (x - c.x) ** 2 + (y - c.y) ** 2;
+        p += 0.6 * Math.exp(-d2 / (2 * 70 * 70));
+      }
+      p = Math.min(13, Math.max(6.5, p));
+      period[i] = p;
+      kernels[i] = kernelIndex(orientation[i], p);
+      if (fingertipLevel(shape, x, y) <= 1) mask[i] = 1;
+      if (fingertipLevel(shape, x, y, MARGIN - 6) <= 1) region[i] = 1;
+    }
+  }
+
+  // Seeds: small ±1 blobs at random places inside the fingertip.
+  const seedRng = rng.fork('seeds');
+  const seedCount = options.seedCount ?? seedRng.int(2, 5);
+  const initial = new Float32Array(width * height);
+  let placed = 0;
+  for (let attempt = 0; placed < seedCount && attempt < seedCount * 100; attempt++) {
+    const sx = Math.floor(seedRng.uniform(0, width));
+    const sy = Math.floor(seedRng.uniform(0, height));
+    if (!mask[sy * width + sx]) continue;
+    const value = seedRng.chance(0.5) ? 1 : -1;
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        const x = sx + dx;
+        const y = sy + dy;
+        if (x >= 0 && y >= 0 && x < width && y < height) initial[y * width + x] = value;
+      }
+    }
+    placed++;
+  }
+
+  const grown = growRidges({ width, height, kernels, region, initial, gain: 1.7, maxIterations: 150, polishIterations: 4 });
+  const ridges = new Float32Array(width * height);
+  const scale = Math.PI / 4; // the response to a ±1 square wave is ≈ 4/π
+  for (let i = 0; i < ridges.length; i++) {
+    const v = grown.response[i] * scale;
+    ridges[i] = v > 1 ? 1 : v < -1 ? -1 : v;
+  }
+
+  return {
+    seedKey: rng.key,
+    width,
+    height,
+    ppi: 500,
+    patternClass,
+    singularities,
+    shape,
+    orientation,
+    period,
+    ridges,
+    mask,
+    iterations: grown.iterations,
+  };
+}
