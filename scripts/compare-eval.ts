@@ -75,6 +75,8 @@ for (const db of ['DB1_B', 'DB2_B', 'DB3_B', 'DB4_B']) {
   dump[db] = { genuine: rg, impostor: ri };
   const e = errorRates(genuine, impostor);
   sumEer += e.eer;
+  const above = (t: number): string => pct(impostor.filter((s) => s >= t).length / impostor.length) + ' FMR / ' + pct(genuine.filter((s) => s < t).length / genuine.length) + ' FNMR';
+  console.log(`${db}: at 20 ${above(20)}; at 30 ${above(30)}; at 40 ${above(40)}`);
   console.log(`${db}: genuine ${genuine.length} impostor ${impostor.length}  EER ${pct(e.eer)}  FMR100 ${pct(e.fmr100)}  FMR1000 ${pct(e.fmr1000)}  ZeroFMR ${pct(e.zeroFmr)}`);
 }
 console.log(`average EER ${pct(sumEer / 4)}`);

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FingerprintTemplate, Minutia } from '../template/template.ts';
+import { decodeIso19794_2_2005 } from '../template/iso19794-2-2005.ts';
+import { calibrate, comparePair, compareTemplates, prepareTemplate, THRESHOLD_FMR_0_01_PERCENT, THRESHOLD_FMR_1_PERCENT } from './index.ts';
+
+/** A seeded generator (tests only need reproducibility). */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function randomTemplate(seed: number, count = 40): FingerprintTemplate {
+  const r = lcg(seed);
+  const minutiae: Minutia[] = [];
+  while (minutiae.length < count) {
+    const x = 40 + r() * 220;
+    const y = 40 + r() * 320;
+    if (minutiae.some((m) => Math.hypot(m.x - x, m.y - y) < 14)) continue;
+    minutiae.push({ x, y, direction: r() * 2 * Math.PI, type: r() < 0.5 ? 'ending' : 'bifurcation', quality: 60 });
+  }
+  return { width: 300, height: 400, resolution: 500, quality: 60, minutiae };
+}
+
+/** Rotates by `angle` (counter-clockwise on the image) about the centre, shifts, jitters, drops some. */
+function transform(t: FingerprintTemplate, angle: number, shiftX: number, shiftY: number, seed: number, keep = 0.85): FingerprintTemplate {
+  const r = lcg(seed);
+  const cx = 150;
+  const cy = 200;
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
+  const minutiae = t.minutiae
+    .filter(() => r() < keep)
+    .map((m) => {
+      const dx = m.x - cx;
+      const dy = m.y - cy;
+      return {
+        ...m,
+        x: cx + shiftX + dx * c + dy * s + (r() - 0.5) * 6,
+        y: cy + shiftY - dx * s + dy * c + (r() - 0.5) * 6,
+        direction: (m.direction + angle + (r() - 0.5) * 0.2 + 4 * Math.PI) % (2 * Math.PI),
+      };
+    });
+  return { ...t, minutiae };
+}
+
+describe('compareTemplates', () => {
+  const base = randomTemplate(1);
+  const p = prepareTemplate(base);
+
+  it('scores a template against itself far above the FMR 0.01 % threshold', () => {
+    expect(compareTemplates(p, p)).toBeGreaterThan(THRESHOLD_FMR_0_01_PERCENT);
+  });
+
+  it('matches a rotated, shifted, jittered copy with missing minutiae for rotations up to ±60° and beyond', () => {
+    for (const angle of [-1.05, -0.5, 0.3, 1.05, 2.5]) {
+      const q = prepareTemplate(transform(base, angle, 25, -30, 7));
+      expect(compareTemplates(p, q)).toBeGreaterThan(THRESHOLD_FMR_0_01_PERCENT);
+      expect(compareTemplates(q, p)).toBeGreaterThan(THRESHOLD_FMR_0_01_PERCENT);
+    }
+  });
+
+  it('keeps unrelated random templates below the FMR 1 % threshold', () => {
+    for (let s = 2; s < 12; s++) {
+      expect(compareTemplates(p, prepareTemplate(randomTemplate(s)))).toBeLessThan(THRESHOLD_FMR_1_PERCENT);
+    }
+  });
+
+  it('normalises resolution, so the same finger at 1000 ppi matches its 500 ppi template', () => {
+    const hi: FingerprintTemplate = { ...base, resolution: 1000, width: 600, height: 800, minutiae: base.minutiae.map((m) => ({ ...m, x: m.x * 2, y: m.y * 2 })) };
+    expect(compareTemplates(p, prepareTemplate(hi))).toBeGreaterThan(THRESHOLD_FMR_0_01_PERCENT);
+  });
+
+  it('gives 0 for empty templates', () => {
+    const empty = prepareTemplate({ ...base, minutiae: [] });
+    expect(compareTemplates(empty, p)).toBe(0);
+    expect(compareTemplates(p, empty)).toBe(0);
+  });
+
+  it('reports the paired minutiae and the alignment', () => {
+    const q = transform(base, 0.4, 10, 5, 3, 1);
+    const d = comparePair(p, prepareTemplate(q));
+    expect(d.pairList.length).toBeGreaterThan(30);
+    // With keep = 1 the indices correspond.
+    const right = d.pairList.filter(([a, b]) => a === b).length;
+    expect(right / d.pairList.length).toBeGreaterThan(0.9);
+    expect(d.rotation).toBeCloseTo(0.4, 1);
+  });
+
+  it('calibrates monotonically: a higher raw score never gives a lower calibrated score', () => {
+    let last = -1;
+    for (let raw = 0; raw < 4; raw += 0.01) {
+      const s = calibrate(raw);
+      expect(s).toBeGreaterThanOrEqual(last);
+      last = s;
+    }
+  });
+});
+
+const FVC = '/work/shared/data/fvc2002/DB1_B';
+describe('compareTemplates on FVC2002 DB1_B .iso templates', () => {
+  it.skipIf(!existsSync(FVC))('separates genuine from impostor pairs of the first three fingers (skipped when /work/shared/data is absent)', () => {
+    const names = readdirSync(FVC).filter((f) => /^10[123]_\d\.iso$/.test(f));
+    const t = names.map((f) => prepareTemplate(decodeIso19794_2_2005(new Uint8Array(readFileSync(join(FVC, f))))));
+    const gen: number[] = [];
+    const imp: number[] = [];
+    for (let a = 0; a < t.length; a++) {
+      for (let b = a + 1; b < t.length; b++) (names[a].slice(0, 3) === names[b].slice(0, 3) ? gen : imp).push(compareTemplates(t[a], t[b]));
+    }
+    const median = (v: number[]): number => v.sort((x, y) => x - y)[v.length >> 1];
+    expect(median(gen)).toBeGreaterThan(THRESHOLD_FMR_0_01_PERCENT);
+    expect(median(imp)).toBeLessThan(10);
+  });
+});
