@@ -105,7 +105,7 @@ export function runEvaluation<P>(items: readonly EvaluationItem[], engine: Engin
     for (const [a, b] of impostor) sink += engine.compare(prepared[a], prepared[b]);
     elapsed += now() - start;
     comparisons += total;
-    onProgress?.('timing', Math.min(elapsed, minTimingMs), minTimingMs);
+    onProgress?.('timing', Math.round(Math.min(elapsed, minTimingMs)), minTimingMs);
   }
   if (Number.isNaN(sink)) throw new Error('comparator returned NaN');
   const rates = errorRates(genuineScores, impostorScores);

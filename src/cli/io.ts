@@ -1,0 +1,87 @@
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, extname } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { BiometricError } from '../biometrics/errors.ts';
+import { decodeImage } from '../biometrics/image/decode.ts';
+import type { GrayImage } from '../biometrics/image/gray-image.ts';
+import type { FingerprintTemplate } from '../biometrics/template/template.ts';
+import { decodeIso19794_2_2005, encodeIso19794_2_2005 } from '../biometrics/template/iso19794-2-2005.ts';
+import { decodeIncits378_2004, encodeIncits378_2004 } from '../biometrics/template/incits378-2004.ts';
+import { decodeNativeTemplate, encodeNativeTemplate, isNativeTemplate } from '../biometrics/template/native.ts';
+
+/** Thrown for problems with the user's files and arguments; the CLI prints it on one line. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function readBytes(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `no such file: ${path}` : code === 'EISDIR' ? `${path} is a directory, not a file` : `cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+export function writeBytes(path: string, bytes: Uint8Array | string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, bytes);
+}
+
+export const TEMPLATE_EXTENSIONS = new Set(['.iso', '.ist', '.fmr', '.ansi', '.incits', '.tpl', '.sct']);
+
+export type TemplateFormat = 'native' | 'iso' | 'incits';
+
+/** ISO/IEC 19794-2:2005 and INCITS 378-2004 share their magic; the length field tells them apart. */
+export function sniffTemplateFormat(bytes: Uint8Array): TemplateFormat | undefined {
+  if (isNativeTemplate(bytes)) return 'native';
+  if (bytes.length < 14 || bytes[0] !== 0x46 || bytes[1] !== 0x4d || bytes[2] !== 0x52 || bytes[3] !== 0) return undefined;
+  const u32 = ((bytes[8] << 24) | (bytes[9] << 16) | (bytes[10] << 8) | bytes[11]) >>> 0;
+  if (u32 === bytes.length) return 'iso';
+  return 'incits';
+}
+
+export function decodeTemplateBytes(bytes: Uint8Array, format = sniffTemplateFormat(bytes)): FingerprintTemplate {
+  switch (format) {
+    case 'native':
+      return decodeNativeTemplate(bytes);
+    case 'iso':
+      return decodeIso19794_2_2005(bytes);
+    case 'incits':
+      return decodeIncits378_2004(bytes);
+    default:
+      throw new BiometricError('TEMPLATE_FORMAT', 'not a template this program reads (native, ISO/IEC 19794-2:2005 or ANSI INCITS 378-2004)', 0);
+  }
+}
+
+export function encodeTemplateBytes(template: FingerprintTemplate, format: TemplateFormat): Uint8Array {
+  switch (format) {
+    case 'native':
+      return encodeNativeTemplate(template);
+    case 'iso':
+      return encodeIso19794_2_2005(template);
+    case 'incits':
+      return encodeIncits378_2004(template);
+  }
+}
+
+export function readImage(path: string, ppi?: number): GrayImage {
+  return decodeImage(readBytes(path), ppi === undefined ? {} : { ppi });
+}
+
+/** A file given to `fp compare`: a template file, or an image to extract. */
+export function isTemplatePath(path: string, bytes: Uint8Array): boolean {
+  return TEMPLATE_EXTENSIONS.has(extname(path).toLowerCase()) || sniffTemplateFormat(bytes) !== undefined;
+}
+
+/** Rasterises an SVG (plots) to PNG bytes. */
+export function svgToPng(svg: string, width = 1400): Uint8Array {
+  const resvg = new Resvg(svg, { fitTo: { mode: 'width', value: width }, background: 'white', font: { loadSystemFonts: true } });
+  return resvg.render().asPng();
+}
+
+export function parsePositiveNumber(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a positive number, got "${value}"`);
+  return n;
+}
