@@ -21,7 +21,7 @@ export const MATCH = {
   edgeLengthTol: 8,
   edgeAngleTol: 10,
   /** Below this many agreeing edges for the best pair the templates do not match (early exit). */
-  minRootVotes: 3,
+  minRootVotes: 2,
   roots: 5,
   /** Position tolerance: base + slope × distance from the root, capped. */
   posTolBase: 10,
