@@ -23,6 +23,7 @@ interface IsoMinutia {
   y: number;
   angle: number; // radians CCW
   type: number;
+  quality: number;
 }
 interface IsoRecord {
   width: number;
@@ -45,7 +46,7 @@ function readIso(bytes: Uint8Array): IsoRecord {
   for (let k = 0; k < count; k++) {
     const a = v.getUint16(o);
     const b = v.getUint16(o + 2);
-    minutiae.push({ type: a >> 14, x: a & 0x3fff, y: b & 0x3fff, angle: (bytes[o + 4] * 2 * Math.PI) / 256 });
+    minutiae.push({ quality: bytes[o + 5], type: a >> 14, x: a & 0x3fff, y: b & 0x3fff, angle: (bytes[o + 4] * 2 * Math.PI) / 256 });
     o += 6;
   }
   return { width, height, ppcm, minutiae };
@@ -95,6 +96,7 @@ const dbs = (arg('--db') ?? '1,2,3,4').split(',').map(Number);
 const limit = Number(arg('--limit') ?? 80);
 const dump = arg('--dump');
 const runFvc = process.argv.includes('--fvc');
+const useRef = process.argv.includes('--ref');
 
 function median(a: number[]): number {
   const s = [...a].sort((x, y) => x - y);
@@ -143,6 +145,23 @@ for (const db of dbs) {
   const names: string[] = [];
   for (let f = 101; f <= 110; f++) for (let i = 1; i <= 8; i++) names.push(`${f}_${i}`);
   const templates = new Map<string, FingerprintTemplate>();
+  const refOf = (iso: IsoRecord): (IsoMinutia & { quality: number })[] => {
+    const image = { width: db === 1 ? 388 : db === 2 ? 296 : db === 3 ? 300 : 288, height: db === 1 ? 374 : db === 2 ? 560 : db === 3 ? 300 : 384 };
+    // The reference templates are NOT in the original pixel grid: every header says 300 × 400
+    // and the coordinates fit the image stretched to 300 × 400 (found by a scale/offset search),
+    // so they are mapped back with per-axis scales; angles are transformed the same way.
+    const s = 500 / PPI[db];
+    const kx = (image.width / iso.width) * s;
+    const ky = (image.height / iso.height) * s;
+    return iso.minutiae.map((m) => {
+      // Measured: their ridge-ending angles point INTO the ridge (ISO's valley-bifurcation view),
+      // 180° from our documented convention; their bifurcation angles agree with ours.
+      const a = m.type === 1 ? m.angle + Math.PI : m.angle;
+      let angle = Math.atan2(Math.sin(a) * ky, Math.cos(a) * kx);
+      if (angle < 0) angle += 2 * Math.PI;
+      return { ...m, x: m.x * kx, y: m.y * ky, angle };
+    });
+  };
   const times: number[] = [];
   let ourTotal = 0;
   let refTotal = 0;
@@ -153,26 +172,23 @@ for (const db of dbs) {
     const image = decodeTiff(readFileSync(join(dir, `${name}.tif`)), PPI[db]);
     const img = { ...image, ppi: PPI[db] };
     extractTemplate(img); // warm-up run is not timed for the first image only
+    const iso0 = readIso(readFileSync(join(dir, `${name}.iso`)));
     const t0 = performance.now();
     const t = extractTemplate(img);
     times.push(performance.now() - t0);
     templates.set(name, t);
+    if (useRef) {
+      // Baseline: run the FVC protocol on the reference templates instead of ours.
+      templates.set(name, {
+        width: t.width,
+        height: t.height,
+        resolution: 500,
+        quality: iso0.minutiae.length ? 60 : 0,
+        minutiae: refOf(iso0).map((m) => ({ x: m.x, y: m.y, direction: m.angle, type: m.type === 2 ? 'bifurcation' : 'ending', quality: m.quality })),
+      });
+    }
     qualSum += t.quality;
-    const iso = readIso(readFileSync(join(dir, `${name}.iso`)));
-    // The reference templates are NOT in the original pixel grid: every header says 300 × 400
-    // and the coordinates fit the image stretched to 300 × 400 (found by a scale/offset search),
-    // so they are mapped back with per-axis scales; angles are transformed the same way.
-    const s = 500 / PPI[db];
-    const kx = (image.width / iso.width) * s;
-    const ky = (image.height / iso.height) * s;
-    const ref = iso.minutiae.map((m) => {
-      // Measured: their ridge-ending angles point INTO the ridge (ISO's valley-bifurcation view),
-      // 180° from our documented convention; their bifurcation angles agree with ours.
-      const a = m.type === 1 ? m.angle + Math.PI : m.angle;
-      let angle = Math.atan2(Math.sin(a) * ky, Math.cos(a) * kx);
-      if (angle < 0) angle += 2 * Math.PI;
-      return { ...m, x: m.x * kx, y: m.y * ky, angle };
-    });
+    const ref = refOf(iso0);
     const res = pairCount(t.minutiae, ref);
     ourTotal += t.minutiae.length;
     refTotal += ref.length;
@@ -214,9 +230,12 @@ for (const db of dbs) {
   summary.push(line);
 
   if (runFvc) {
-    const comparePath = '../src/biometrics/compare/index.ts';
-    const metricsPath = '../src/biometrics/evaluate/metrics.ts';
-    if (!existsSync(new URL(comparePath, import.meta.url)) || !existsSync(new URL(metricsPath, import.meta.url))) {
+    // --cmp DIR: use a frozen copy of src/biometrics (compare + evaluate) so that extraction
+    // changes can be measured while the comparator keeps changing in the working tree.
+    const base = arg('--cmp') ? new URL(`file://${arg('--cmp')}/`) : new URL('../src/biometrics/', import.meta.url);
+    const comparePath = new URL('compare/index.ts', base).href;
+    const metricsPath = new URL('evaluate/metrics.ts', base).href;
+    if (!existsSync(new URL(comparePath)) || !existsSync(new URL(metricsPath))) {
       console.log('  comparator or metrics not available yet');
       continue;
     }

@@ -29,7 +29,7 @@ export function defaultFilterOptions(period: number): FilterOptions {
   };
 }
 
-export function filterCandidates(cands: Candidate[], width: number, borderDist: Float32Array, o: FilterOptions): Candidate[] {
+export function filterCandidates(cands: Candidate[], width: number, o: FilterOptions): Candidate[] {
   const n = cands.length;
   const removed = new Uint8Array(n);
   // Index of candidates by pixel so that a trace's end pixel can be matched to a candidate.
@@ -106,7 +106,7 @@ export function filterCandidates(cands: Candidate[], width: number, borderDist: 
   const out: Candidate[] = [];
   for (let k = 0; k < n; k++) {
     if (removed[k]) continue;
-    if (borderDist[cands[k].index] < o.border) continue;
+    if (cands[k].border < o.border) continue;
     out.push(cands[k]);
   }
   return out;

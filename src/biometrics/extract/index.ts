@@ -8,7 +8,7 @@ import { DEFAULT_PERIOD, ridgePeriods } from './frequency.ts';
 import { detectCandidates } from './minutiae.ts';
 import { angleAt, blockTensor, rawOrientation, smoothOrientation, type OrientationField } from './orientation.ts';
 import { imageQuality, minutiaQuality } from './quality.ts';
-import { borderDistance, pixelMask, segmentBlocks } from './segmentation.ts';
+import { distanceToBackground, pixelMask, segmentBlocks } from './segmentation.ts';
 import { thin } from './thinning.ts';
 
 /**
@@ -69,7 +69,6 @@ export function extractWithDetails(input: GrayImage): ExtractionDetails {
   const mask = pixelMask(blockMask, field.bw, BLOCK, width, height);
   const binary = binarize(enhanced, mask, width, height);
   const skeleton = thin(binary, width, height);
-  const dist = borderDistance(mask, width, height);
 
   const periods: number[] = [];
   for (let i = 0; i < blockMask.length; i++) if (blockMask[i]) periods.push(period[i]);
@@ -77,7 +76,8 @@ export function extractWithDetails(input: GrayImage): ExtractionDetails {
   const medianPeriod = periods.length ? periods[periods.length >> 1] : DEFAULT_PERIOD;
 
   const candidates = detectCandidates(skeleton, width, height, mask);
-  const kept = filterCandidates(candidates, width, dist, defaultFilterOptions(medianPeriod));
+  for (const c of candidates) c.border = distanceToBackground(blockMask, field.bw, field.bh, BLOCK, width, height, c.x, c.y);
+  const kept = filterCandidates(candidates, width, defaultFilterOptions(medianPeriod));
 
   const minutiae: Minutia[] = [];
   for (const c of kept) {
@@ -92,7 +92,7 @@ export function extractWithDetails(input: GrayImage): ExtractionDetails {
     if (direction < 0) direction += 2 * Math.PI;
     if (direction >= 2 * Math.PI) direction -= 2 * Math.PI;
     const bi = ((c.y / BLOCK) | 0) * field.bw + ((c.x / BLOCK) | 0);
-    minutiae.push({ x: c.x, y: c.y, direction, type: c.type, quality: minutiaQuality(field.coherence[bi], dist[c.index], medianPeriod) });
+    minutiae.push({ x: c.x, y: c.y, direction, type: c.type, quality: minutiaQuality(field.coherence[bi], c.border, medianPeriod) });
   }
   const quality = imageQuality(blockMask, raw.coherence, BLOCK);
   return {

@@ -31,6 +31,8 @@ export interface Candidate {
   /** Unit direction (image coordinates): out of the ridge for endings, away from the stem for bifurcations. */
   dx: number;
   dy: number;
+  /** Distance to the edge of the foreground, pixels (filled in by the caller). */
+  border: number;
 }
 
 const DX = [0, 1, 1, 1, 0, -1, -1, -1];
@@ -152,7 +154,7 @@ export function detectCandidates(sk: Uint8Array, width: number, height: number, 
         dx = traces[stem].vx;
         dy = traces[stem].vy;
       }
-      out.push({ index: i, x, y, type: cn === 1 ? 'ending' : 'bifurcation', traces, dx, dy });
+      out.push({ index: i, x, y, type: cn === 1 ? 'ending' : 'bifurcation', traces, dx, dy, border: Infinity });
     }
   return out;
 }

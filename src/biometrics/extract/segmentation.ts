@@ -113,26 +113,23 @@ export function pixelMask(blocks: Uint8Array, bw: number, block: number, width: 
 }
 
 /**
- * Chamfer (3-4) distance, in pixels, from every pixel to the nearest background pixel; the
- * outside of the image counts as background.
+ * Euclidean distance, in pixels, from pixel (x, y) to the nearest background block (or the
+ * outside of the image), looking at most `maxBlocks` blocks away; farther counts as the cap.
  */
-export function borderDistance(mask: Uint8Array, width: number, height: number): Float32Array {
-  const INF = 1e9;
-  const d = new Float32Array(width * height);
-  for (let i = 0; i < d.length; i++) d[i] = mask[i] ? INF : 0;
-  const at = (x: number, y: number): number => (x < 0 || y < 0 || x >= width || y >= height ? 0 : d[y * width + x]);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (!d[i]) continue;
-      d[i] = Math.min(d[i], at(x - 1, y) + 3, at(x, y - 1) + 3, at(x - 1, y - 1) + 4, at(x + 1, y - 1) + 4);
+export function distanceToBackground(blocks: Uint8Array, bw: number, bh: number, block: number, width: number, height: number, x: number, y: number, maxBlocks = 6): number {
+  const cap = maxBlocks * block;
+  let best = cap;
+  // The image outside the block grid is background.
+  best = Math.min(best, x + 0.5, y + 0.5, width - x - 0.5, height - y - 0.5);
+  const bx = (x / block) | 0;
+  const by = (y / block) | 0;
+  for (let yy = Math.max(0, by - maxBlocks); yy <= Math.min(bh - 1, by + maxBlocks); yy++)
+    for (let xx = Math.max(0, bx - maxBlocks); xx <= Math.min(bw - 1, bx + maxBlocks); xx++) {
+      if (blocks[yy * bw + xx]) continue;
+      const ex = Math.max(xx * block - x, 0, x - (xx + 1) * block + 1);
+      const ey = Math.max(yy * block - y, 0, y - (yy + 1) * block + 1);
+      const d = Math.hypot(ex, ey);
+      if (d < best) best = d;
     }
-  for (let y = height - 1; y >= 0; y--)
-    for (let x = width - 1; x >= 0; x--) {
-      const i = y * width + x;
-      if (!d[i]) continue;
-      d[i] = Math.min(d[i], at(x + 1, y) + 3, at(x, y + 1) + 3, at(x + 1, y + 1) + 4, at(x - 1, y + 1) + 4);
-    }
-  for (let i = 0; i < d.length; i++) d[i] /= 3;
-  return d;
+  return Math.max(0, best);
 }
