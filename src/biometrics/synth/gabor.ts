@@ -125,6 +125,8 @@ export interface GrowthInput {
 export interface GrowthResult {
   /** Final unclipped filter response (smooth, roughly sinusoidal across ridges), width × height. */
   readonly response: Float32Array;
+  /** Final clipped state (binary-ish, ±1 with narrow transitions), width × height. */
+  readonly state: Float32Array;
   readonly iterations: number;
 }
 
@@ -271,8 +273,13 @@ export function growRidges(input: GrowthInput): GrowthResult {
     for (let bx = 0; bx < bw; bx++) if (blockInRegion[by * bw + bx]) filterBlock(bx, by, next, false);
   }
   const response = new Float32Array(width * height);
+  const state = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) response[y * width + x] = region[y * width + x] ? next[(y + pad) * pw + x + pad] : 0;
+    for (let x = 0; x < width; x++) {
+      if (!region[y * width + x]) continue;
+      response[y * width + x] = next[(y + pad) * pw + x + pad];
+      state[y * width + x] = cur[(y + pad) * pw + x + pad];
+    }
   }
-  return { response, iterations };
+  return { response, state, iterations };
 }

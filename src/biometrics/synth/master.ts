@@ -27,7 +27,7 @@ export interface MasterOptions {
   readonly meanRidgePeriod?: number;
   /** Smooth orientation perturbation amplitude in radians (default 0.14). Range 0–0.6. */
   readonly orientationNoise?: number;
-  /** Number of random ridge seeds the Gabor growth starts from (default: 2–5; more seeds grow faster but leave more fault lines). Range 1–400. */
+  /** Number of random ridge seeds the Gabor growth starts from (default: 60–130). Where growth fronts meet out of phase, ridge endings and bifurcations form, so more seeds give more minutiae. Range 1–400. */
   readonly seedCount?: number;
 }
 
@@ -113,6 +113,7 @@ export function generateMaster(seed: Seed | Rng, options: MasterOptions = {}): M
   const periodRng = rng.fork('period');
   const meanPeriod = options.meanRidgePeriod ?? periodRng.uniform(8.2, 10.2);
   const periodNoise = valueNoise(periodRng, width, height, 150);
+  const periodDetail = valueNoise(periodRng.fork('detail'), width, height, 55);
   const period = new Float32Array(width * height);
   const mask = new Uint8Array(width * height);
   const region = new Uint8Array(width * height);
@@ -120,7 +121,7 @@ export function generateMaster(seed: Seed | Rng, options: MasterOptions = {}): M
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      let p = meanPeriod * (1 + 0.07 * periodNoise[i]);
+      let p = meanPeriod * (1 + 0.07 * periodNoise[i] + 0.1 * periodDetail[i]);
       for (const c of singularities.cores) {
         const d2 = (x - c.x) ** 2 + (y - c.y) ** 2;
         p += 0.6 * Math.exp(-d2 / (2 * 70 * 70));
@@ -135,7 +136,7 @@ export function generateMaster(seed: Seed | Rng, options: MasterOptions = {}): M
 
   // Seeds: small ±1 blobs at random places inside the fingertip.
   const seedRng = rng.fork('seeds');
-  const seedCount = options.seedCount ?? seedRng.int(2, 5);
+  const seedCount = options.seedCount ?? seedRng.int(60, 130);
   const initial = new Float32Array(width * height);
   let placed = 0;
   for (let attempt = 0; placed < seedCount && attempt < seedCount * 100; attempt++) {
@@ -153,12 +154,15 @@ export function generateMaster(seed: Seed | Rng, options: MasterOptions = {}): M
     placed++;
   }
 
-  const grown = growRidges({ width, height, kernels, region, initial, gain: 1.7, maxIterations: 150, polishIterations: 4 });
+  const grown = growRidges({ width, height, kernels, region, initial, gain: 1.7, maxIterations: 150, polishIterations: 6 });
   const ridges = new Float32Array(width * height);
   const scale = Math.PI / 4; // the response to a ±1 square wave is ≈ 4/π
   for (let i = 0; i < ridges.length; i++) {
-    const v = grown.response[i] * scale;
-    ridges[i] = v > 1 ? 1 : v < -1 ? -1 : v;
+    // Half the smooth response (gives a sinusoid-like profile for pressure to act on), half the
+    // clipped state (keeps ridge endings and bifurcations crisp where the response is weak).
+    let v = grown.response[i] * scale;
+    v = v > 1 ? 1 : v < -1 ? -1 : v;
+    ridges[i] = 0.5 * v + 0.5 * grown.state[i];
   }
 
   return {
