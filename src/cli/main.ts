@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { BiometricError } from '../biometrics/errors.ts';
+import { registerDemoCommand } from './demo.ts';
 import { registerFpCommands } from './fp.ts';
 import { registerNistCommands } from './nist.ts';
 import { registerWsqCommands } from './wsq.ts';
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .description('Secure Communities: model, simulate and audit the program on synthetic and public data.')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerDemoCommand(program);
   registerFpCommands(program);
   registerNistCommands(program);
   registerWsqCommands(program);
