@@ -37,6 +37,11 @@ function positiveInteger(name: string, value: string, max: number): number {
 
 const round2 = (p: Point): Point => ({ x: Math.round(p.x * 100) / 100, y: Math.round(p.y * 100) / 100 });
 
+function roundPose(pose: ImpressionPose): ImpressionPose {
+  const r = (v: number) => Math.round(v * 10000) / 10000;
+  return { ...pose, rotationRad: r(pose.rotationRad), translationX: r(pose.translationX), translationY: r(pose.translationY), pressure: r(pose.pressure), dryness: r(pose.dryness), noise: r(pose.noise), contact: r(pose.contact) };
+}
+
 /**
  * Writes an FVC-style synthetic database: F_I.png for finger F = 1..fingers, impression
  * I = 1..impressions, plus manifest.json. Finger F is finger position ((F − 1) mod 10) + 1 of
@@ -60,7 +65,7 @@ export function writeSynthDatabase(dir: string, options: SynthDatabaseOptions, o
       height = image.height;
       const file = `${f}_${i}.png`;
       writeFileSync(join(dir, file), encodeGrayPng(image));
-      impressions.push({ file, pose: image.pose });
+      impressions.push({ file, pose: roundPose(image.pose) });
       done++;
       onProgress?.(done, total, file);
     }

@@ -184,7 +184,7 @@ export function renderImpression(master: MasterFingerprint, seed: Seed | Rng, op
     }
   }
 
-  // Scratches on the sensor glass: thin lines that remove ink.
+  // Scratches on the sensor glass: thin lines, light across the ridges, faintly dark on bare glass.
   const scratchRng = rng.fork('scratches');
   for (let s = 0; s < scratches; s++) {
     const x0 = scratchRng.uniform(0, W);
@@ -194,6 +194,7 @@ export function renderImpression(master: MasterFingerprint, seed: Seed | Rng, op
     const halfWidth = scratchRng.uniform(0.6, 1.4);
     const dx = Math.cos(angle);
     const dy = Math.sin(angle);
+    const scratchInk = scratchRng.uniform(0.08, 0.2);
     for (let step = -length / 2; step <= length / 2; step += 0.5) {
       const cx = x0 + dx * step;
       const cy = y0 + dy * step;
@@ -202,7 +203,7 @@ export function renderImpression(master: MasterFingerprint, seed: Seed | Rng, op
         const sy = Math.round(cy + dx * o * 0.7);
         if (sx < 0 || sy < 0 || sx >= W || sy >= H) continue;
         const d = Math.abs(o * 0.7);
-        if (d <= halfWidth) ink[sy * W + sx] *= 0.1;
+        if (d <= halfWidth) ink[sy * W + sx] = 0.1 * ink[sy * W + sx] + scratchInk;
       }
     }
   }
