@@ -87,7 +87,8 @@ function smoothstep(e0: number, e1: number, x: number): number {
  * follows a small random rotation + translation, plus a smooth random displacement field),
  * partial contact, pressure and dryness (ridge-width and fragmentation through a varying
  * binarisation threshold), and sensor effects (uneven background, contrast, blur, noise,
- * scratches). Deterministic in the master, the seed and the options.
+ * scratches). Deterministic in the master, the seed and the options; a stream passed as the
+ * seed is used only through its key (`fork`), so the result depends on `rng.key` alone.
  */
 export function renderImpression(master: MasterFingerprint, seed: Seed | Rng, options: ImpressionOptions = {}): SyntheticImpression {
   validateImpressionOptions(options);

@@ -79,6 +79,8 @@ export function validateMasterOptions(options: MasterOptions): void {
  * Generates a master fingerprint, SFinGe style: fingertip silhouette → pattern class →
  * singularities → zero-pole orientation field → ridge-period field → ridges grown from a few
  * random seeds by iterated space-variant Gabor filtering. Deterministic in the seed and options.
+ * A stream passed as the seed is used only through its key (`fork`), never advanced, so the
+ * master depends on `rng.key` alone.
  */
 export function generateMaster(seed: Seed | Rng, options: MasterOptions = {}): MasterFingerprint {
   validateMasterOptions(options);

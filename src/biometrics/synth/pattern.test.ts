@@ -34,6 +34,16 @@ describe('pattern classes', () => {
     }
   });
 
+  it('keep the natural frequencies when every finger draws from its own forked stream', () => {
+    const counts = new Map<PatternClass, number>();
+    const n = 10000;
+    for (let i = 0; i < n; i++) {
+      const c = samplePatternClass(createRng(`person-${i}`).fork(`finger-${1 + (i % 10)}`).fork('class'));
+      counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+    for (const c of PATTERN_CLASSES) expect(Math.abs((counts.get(c) ?? 0) / n - DEFAULT_CLASS_WEIGHTS[c])).toBeLessThan(0.015);
+  });
+
   it('can be drawn with custom weights, and bad weights are refused', () => {
     const rng = createRng('custom');
     for (let i = 0; i < 50; i++) expect(samplePatternClass(rng, { arch: 0, 'tented-arch': 0, 'left-loop': 0, 'right-loop': 0, whorl: 1 })).toBe('whorl');
