@@ -9,10 +9,9 @@ import { decodeIso19794_2_2005, encodeIso19794_2_2005 } from '../biometrics/temp
 import { decodeIncits378_2004, encodeIncits378_2004 } from '../biometrics/template/incits378-2004.ts';
 import { decodeNativeTemplate, encodeNativeTemplate, isNativeTemplate } from '../biometrics/template/native.ts';
 
-/** Thrown for problems with the user's files and arguments; the CLI prints it on one line. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+import { UsageError } from './errors.ts';
+
+export { UsageError };
 
 export function readBytes(path: string): Uint8Array {
   try {

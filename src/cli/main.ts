@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { BiometricError } from '../biometrics/errors.ts';
 import { registerDemoCommand } from './demo.ts';
+import { describeError } from './errors.ts';
 import { registerFpCommands } from './fp.ts';
 import { registerNistCommands } from './nist.ts';
 import { registerWsqCommands } from './wsq.ts';
@@ -28,10 +28,8 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof BiometricError) {
-      process.stderr.write(`seccom: ${error.code}: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
+    const { line, exitCode } = describeError(error);
+    process.stderr.write(`${line}\n`);
+    return exitCode;
   }
 }
