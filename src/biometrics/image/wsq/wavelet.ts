@@ -9,6 +9,8 @@
  * rows or, cache-friendly, to whole rows at once for the vertical direction.
  */
 
+import { liftLine, MIN_LIFTING_LENGTH, synthesizeColumns, synthesizeRows, type LiftingBank } from './lifting.ts';
+
 export interface FilterBank {
   /** Analysis lowpass, centre tap first then outwards (odd full length 2·n − 1). */
   readonly lowHalf: readonly number[];
@@ -209,15 +211,104 @@ export function decompose(data: Float32Array, width: number, height: number, tre
   }
 }
 
-/** Inverse transform in place over the tree (nodes in reverse; columns first, then rows). */
-export function reconstruct(data: Float32Array, width: number, height: number, tree: readonly TreeNode[], bank: FilterBank): void {
-  const temp = new Float32Array(width * height);
-  const acc = new Float64Array(width);
-  const cache = new PlanCache(bank, true);
+/** Lifting scalings per filter bank (null: not the standard 9/7 pair), keyed by coefficients. */
+const liftingBanks = new Map<string, LiftingBank | null>();
+
+/** Deterministic pseudo-random samples in [−64, 64) for the lifting self-check. */
+function testLine(n: number, seed: number): Float32Array {
+  let state = seed >>> 0 || 1;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state / 0x2000000 - 64;
+  }
+  return out;
+}
+
+/**
+ * Fits the lifting scalings to this bank's convolution synthesis and checks the fit on lines
+ * of several lengths, both orders; returns undefined when the bank is not the 9/7 pair.
+ */
+function fitLifting(bank: FilterBank): LiftingBank | undefined {
+  if (bank.lowHalf.length !== 5 || bank.highHalf.length !== 4) return undefined;
+  const n = 32;
+  const llen = n / 2;
+  const plan = synthesisPlan(n, false, bank);
+  const fit = (stored: number, pos: number): number => {
+    const impulse = new Float32Array(n);
+    impulse[stored] = 1;
+    const byPlan = new Float32Array(n);
+    applyAlongRows(plan, impulse, 0, byPlan, 0, n, 1, n);
+    const x = new Float64Array(n);
+    x[pos] = 1;
+    liftLine(x, n);
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < n; i++) {
+      num += byPlan[i] * x[i];
+      den += x[i] * x[i];
+    }
+    return num / den;
+  };
+  const lift: LiftingBank = { lowScale: fit(8, 16), highScale: fit(llen + 8, 17) };
+  if (!Number.isFinite(lift.lowScale) || !Number.isFinite(lift.highScale) || lift.lowScale === 0 || lift.highScale === 0) return undefined;
+  const line = new Float64Array(64);
+  for (const len of [2, 3, 4, 5, 6, 7, 10, 13, 33, 64]) {
+    for (const inv of [false, true]) {
+      const src = testLine(len, len * 7 + (inv ? 1 : 0));
+      const expected = new Float32Array(len);
+      applyAlongRows(synthesisPlan(len, inv, bank), src, 0, expected, 0, len, 1, len);
+      const got = new Float32Array(len);
+      synthesizeRows(lift, src, 0, len, got, 0, len, len, 1, inv, line);
+      // The same line as a column (one sample per row, row pitch 2) through the column pass.
+      const column = new Float32Array(2 * len);
+      for (let i = 0; i < len; i++) column[2 * i] = src[i];
+      const gotColumn = new Float32Array(len);
+      synthesizeColumns(lift, column, 0, 2, gotColumn, len, 1, inv, line);
+      for (let i = 0; i < len; i++) if (!(Math.abs(got[i] - expected[i]) <= 1e-4 && Math.abs(gotColumn[i] - expected[i]) <= 1e-4)) return undefined;
+    }
+  }
+  return lift;
+}
+
+function liftingFor(bank: FilterBank): LiftingBank | undefined {
+  const key = `${bank.lowHalf.join(',')}/${bank.highHalf.join(',')}`;
+  let lift = liftingBanks.get(key);
+  if (lift === undefined) {
+    lift = fitLifting(bank) ?? null;
+    if (liftingBanks.size >= 16) liftingBanks.clear();
+    liftingBanks.set(key, lift);
+  }
+  return lift ?? undefined;
+}
+
+/** Scratch reused across calls (decoding is synchronous, so one buffer suffices). */
+let scratch = new Float32Array(0);
+let lineScratch = new Float64Array(0);
+
+/**
+ * Inverse transform in place over the tree (nodes in reverse; columns first, then rows), by
+ * lifting when the bank is the standard 9/7 pair, else (or with `convolution`) by the plans.
+ */
+export function reconstruct(data: Float32Array, width: number, height: number, tree: readonly TreeNode[], bank: FilterBank, convolution = false): void {
+  if (scratch.length < width * height) scratch = new Float32Array(width * height);
+  if (lineScratch.length < Math.max(width, height)) lineScratch = new Float64Array(Math.max(width, height));
+  const temp = scratch;
+  const line = lineScratch;
+  const lift = convolution ? undefined : liftingFor(bank);
+  let acc: Float64Array | undefined;
+  let cache: PlanCache | undefined;
   for (let i = tree.length - 1; i >= 0; i--) {
     const node = tree[i];
     if (node.lenx <= 0 || node.leny <= 0) continue;
     const base = node.y * width + node.x;
+    if (lift !== undefined && node.lenx >= MIN_LIFTING_LENGTH && node.leny >= MIN_LIFTING_LENGTH) {
+      synthesizeColumns(lift, data, base, width, temp, node.leny, node.lenx, node.invCols, line);
+      synthesizeRows(lift, temp, 0, node.lenx, data, base, width, node.lenx, node.leny, node.invRows, line);
+      continue;
+    }
+    acc ??= new Float64Array(width);
+    cache ??= new PlanCache(bank, true);
     applyAlongColumns(cache.get(node.leny, node.invCols), data, base, temp, 0, node.leny, node.lenx, width, acc);
     applyAlongRows(cache.get(node.lenx, node.invRows), temp, 0, data, base, node.lenx, node.leny, width);
   }
