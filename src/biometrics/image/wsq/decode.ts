@@ -302,6 +302,18 @@ function unstuff(bytes: Uint8Array, start: number): { data: Uint8Array; length: 
 
 /** Huffman-decodes one block into the coefficient sink. */
 function decodeBlock(data: Uint8Array, byteLength: number, table: HuffmanDecoder, sink: CoefficientSink, binCenter: number, offset: number): void {
+  // Imported bindings are read through accessors under some loaders: copy them to locals.
+  const lookupBits = LOOKUP_BITS;
+  const lookupMask = (1 << lookupBits) - 1;
+  const maxBits = MAX_HUFFMAN_BITS;
+  const maxZeroRun = MAX_ZERO_RUN_SYMBOL;
+  const zrun8 = SYM_ZRUN8;
+  const zrun16 = SYM_ZRUN16;
+  const escPos8 = SYM_ESC_POS8;
+  const escNeg8 = SYM_ESC_NEG8;
+  const escPos16 = SYM_ESC_POS16;
+  const escNeg16 = SYM_ESC_NEG16;
+  const coeffOffset = COEFF_SYMBOL_OFFSET;
   const totalBits = byteLength * 8;
   const { lookup, maxCode, minCode, valPtr, values } = table;
   let bitPos = 0;
@@ -320,7 +332,7 @@ function decodeBlock(data: Uint8Array, byteLength: number, table: HuffmanDecoder
   };
   while (bitPos < totalBits) {
     const window = peek24(bitPos);
-    const entry = lookup[(window >>> (24 - LOOKUP_BITS)) & ((1 << LOOKUP_BITS) - 1)];
+    const entry = lookup[(window >>> (24 - lookupBits)) & lookupMask];
     let symbol: number;
     if (entry !== 0) {
       const len = entry >>> 8;
@@ -328,33 +340,33 @@ function decodeBlock(data: Uint8Array, byteLength: number, table: HuffmanDecoder
       bitPos += len;
       symbol = entry & 0xff;
     } else {
-      let code = (window >>> (24 - LOOKUP_BITS)) & ((1 << LOOKUP_BITS) - 1);
-      let len = LOOKUP_BITS;
-      while (len <= MAX_HUFFMAN_BITS && code > maxCode[len]) {
+      let code = (window >>> (24 - lookupBits)) & lookupMask;
+      let len = lookupBits;
+      while (len <= maxBits && code > maxCode[len]) {
         len++;
         code = (window >>> (24 - len)) & ((1 << len) - 1);
       }
-      if (len > MAX_HUFFMAN_BITS) {
-        if (bitPos + MAX_HUFFMAN_BITS > totalBits) break; // padding ones at the end of the block
+      if (len > maxBits) {
+        if (bitPos + maxBits > totalBits) break; // padding ones at the end of the block
         throw new BiometricError('IMAGE_FORMAT', 'WSQ Huffman data contains an invalid code', offset);
       }
       if (bitPos + len > totalBits) break;
       bitPos += len;
       symbol = values[valPtr[len] + code - minCode[len]];
     }
-    if (symbol >= 1 && symbol <= MAX_ZERO_RUN_SYMBOL) {
+    if (symbol > zrun16 && symbol < 0xff) {
+      if (!sink.value(symbol - coeffOffset, binCenter)) overrun();
+    } else if (symbol >= 1 && symbol <= maxZeroRun) {
       if (!sink.zeros(symbol)) overrun();
-    } else if (symbol > SYM_ZRUN16 && symbol < 0xff) {
-      if (!sink.value(symbol - COEFF_SYMBOL_OFFSET, binCenter)) overrun();
-    } else if (symbol === SYM_ESC_POS8 || symbol === SYM_ESC_NEG8) {
+    } else if (symbol === escPos8 || symbol === escNeg8) {
       const v = readBits(8);
-      if (!sink.value(symbol === SYM_ESC_POS8 ? v : -v, binCenter)) overrun();
-    } else if (symbol === SYM_ESC_POS16 || symbol === SYM_ESC_NEG16) {
+      if (!sink.value(symbol === escPos8 ? v : -v, binCenter)) overrun();
+    } else if (symbol === escPos16 || symbol === escNeg16) {
       const v = readBits(16);
-      if (!sink.value(symbol === SYM_ESC_POS16 ? v : -v, binCenter)) overrun();
-    } else if (symbol === SYM_ZRUN8) {
+      if (!sink.value(symbol === escPos16 ? v : -v, binCenter)) overrun();
+    } else if (symbol === zrun8) {
       if (!sink.zeros(readBits(8))) overrun();
-    } else if (symbol === SYM_ZRUN16) {
+    } else if (symbol === zrun16) {
       if (!sink.zeros(readBits(16))) overrun();
     } else {
       throw new BiometricError('IMAGE_FORMAT', `WSQ Huffman symbol ${symbol} is not defined`, offset);
