@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { deflateSync } from 'node:zlib';
 import { decodeTiff } from '../src/biometrics/image/tiff.ts';
-import { extractTemplate, extractWithDetails } from '../src/biometrics/extract/index.ts';
+import { extractTemplate, extractWithDetails, type ExtractOptions } from '../src/biometrics/extract/index.ts';
 import type { FingerprintTemplate } from '../src/biometrics/template/template.ts';
 
 const DATA = '/work/shared/data/fvc2002';
@@ -97,6 +97,14 @@ const limit = Number(arg('--limit') ?? 80);
 const dump = arg('--dump');
 const runFvc = process.argv.includes('--fvc');
 const useRef = process.argv.includes('--ref');
+// --opt spur=1.2,bridge=0.8 : filter factors (see ExtractOptions)
+const filterOpt: Record<string, number> = {};
+for (const kv of (arg('--opt') ?? '').split(',').filter(Boolean)) {
+  const [k, v] = kv.split('=');
+  filterOpt[k] = Number(v);
+}
+const { minClarity, orientationSigma, alongSigma, ...filterOnly } = filterOpt;
+const options: ExtractOptions = { filter: filterOnly, minClarity, orientationSigma, alongSigma };
 
 function median(a: number[]): number {
   const s = [...a].sort((x, y) => x - y);
@@ -163,6 +171,7 @@ for (const db of dbs) {
     });
   };
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   let ourTotal = 0;
   let refTotal = 0;
   let matchedTotal = 0;
@@ -171,11 +180,14 @@ for (const db of dbs) {
   for (const name of names.slice(0, limit)) {
     const image = decodeTiff(readFileSync(join(dir, `${name}.tif`)), PPI[db]);
     const img = { ...image, ppi: PPI[db] };
-    extractTemplate(img); // warm-up run is not timed for the first image only
+    if (!process.argv.includes('--fast')) extractTemplate(img, options); // warm-up (cached kernels, JIT)
     const iso0 = readIso(readFileSync(join(dir, `${name}.iso`)));
     const t0 = performance.now();
-    const t = extractTemplate(img);
+    const c0 = process.cpuUsage();
+    const t = extractTemplate(img, options);
     times.push(performance.now() - t0);
+    const c1 = process.cpuUsage(c0);
+    cpuTimes.push((c1.user + c1.system) / 1000);
     templates.set(name, t);
     if (useRef) {
       // Baseline: run the FVC protocol on the reference templates instead of ours.
@@ -196,7 +208,7 @@ for (const db of dbs) {
     angleTotal += res.angleOk;
     if (dump) {
       mkdirSync(dump, { recursive: true });
-      const d = extractWithDetails(img);
+      const d = extractWithDetails(img, options);
       const { width, height } = d.image;
       const vis = new Uint8Array(width * height * 3);
       const put = (x: number, y: number, r: number, g: number, bl: number): void => {
@@ -216,12 +228,16 @@ for (const db of dbs) {
         for (let k = 0; k < 10; k++) put(m.x + k * Math.cos(m.direction), m.y - k * Math.sin(m.direction), 255, 0, 0);
         for (let dx = -2; dx <= 2; dx++) { put(m.x + dx, m.y - 2, 255, 0, 0); put(m.x + dx, m.y + 2, 255, 0, 0); }
       }
-      writePng(join(dump, `db${db}_${name}.png`), width, height, vis);
+      const z = Number(arg('--zoom') ?? 1);
+      const zv = new Uint8Array(width * z * height * z * 3);
+      for (let y = 0; y < height * z; y++)
+        for (let x = 0; x < width * z; x++) zv.set(vis.subarray(3 * (((y / z) | 0) * width + ((x / z) | 0)), 3 * (((y / z) | 0) * width + ((x / z) | 0)) + 3), 3 * (y * width * z + x));
+      writePng(join(dump, `db${db}_${name}.png`), width * z, height * z, zv);
     }
     // The first call above doubled as warm-up; later images reuse the cached kernels.
   }
   const n = Math.min(limit, names.length);
-  const line = `DB${db}: median ${median(times).toFixed(1)} ms, mean minutiae ${(ourTotal / n).toFixed(1)} (ref ${(refTotal / n).toFixed(1)}), precision ${(matchedTotal / ourTotal).toFixed(3)}, recall ${(matchedTotal / refTotal).toFixed(3)}, angle ok ${(angleTotal / Math.max(1, matchedTotal)).toFixed(3)}, mean quality ${(qualSum / n).toFixed(0)}`;
+  const line = `DB${db}: median ${median(times).toFixed(1)} ms wall (${median(cpuTimes).toFixed(1)} ms CPU), mean minutiae ${(ourTotal / n).toFixed(1)} (ref ${(refTotal / n).toFixed(1)}), precision ${(matchedTotal / ourTotal).toFixed(3)}, recall ${(matchedTotal / refTotal).toFixed(3)}, angle ok ${(angleTotal / Math.max(1, matchedTotal)).toFixed(3)}, mean quality ${(qualSum / n).toFixed(0)}`;
   console.log(line);
   if (process.argv.includes('--hist')) console.log('  angle diff histogram (45° bins from 0):', HIST.join(' '));
   HIST.fill(0);
@@ -254,6 +270,17 @@ for (const db of dbs) {
         (same ? genuine : impostor).push(score(keys[a], keys[b]));
       }
     const r = metrics.errorRates(genuine, impostor);
+    if (process.argv.includes('--worst')) {
+      // Images whose genuine comparisons score worst (median over their 7 mates).
+      const per = keys.map((k) => {
+        const mates = keys.filter((o) => o !== k && o.split('_')[0] === k.split('_')[0]).map((o) => score(k, o)).sort((x, y) => x - y);
+        return [k, mates[3], templates.get(k)!.minutiae.length, templates.get(k)!.quality] as const;
+      });
+      per.sort((a, b) => a[1] - b[1]);
+      console.log('  worst:', per.slice(0, 8).map((p) => `${p[0]} s=${p[1].toFixed(1)} n=${p[2]} q=${p[3]}`).join('; '));
+      const imp = [...impostor].sort((x, y) => y - x);
+      console.log('  impostor top:', imp.slice(0, 5).map((x) => x.toFixed(1)).join(' '), ' genuine median', [...genuine].sort((x, y) => x - y)[140].toFixed(1));
+    }
     const l2 = `  DB${db} FVC: genuine ${genuine.length}, impostor ${impostor.length}, EER ${(100 * r.eer).toFixed(2)} %, FMR100 ${(100 * r.fmr100).toFixed(2)} %, FMR1000 ${(100 * r.fmr1000).toFixed(2)} %, ZeroFMR ${(100 * r.zeroFmr).toFixed(2)} % (${((performance.now() - t0) / 1000).toFixed(1)} s)`;
     console.log(l2);
     summary.push(l2);

@@ -13,7 +13,7 @@ import type { OrientationField } from './orientation.ts';
 export const ORIENTATION_BINS = 24;
 export const PERIOD_STEP = 0.5;
 const PERIOD_BINS = Math.round((MAX_PERIOD - MIN_PERIOD) / PERIOD_STEP) + 1;
-const ALONG_SIGMA = 3.2;
+export const ALONG_SIGMA = 3.2;
 const ACROSS_SIGMA_RATIO = 0.45;
 export const PAD = 16;
 
@@ -36,18 +36,18 @@ function toKernel(taps: Map<string, [number, number, number]>, stride: number): 
   return { off, w };
 }
 
-function alongKernel(o: number, stride: number): Kernel {
-  const key = `${o}:${stride}`;
+function alongKernel(o: number, stride: number, sigma: number): Kernel {
+  const key = `${o}:${stride}:${sigma}`;
   const hit = alongCache.get(key);
   if (hit) return hit;
   const th = ((o + 0.5) * Math.PI) / ORIENTATION_BINS;
-  const r = Math.ceil(2.2 * ALONG_SIGMA);
+  const r = Math.min(PAD, Math.ceil(2.2 * sigma));
   const taps = new Map<string, [number, number, number]>();
   let sum = 0;
   for (let k = -r; k <= r; k++) {
     const dx = Math.round(k * Math.cos(th));
     const dy = Math.round(k * Math.sin(th));
-    const w = Math.exp(-(k * k) / (2 * ALONG_SIGMA * ALONG_SIGMA));
+    const w = Math.exp(-(k * k) / (2 * sigma * sigma));
     const id = `${dx},${dy}`;
     const prev = taps.get(id);
     taps.set(id, [dx, dy, (prev?.[2] ?? 0) + w]);
@@ -111,6 +111,8 @@ export interface EnhanceInput {
   period: Float32Array;
   /** Foreground, per block of the orientation grid. */
   blockMask: Uint8Array;
+  /** Along-ridge smoothing σ in pixels (default ALONG_SIGMA). */
+  alongSigma?: number;
 }
 
 export function enhance(input: EnhanceInput): Float32Array {
@@ -137,18 +139,22 @@ export function enhance(input: EnhanceInput): Float32Array {
           if (x >= 0 && y >= 0 && x < bw && y < bh) work[y * bw + x] = 1;
         }
     }
-  // Per-pixel orientation bin (bilinear doubled-angle interpolation) and period bin.
-  const obin = new Uint8Array(width * height);
-  const pbin = new Uint8Array(width * height);
+  // Orientation and period bins on a grid of CELL × CELL pixel cells (bilinear interpolation of
+  // the doubled-angle field and the period map at each cell centre), looked up per pixel.
+  const CELL = 4;
+  const cw = Math.ceil(width / CELL);
+  const ch = Math.ceil(height / CELL);
+  const cellO = new Uint8Array(cw * ch);
+  const cellP = new Uint8Array(cw * ch);
   const binScale = ORIENTATION_BINS / Math.PI;
-  for (let y = 0; y < height; y++) {
+  for (let cy = 0; cy < ch; cy++) {
+    const y = cy * CELL + CELL / 2 - 0.5;
     const fy = Math.min(bh - 1, Math.max(0, (y + 0.5) / block - 0.5));
     const y0 = Math.floor(fy);
     const y1 = Math.min(bh - 1, y0 + 1);
     const ay = fy - y0;
-    const byRow = ((y / block) | 0) * bw;
-    for (let x = 0; x < width; x++) {
-      if (!work[byRow + ((x / block) | 0)]) continue;
+    for (let cx = 0; cx < cw; cx++) {
+      const x = cx * CELL + CELL / 2 - 0.5;
       const fx = Math.min(bw - 1, Math.max(0, (x + 0.5) / block - 0.5));
       const x0 = Math.floor(fx);
       const x1 = Math.min(bw - 1, x0 + 1);
@@ -165,14 +171,24 @@ export function enhance(input: EnhanceInput): Float32Array {
       const s = w00 * f.sin2[i00] + w10 * f.sin2[i10] + w01 * f.sin2[i01] + w11 * f.sin2[i11];
       let a = 0.5 * Math.atan2(s, c);
       if (a < 0) a += Math.PI;
-      obin[y * width + x] = Math.min(ORIENTATION_BINS - 1, Math.floor(a * binScale));
+      cellO[cy * cw + cx] = Math.min(ORIENTATION_BINS - 1, Math.floor(a * binScale));
       const per = w00 * period[i00] + w10 * period[i10] + w01 * period[i01] + w11 * period[i11];
-      pbin[y * width + x] = Math.min(PERIOD_BINS - 1, Math.max(0, Math.round((per - MIN_PERIOD) / PERIOD_STEP)));
+      cellP[cy * cw + cx] = Math.min(PERIOD_BINS - 1, Math.max(0, Math.round((per - MIN_PERIOD) / PERIOD_STEP)));
+    }
+  }
+  const obin = new Uint8Array(width * height);
+  const pbin = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const crow = ((y / CELL) | 0) * cw;
+    for (let x = 0; x < width; x++) {
+      const ci = crow + ((x / CELL) | 0);
+      obin[y * width + x] = cellO[ci];
+      pbin[y * width + x] = cellP[ci];
     }
   }
   // Pass 1: smoothing along the ridges over the work region.
   const along: Kernel[] = [];
-  for (let o = 0; o < ORIENTATION_BINS; o++) along.push(alongKernel(o, pw));
+  for (let o = 0; o < ORIENTATION_BINS; o++) along.push(alongKernel(o, pw, input.alongSigma ?? ALONG_SIGMA));
   const mid = new Float32Array(pw * ph);
   for (let y = 0; y < height; y++) {
     const byRow = ((y / block) | 0) * bw;

@@ -18,20 +18,30 @@ export interface FilterOptions {
   border: number;
 }
 
-export function defaultFilterOptions(period: number): FilterOptions {
+/** Each rule's distance as a multiple of the print's median ridge period. */
+export const DEFAULT_FILTER_FACTORS: FilterOptions = { spur: 1.0, shortRidge: 2.2, bridge: 0.8, gap: 1.8, cluster: 0.6, border: 1.3 };
+
+export function defaultFilterOptions(period: number, factors: Partial<FilterOptions> = {}): FilterOptions {
+  const f = { ...DEFAULT_FILTER_FACTORS, ...factors };
   return {
-    spur: Math.round(1.5 * period),
-    shortRidge: Math.round(2.2 * period),
-    bridge: Math.round(1.5 * period),
-    gap: Math.round(1.8 * period),
-    cluster: Math.round(0.6 * period),
-    border: Math.round(1.3 * period),
+    spur: Math.round(f.spur * period),
+    shortRidge: Math.round(f.shortRidge * period),
+    bridge: Math.round(f.bridge * period),
+    gap: Math.round(f.gap * period),
+    cluster: Math.round(f.cluster * period),
+    border: Math.round(f.border * period),
   };
 }
 
-export function filterCandidates(cands: Candidate[], width: number, o: FilterOptions): Candidate[] {
+/** `why`, when given, receives for each candidate the rule that removed it ('' when kept). */
+export function filterCandidates(cands: Candidate[], width: number, o: FilterOptions, why?: string[]): Candidate[] {
   const n = cands.length;
   const removed = new Uint8Array(n);
+  const reason: string[] = new Array(n).fill('');
+  const mark = (k: number, r: string): void => {
+    if (!removed[k]) reason[k] = r;
+    removed[k] = 1;
+  };
   // Index of candidates by pixel so that a trace's end pixel can be matched to a candidate.
   const byPixel = new Map<number, number>();
   cands.forEach((c, k) => byPixel.set(c.index, k));
@@ -45,31 +55,31 @@ export function filterCandidates(cands: Candidate[], width: number, o: FilterOpt
       }
     return -1;
   };
-  const kill: number[] = [];
+  const kill: [number, string][] = [];
   for (let k = 0; k < n; k++) {
     const c = cands[k];
     if (c.type === 'ending') {
       const t = c.traces[0];
       if (t.stop === 'junction' && t.length <= o.spur) {
-        kill.push(k);
+        kill.push([k, 'spur']);
         const j = near(t.end);
-        if (j >= 0) kill.push(j);
+        if (j >= 0) kill.push([j, 'spur']);
       } else if (t.stop === 'ending' && t.length <= o.shortRidge) {
-        kill.push(k);
+        kill.push([k, 'short']);
         const j = near(t.end);
-        if (j >= 0) kill.push(j);
+        if (j >= 0) kill.push([j, 'short']);
       }
     } else {
       for (const t of c.traces) {
         if (t.stop === 'junction' && t.length <= o.bridge) {
-          kill.push(k);
+          kill.push([k, 'bridge']);
           const j = near(t.end);
-          if (j >= 0) kill.push(j);
+          if (j >= 0) kill.push([j, 'bridge']);
         }
       }
     }
   }
-  for (const k of kill) removed[k] = 1;
+  for (const [k, r] of kill) mark(k, r);
   // Broken ridges: two endings facing each other across a short gap, in line with the gap.
   const gap2 = o.gap * o.gap;
   const ends = [];
@@ -89,7 +99,7 @@ export function filterCandidates(cands: Candidate[], width: number, o: FilterOpt
       const back = -(q.dx * ex + q.dy * ey) / d; // q points towards p
       if (facing < -0.5 && along > 0.5 && back > 0.5) gapKill.push(ends[a], ends[b]);
     }
-  for (const k of gapKill) removed[k] = 1;
+  for (const k of gapKill) mark(k, 'gap');
   // Clusters: survivors too close to each other.
   const c2 = o.cluster * o.cluster;
   const clusterKill: number[] = [];
@@ -102,12 +112,16 @@ export function filterCandidates(cands: Candidate[], width: number, o: FilterOpt
       if (ex * ex + ey * ey <= c2) clusterKill.push(a, b);
     }
   }
-  for (const k of clusterKill) removed[k] = 1;
+  for (const k of clusterKill) mark(k, 'cluster');
   const out: Candidate[] = [];
   for (let k = 0; k < n; k++) {
     if (removed[k]) continue;
-    if (cands[k].border < o.border) continue;
+    if (cands[k].border < o.border) {
+      reason[k] = 'border';
+      continue;
+    }
     out.push(cands[k]);
   }
+  if (why) why.splice(0, why.length, ...reason);
   return out;
 }

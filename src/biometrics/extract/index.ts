@@ -3,11 +3,11 @@ import { resampleTo } from '../image/resample.ts';
 import type { FingerprintTemplate, Minutia } from '../template/template.ts';
 import { binarize } from './binarize.ts';
 import { enhance } from './enhance.ts';
-import { defaultFilterOptions, filterCandidates } from './filter.ts';
+import { defaultFilterOptions, filterCandidates, type FilterOptions } from './filter.ts';
 import { DEFAULT_PERIOD, ridgePeriods } from './frequency.ts';
 import { detectCandidates } from './minutiae.ts';
 import { angleAt, blockTensor, rawOrientation, smoothOrientation, type OrientationField } from './orientation.ts';
-import { imageQuality, minutiaQuality } from './quality.ts';
+import { imageQuality, minutiaQuality, ridgeClarity } from './quality.ts';
 import { distanceToBackground, pixelMask, segmentBlocks } from './segmentation.ts';
 import { thin } from './thinning.ts';
 
@@ -37,11 +37,25 @@ export interface ExtractionDetails {
   skeleton: Uint8Array;
 }
 
-export function extractTemplate(image: GrayImage): FingerprintTemplate {
-  return extractWithDetails(image).template;
+/** Tuning knobs (for development and evaluation; the defaults are the one parameter set). */
+export interface ExtractOptions {
+  /** False-minutiae rule distances as multiples of the median ridge period. */
+  filter?: Partial<FilterOptions>;
+  /** Minutiae where the ridge clarity (quality.ts) is below this are dropped. */
+  minClarity?: number;
+  /** Gaussian σ, in blocks, of the orientation smoothing. */
+  orientationSigma?: number;
+  /** Gaussian σ, in pixels, of the along-ridge smoothing in the enhancement. */
+  alongSigma?: number;
 }
 
-export function extractWithDetails(input: GrayImage): ExtractionDetails {
+export const DEFAULT_MIN_CLARITY = 0.15;
+
+export function extractTemplate(image: GrayImage, options: ExtractOptions = {}): FingerprintTemplate {
+  return extractWithDetails(image, options).template;
+}
+
+export function extractWithDetails(input: GrayImage, options: ExtractOptions = {}): ExtractionDetails {
   const img = resampleTo(input, WORKING_PPI);
   const { width, height, pixels } = img;
   const empty = (): ExtractionDetails => ({
@@ -63,9 +77,9 @@ export function extractWithDetails(input: GrayImage): ExtractionDetails {
   let fg = 0;
   for (let i = 0; i < blockMask.length; i++) fg += blockMask[i];
   if (fg < 4) return { ...empty(), blockMask };
-  const field = smoothOrientation(raw, blockMask, 1.5);
+  const field = smoothOrientation(raw, blockMask, options.orientationSigma ?? 1.5);
   const period = ridgePeriods(pixels, width, height, field, blockMask);
-  const enhanced = enhance({ pixels, width, height, orientation: field, period, blockMask });
+  const enhanced = enhance({ pixels, width, height, orientation: field, period, blockMask, alongSigma: options.alongSigma });
   const mask = pixelMask(blockMask, field.bw, BLOCK, width, height);
   const binary = binarize(enhanced, mask, width, height);
   const skeleton = thin(binary, width, height);
@@ -77,10 +91,14 @@ export function extractWithDetails(input: GrayImage): ExtractionDetails {
 
   const candidates = detectCandidates(skeleton, width, height, mask);
   for (const c of candidates) c.border = distanceToBackground(blockMask, field.bw, field.bh, BLOCK, width, height, c.x, c.y);
-  const kept = filterCandidates(candidates, width, defaultFilterOptions(medianPeriod));
+  const kept = filterCandidates(candidates, width, defaultFilterOptions(medianPeriod, options.filter));
 
+  const clarity = ridgeClarity(enhanced, width, height, BLOCK, field.bw, field.bh, raw.stdev);
+  const minClarity = options.minClarity ?? DEFAULT_MIN_CLARITY;
   const minutiae: Minutia[] = [];
   for (const c of kept) {
+    const bi = ((c.y / BLOCK) | 0) * field.bw + ((c.x / BLOCK) | 0);
+    if (clarity[bi] < minClarity) continue;
     // Blend the traced direction with the (smoother) orientation field, resolving its π ambiguity.
     const th = angleAt(field, c.x, c.y);
     let ux = Math.cos(th);
@@ -91,8 +109,7 @@ export function extractWithDetails(input: GrayImage): ExtractionDetails {
     let direction = Math.atan2(-vy, vx); // image y grows downwards; template angles are CCW as seen
     if (direction < 0) direction += 2 * Math.PI;
     if (direction >= 2 * Math.PI) direction -= 2 * Math.PI;
-    const bi = ((c.y / BLOCK) | 0) * field.bw + ((c.x / BLOCK) | 0);
-    minutiae.push({ x: c.x, y: c.y, direction, type: c.type, quality: minutiaQuality(field.coherence[bi], c.border, medianPeriod) });
+    minutiae.push({ x: c.x, y: c.y, direction, type: c.type, quality: minutiaQuality(clarity[bi], c.border, medianPeriod) });
   }
   const quality = imageQuality(blockMask, raw.coherence, BLOCK);
   return {
