@@ -64,6 +64,22 @@ describe('compareTemplates', () => {
     }
   });
 
+  it('matches when types flip between impressions under either ending/bifurcation direction convention', () => {
+    const r = lcg(11);
+    // A third of the features change type; in the second copy an ending points opposite to a
+    // bifurcation of the same feature (as some extractors do), in the first they agree (ISO).
+    const flipped = transform(base, 0.2, 8, -6, 5, 1).minutiae.map((m) => (r() < 0.33 ? { ...m, type: m.type === 'ending' ? ('bifurcation' as const) : ('ending' as const) } : m));
+    const same: FingerprintTemplate = { ...base, minutiae: flipped };
+    const opposite = (t: FingerprintTemplate): FingerprintTemplate => ({ ...t, minutiae: t.minutiae.map((m) => (m.type === 'ending' ? { ...m, direction: (m.direction + Math.PI) % (2 * Math.PI) } : m)) });
+    const a = comparePair(p, prepareTemplate(same));
+    const b = comparePair(prepareTemplate(opposite(base)), prepareTemplate(opposite(same)));
+    for (const d of [a, b]) {
+      expect(d.score).toBeGreaterThan(THRESHOLD_FMR_0_01_PERCENT);
+      // The features that changed type are paired too.
+      expect(d.pairs).toBeGreaterThan(0.9 * base.minutiae.length);
+    }
+  });
+
   it('keeps unrelated random templates below the FMR 1 % threshold', () => {
     for (let s = 2; s < 12; s++) {
       expect(compareTemplates(p, prepareTemplate(randomTemplate(s)))).toBeLessThan(THRESHOLD_FMR_1_PERCENT);

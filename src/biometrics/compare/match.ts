@@ -51,10 +51,50 @@ export interface RawMatch {
   ty: number;
 }
 
+/**
+ * Direction conventions. Extractors disagree on whether an ending and a bifurcation of the same
+ * ridge feature point the same way (ISO 19794-2, template.ts) or opposite ways, and the type of
+ * a feature often flips between impressions. So each comparison is run in the mode that more
+ * neighbour edges support: mode 0, directions agree across types; mode 1, an ending and a
+ * bifurcation agree when their directions are opposite. Minutiae of unknown type agree either way.
+ * Both modes keep their own votes; the roots of each are consolidated in that mode and the best
+ * alignment wins.
+ *
+ * END[pt << 4 | ct] for edge type codes (type[from] << 2 | type[to]) of a probe and a candidate
+ * edge: per end 0 = same known type, 1 = different known types, 2 = a type unknown (from end in
+ * bits 2–3, to end in bits 0–1). VOTE[ends << 4 | ok] with ok = straightFrom | flippedFrom << 1 |
+ * straightTo << 2 | flippedTo << 3 (angle agreement without / with a half-turn shift) → the vote
+ * increment: 1 for mode 0, 0x10000 for mode 1.
+ */
+const END = new Uint8Array(256);
+const VOTE = new Uint32Array(256);
+function endCode(a: number, b: number): number {
+  return a === 0 || b === 0 ? 2 : a === b ? 0 : 1;
+}
+function endOk(code: number, straight: number, flipped: number, mode: number): boolean {
+  if (code === 0) return straight === 1;
+  if (code === 1) return (mode === 0 ? straight : flipped) === 1;
+  return straight === 1 || flipped === 1;
+}
+for (let pt = 0; pt < 16; pt++) {
+  for (let ct = 0; ct < 16; ct++) END[(pt << 4) | ct] = (endCode(pt >> 2, ct >> 2) << 2) | endCode(pt & 3, ct & 3);
+}
+for (let ends = 0; ends < 16; ends++) {
+  for (let ok = 0; ok < 16; ok++) {
+    let inc = 0;
+    for (let mode = 0; mode < 2; mode++) {
+      if (endOk(ends >> 2, ok & 1, (ok >> 1) & 1, mode) && endOk(ends & 3, (ok >> 2) & 1, (ok >> 3) & 1, mode)) inc += mode === 0 ? 1 : 0x10000;
+    }
+    VOTE[(ends << 4) | ok] = inc;
+  }
+}
+
 let cap = 0;
-let votes = new Uint16Array(0);
+/** Per (probe, candidate) minutia pair: votes in mode 0 (low 16 bits) and mode 1 (high 16 bits). */
+let votes = new Uint32Array(0);
 let rotRef = new Uint8Array(0);
 let rotAcc = new Int32Array(0);
+let rotN = new Uint16Array(0);
 let touched = new Int32Array(0);
 let stamp = new Int32Array(0);
 let gen = 1;
@@ -66,13 +106,15 @@ let bestC = new Int32Array(0);
 let bestCount = 0;
 const rootIdx = new Int32Array(64);
 const rootVal = new Int32Array(64);
+const rootMode = new Uint8Array(64);
 
 function ensure(n: number, m: number): void {
   const need = n * m;
   if (need > votes.length) {
-    votes = new Uint16Array(need);
+    votes = new Uint32Array(need);
     rotRef = new Uint8Array(need);
     rotAcc = new Int32Array(need);
+    rotN = new Uint16Array(need);
     touched = new Int32Array(need);
   }
   const k = Math.max(n, m);
@@ -95,6 +137,8 @@ function angDiff(a: number, b: number): number {
 }
 
 let pairCount = 0;
+/** 1 when this comparison pairs endings with bifurcations of opposite direction (see FLIP). */
+let flipMode = 0;
 
 /**
  * Pairs minutiae under the transform (rotation `rot`, probe point (ox, oy) → candidate (cx, cy)),
@@ -119,6 +163,8 @@ function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox:
   const gs = c.gridStart;
   const gi = c.gridItems;
   const atol = MATCH.angleTol;
+  const pt = p.type;
+  const qt = c.type;
   const g = ++gen;
   let count = 0;
   let weight = 0;
@@ -151,7 +197,11 @@ function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox:
           const ey = qy[k] - ty;
           const d2 = ex * ex + ey * ey;
           if (d2 > tol2) continue;
-          const ad = angDiff(td, qd[k]);
+          let ad = angDiff(td, qd[k]);
+          const ec = endCode(pt[i], qt[k]);
+          // Across types the direction may be opposite (see END).
+          if (ec === 2) ad = ad < Math.PI - ad ? ad : Math.PI - ad;
+          else if (ec === 1 && flipMode === 1) ad = Math.PI - ad;
           if (ad > atol) continue;
           const cost = Math.sqrt(d2) / tol + ad / atol;
           if (cost < bestCost) {
@@ -204,18 +254,21 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
   const AT = MATCH.edgeAngleTol;
   const pDesc = p.probeDesc;
   const pTheta = p.probeTheta;
+  const pType = p.probeType;
+  const cType = c.entryType;
   const pKeys = p.probeKeys;
   const ks = c.keyStart;
   const cDesc = c.entryDesc;
   const cTheta = c.entryTheta;
   let nt = 0;
-  let maxVotes = 0;
+  const A2 = 2 * AT;
   for (let e = 0, ne = p.edgeCount; e < ne; e++) {
     const dp = pDesc[e];
     const pl = (dp >>> 16) & 255;
     const pa = (dp >>> 8) & 255;
     const pb = dp & 255;
     const pth = pTheta[e];
+    const ptype = pType[e] << 4;
     const row = (dp >>> 24) * m;
     for (let q = e * 8, qe = q + 8; q < qe; q++) {
       const key = pKeys[q];
@@ -224,8 +277,12 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
         const d = cDesc[s];
         const dl = ((d >>> 16) & 255) - pl + LT;
         if (dl < 0 || dl > 2 * LT) continue;
-        if ((((d >>> 8) - pa + AT) & 255) > 2 * AT) continue;
-        if (((d - pb + AT) & 255) > 2 * AT) continue;
+        const da = ((d >>> 8) - pa + AT) & 255;
+        const db = (d - pb + AT) & 255;
+        const ok = (da <= A2 ? 1 : 0) | (((da + 128) & 255) <= A2 ? 2 : 0) | (db <= A2 ? 4 : 0) | (((db + 128) & 255) <= A2 ? 8 : 0);
+        if ((ok & 3) === 0 || (ok & 12) === 0) continue;
+        const inc = VOTE[(END[ptype | cType[s]] << 4) | ok];
+        if (inc === 0) continue;
         const cell = row + (d >>> 24);
         const rot = (cTheta[s] - pth) & 255;
         const v = votes[cell];
@@ -233,35 +290,43 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
           touched[nt++] = cell;
           rotRef[cell] = rot;
           rotAcc[cell] = 0;
+          rotN[cell] = 1;
         } else {
           rotAcc[cell] += ((rot - rotRef[cell] + 128) & 255) - 128;
+          rotN[cell]++;
         }
-        votes[cell] = v + 1;
-        if (v >= maxVotes) maxVotes = v + 1;
+        votes[cell] = v + inc;
       }
     }
   }
-  if (maxVotes < MATCH.minRootVotes) {
-    for (let t = 0; t < nt; t++) votes[touched[t]] = 0;
-    return out;
-  }
-  if (nt === 0) return out;
-
-  // 2. Top roots by votes.
+  // 2. Top roots by votes (in the comparison's mode).
   const R = MATCH.roots;
   let nr = 0;
-  for (let t = 0; t < nt; t++) {
-    const cell = touched[t];
-    const v = votes[cell];
-    if (nr === R && v <= rootVal[nr - 1]) continue;
-    let j = nr < R ? nr++ : R - 1;
-    while (j > 0 && rootVal[j - 1] < v) {
-      rootVal[j] = rootVal[j - 1];
-      rootIdx[j] = rootIdx[j - 1];
-      j--;
+  for (let mode = 0; mode < 2; mode++) {
+    const shift = mode === 1 ? 16 : 0;
+    const r0 = nr;
+    let cnt = 0;
+    for (let t = 0; t < nt; t++) {
+      const cell = touched[t];
+      const v = (votes[cell] >>> shift) & 0xffff;
+      if (v < MATCH.minRootVotes) continue;
+      if (cnt === R && v <= rootVal[r0 + cnt - 1]) continue;
+      let j = r0 + (cnt < R ? cnt++ : R - 1);
+      while (j > r0 && rootVal[j - 1] < v) {
+        rootVal[j] = rootVal[j - 1];
+        rootIdx[j] = rootIdx[j - 1];
+        j--;
+      }
+      rootVal[j] = v;
+      rootIdx[j] = cell;
+      rootMode[j] = mode;
     }
-    rootVal[j] = v;
-    rootIdx[j] = cell;
+    for (let j = r0; j < r0 + cnt; j++) rootMode[j] = mode;
+    nr = r0 + cnt;
+  }
+  if (nr === 0) {
+    for (let t = 0; t < nt; t++) votes[touched[t]] = 0;
+    return out;
   }
 
   // 3. Consolidation per root.
@@ -269,17 +334,20 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
   let bestRoot = -1;
   let bestRot = 0;
   let bestVotes = 0;
+  let bestMode = 0;
   for (let r = 0; r < nr; r++) {
     const cell = rootIdx[r];
     const i = (cell / m) | 0;
     const k = cell - i * m;
-    const rot = ((rotRef[cell] + rotAcc[cell] / votes[cell]) * TWO_PI) / 256;
+    const rot = ((rotRef[cell] + rotAcc[cell] / rotN[cell]) * TWO_PI) / 256;
+    flipMode = rootMode[r];
     const w = pairUnder(p, c, i, p.x[i], p.y[i], c.x[k], c.y[k], rot, MATCH.posTolBase, MATCH.posTolSlope);
     if (w > bestW) {
       bestW = w;
-      bestVotes = votes[cell];
+      bestVotes = rootVal[r];
       bestRoot = r;
       bestRot = rot;
+      bestMode = flipMode;
       bestCount = pairCount;
       for (let q = 0; q < pairCount; q++) {
         bestP[q] = pairP[q];
@@ -287,6 +355,7 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
       }
     }
   }
+  flipMode = bestMode;
   for (let t = 0; t < nt; t++) votes[touched[t]] = 0;
 
   const rootCell = rootIdx[bestRoot];

@@ -21,7 +21,7 @@ export const PREP = {
   maxEdge: 180,
   /** Hash bin widths: twice the tolerance the hash lookup guarantees. */
   lengthBin: 16,
-  angleBins: 12,
+  angleBins: 6,
   gridCell: 32,
   maskCell: 16,
   /** How far around the minutiae convex hull counts as foreground. */
@@ -53,6 +53,9 @@ export interface PreparedTemplate {
   readonly probeKeys: Uint16Array;
   readonly probeDesc: Int32Array;
   readonly probeTheta: Uint8Array;
+  /** Per edge (probe order) and per entry (table order): type[from] << 2 | type[to]. */
+  readonly probeType: Uint8Array;
+  readonly entryType: Uint8Array;
   /** For each minutia, all minutiae ordered by distance from it (n × n, itself first). */
   readonly order: Uint16Array;
   /** Spatial grid over the minutiae (CSR). */
@@ -75,7 +78,13 @@ export function normAngle(a: number): number {
   return a < 0 ? a + TWO_PI : a;
 }
 
-const ANGLE_BIN = TWO_PI / PREP.angleBins;
+/**
+ * The key bins the relative angles modulo a half turn: extractors disagree on whether an ending
+ * and a bifurcation of the same ridge feature point the same way or opposite ways, and the type
+ * of a feature often flips between impressions, so an edge whose end changed type can have its
+ * angle shifted by π. The exact check (match.ts) allows that shift only across types.
+ */
+const ANGLE_BIN = Math.PI / PREP.angleBins;
 const LENGTH_BINS = Math.floor(PREP.maxEdge / PREP.lengthBin) + 1;
 const KEYS = LENGTH_BINS * PREP.angleBins * PREP.angleBins;
 
@@ -148,15 +157,17 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
   const q = (v: number): number => Math.round((v / TWO_PI) * 256) & 255;
   const probeDesc = new Int32Array(edgeCount);
   const probeTheta = new Uint8Array(edgeCount);
+  const probeType = new Uint8Array(edgeCount);
   const probeKeys = new Uint16Array(edgeCount * 8).fill(0xffff);
   const ownKey = new Int32Array(edgeCount);
   const keyCount = new Uint16Array(KEYS + 1);
   for (let e = 0; e < edgeCount; e++) {
     probeDesc[e] = (from[e] << 24) | (Math.min(255, Math.round(len[e])) << 16) | (q(ea[e]) << 8) | q(eb[e]);
     probeTheta[e] = q(dir[from[e]] + ea[e]);
+    probeType[e] = (type[from[e]] << 2) | type[to[e]];
     const lf = len[e] / PREP.lengthBin;
-    const af = ea[e] / ANGLE_BIN;
-    const bf = eb[e] / ANGLE_BIN;
+    const af = (ea[e] % Math.PI) / ANGLE_BIN;
+    const bf = (eb[e] % Math.PI) / ANGLE_BIN;
     const l0 = Math.floor(lf);
     const a0 = Math.floor(af) % PREP.angleBins;
     const b0 = Math.floor(bf) % PREP.angleBins;
@@ -180,10 +191,12 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
   const fill = keyStart.slice(0, KEYS);
   const entryDesc = new Int32Array(edgeCount);
   const entryTheta = new Uint8Array(edgeCount);
+  const entryType = new Uint8Array(edgeCount);
   for (let e = 0; e < edgeCount; e++) {
     const at = fill[ownKey[e]]++;
     entryDesc[at] = probeDesc[e];
     entryTheta[at] = probeTheta[e];
+    entryType[at] = probeType[e];
   }
 
   // Spatial grid.
@@ -249,6 +262,8 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
     probeKeys,
     probeDesc,
     probeTheta,
+    probeType,
+    entryType,
     order,
     gridX0,
     gridY0,
