@@ -451,13 +451,18 @@ function parse(bytes: Uint8Array, decodePixels: boolean): Parsed {
   if (plane === undefined || bank === undefined) throw new BiometricError('IMAGE_FORMAT', 'WSQ file has no coded image data', r.pos);
   const { width, height } = frame;
   reconstruct(plane, width, height, buildWaveletTree(width, height), bank);
-  const pixels = new Uint8Array(width * height);
-  const { shift, scale } = frame;
-  for (let i = 0; i < pixels.length; i++) {
-    const v = plane[i] * scale + shift + 0.5;
-    pixels[i] = v <= 0 ? 0 : v >= 255 ? 255 : v; // Uint8Array truncates, as the reference does
-  }
+  const pixels = toPixels(plane, width * height, frame.scale, frame.shift);
   return { info, pixels };
+}
+
+/** pixel = coefficient · scale + shift, rounded and clamped to 0…255 (own function so it is optimised on its own). */
+function toPixels(plane: Float32Array, count: number, scale: number, shift: number): Uint8Array {
+  const pixels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const v = plane[i] * scale + shift + 0.5;
+    pixels[i] = v <= 0 ? 0 : v >= 255 ? 255 : v | 0; // truncates, as the reference does
+  }
+  return pixels;
 }
 
 function infoFrom(frame: WsqFrame, comments: readonly string[]): WsqInfo {
