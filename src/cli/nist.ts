@@ -3,7 +3,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { BiometricError } from '../biometrics/errors.ts';
+import { extractTemplate } from '../biometrics/extract/index.ts';
 import { encodeGrayPng } from '../biometrics/image/png-encode.ts';
+import { encodeNativeTemplate } from '../biometrics/template/native.ts';
+import { fingerprintImagesOf } from '../nist/fingerprints.ts';
 import { decodeWsq } from '../biometrics/image/wsq/index.ts';
 import {
   NistError,
@@ -217,11 +220,16 @@ export function registerNistCommands(program: Command): void {
     .description('write every image of a transaction to a folder (WSQ and raw images as PNG)')
     .argument('<file>', 'ANSI/NIST-ITL file')
     .argument('<dir>', 'output folder (created if missing)')
-    .action((file: string, dir: string) =>
+    .option('--segment', 'also write the fingertips segmented from slaps (13, 14, 15), named by derived finger position')
+    .option('--templates', 'also extract a template (native SCFT format) per finger image and fingertip')
+    .option('--json', 'print a JSON summary')
+    .action((file: string, dir: string, opts: { segment?: boolean; templates?: boolean; json?: boolean }) =>
       run(() => {
         const { t } = load(file);
         mkdirSync(dir, { recursive: true });
         const images = imagesOf(t);
+        const rows: Array<Record<string, unknown>> = [];
+        const lines: string[] = [];
         for (const img of images) {
           const format = sniffFormat(img.data);
           let name: string;
@@ -229,7 +237,8 @@ export function registerNistCommands(program: Command): void {
           let note = '';
           if (format === 'WSQ' || img.compression === 'WSQ20') {
             try {
-              const gray = decodeWsq(img.data, img.ppi !== undefined ? { defaultPpi: img.ppi } : {});
+              // The record's resolution wins over the NISTCOM comment inside the WSQ file.
+              const gray = decodeWsq(img.data, img.ppi !== undefined && img.ppi >= 250 && img.ppi <= 2000 ? { ppi: img.ppi } : {});
               bytes = encodeGrayPng(gray);
               name = imageFileName(img, 'png');
               note = ' (decoded from WSQ)';
@@ -245,9 +254,58 @@ export function registerNistCommands(program: Command): void {
             name = imageFileName(img, EXTENSIONS[format] ?? 'bin');
           }
           writeFileSync(join(dir, name), bytes);
-          process.stdout.write(`${join(dir, name)}: ${img.width ?? '?'}×${img.height ?? '?'} ${img.compression}${note}\n`);
+          lines.push(`${join(dir, name)}: ${img.width ?? '?'}×${img.height ?? '?'} ${img.compression}${note}`);
+          rows.push({ file: join(dir, name), recordIndex: img.recordIndex, recordType: img.recordType, positions: img.positions, compression: img.compression, width: img.width, height: img.height, ppi: img.ppi });
         }
-        process.stdout.write(`${basename(file)}: ${images.length} image(s) written to ${dir}\n`);
+        let written = images.length;
+        if (opts.segment || opts.templates) {
+          lines.push('', 'position  source        size        ppi  minutiae  quality  file');
+          for (const item of fingerprintImagesOf(t, { segment: !!opts.segment, keepSlaps: true })) {
+            if (!item.ok) {
+              lines.push(`record ${item.recordIndex} position ${item.position}: ${item.error.message}`);
+              rows.push({ recordIndex: item.recordIndex, position: item.position, error: item.error.message });
+              continue;
+            }
+            const stem = `r${String(item.recordIndex).padStart(2, '0')}-type${item.recordType}-pos${item.slapPosition ?? item.position}${item.source === 'slap-segment' ? `-seg-pos${item.position}` : ''}`;
+            const row: Record<string, unknown> = {
+              recordIndex: item.recordIndex,
+              position: item.position,
+              source: item.source,
+              ...(item.slapPosition !== undefined ? { slapPosition: item.slapPosition, box: item.box } : {}),
+              width: item.image.width,
+              height: item.image.height,
+              ppi: item.image.ppi,
+            };
+            const files: string[] = [];
+            if (item.source === 'slap-segment') {
+              const path = join(dir, `${stem}.png`);
+              writeFileSync(path, encodeGrayPng(item.image));
+              files.push(path);
+              written++;
+            }
+            const wholeSlap = item.source !== 'slap-segment' && item.position >= 13 && item.position <= 15;
+            if (opts.templates && !wholeSlap) {
+              const template = extractTemplate(item.image);
+              const path = join(dir, `${stem}.scft`);
+              writeFileSync(path, encodeNativeTemplate(template));
+              files.push(path);
+              row.minutiae = template.minutiae.length;
+              row.quality = template.quality;
+            }
+            row.files = files;
+            rows.push(row);
+            const size = `${item.image.width}×${item.image.height}`;
+            lines.push(
+              `${String(item.position).padEnd(9)} ${item.source.padEnd(13)} ${size.padEnd(11)} ${String(item.image.ppi).padEnd(4)} ${String(row.minutiae ?? '-').padEnd(9)} ${String(row.quality ?? '-').padEnd(8)} ${files.join(', ')}`,
+            );
+          }
+        }
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify({ file, dir, images: rows }, null, 2)}\n`);
+        } else {
+          lines.push(`${basename(file)}: ${written} image(s) written to ${dir}`);
+          process.stdout.write(`${lines.join('\n')}\n`);
+        }
       }),
     );
 }
