@@ -247,6 +247,11 @@ class CoefficientSink {
   zeros(n: number): boolean {
     this.count += n;
     if (this.count > this.limit) return false;
+    if (n < this.lenx - this.col) {
+      this.col += n;
+      this.pos += n;
+      return true;
+    }
     while (n > 0 && this.lenx > 0) {
       const left = this.lenx - this.col;
       if (n < left) {
@@ -268,6 +273,13 @@ class CoefficientSink {
   value(v: number, binCenter: number): boolean {
     if (this.lenx > 0) {
       this.plane[this.pos] = v > 0 ? this.q * (v - binCenter) + this.halfZ : this.q * (v + binCenter) - this.halfZ;
+      // Common case: the next coefficient is on the same subband row.
+      if (this.col + 1 < this.lenx && this.count < this.limit) {
+        this.col++;
+        this.pos++;
+        this.count++;
+        return true;
+      }
     }
     return this.zeros(1);
   }
