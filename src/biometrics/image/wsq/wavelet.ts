@@ -282,18 +282,23 @@ function liftingFor(bank: FilterBank): LiftingBank | undefined {
   return lift ?? undefined;
 }
 
-/** Scratch reused across calls (decoding is synchronous, so one buffer suffices). */
+/**
+ * Scratch reused across calls (decoding is synchronous, so one buffer suffices); buffers for
+ * unusually large images are not kept, so one big decode does not pin its memory.
+ */
 let scratch = new Float32Array(0);
 let lineScratch = new Float64Array(0);
+const MAX_KEPT_SCRATCH = 4 << 20;
 
 /**
  * Inverse transform in place over the tree (nodes in reverse; columns first, then rows), by
  * lifting when the bank is the standard 9/7 pair, else (or with `convolution`) by the plans.
  */
 export function reconstruct(data: Float32Array, width: number, height: number, tree: readonly TreeNode[], bank: FilterBank, convolution = false): void {
-  if (scratch.length < width * height) scratch = new Float32Array(width * height);
+  const size = width * height;
+  const temp = scratch.length >= size ? scratch : new Float32Array(size);
+  if (temp !== scratch && size <= MAX_KEPT_SCRATCH) scratch = temp;
   if (lineScratch.length < Math.max(width, height)) lineScratch = new Float64Array(Math.max(width, height));
-  const temp = scratch;
   const line = lineScratch;
   const lift = convolution ? undefined : liftingFor(bank);
   let acc: Float64Array | undefined;
