@@ -103,8 +103,8 @@ for (const kv of (arg('--opt') ?? '').split(',').filter(Boolean)) {
   const [k, v] = kv.split('=');
   filterOpt[k] = Number(v);
 }
-const { minClarity, orientationSigma, alongSigma, ...filterOnly } = filterOpt;
-const options: ExtractOptions = { filter: filterOnly, minClarity, orientationSigma, alongSigma };
+const { minClarity, orientationSigma, alongSigma, directionBlend, ...filterOnly } = filterOpt;
+const options: ExtractOptions = { filter: filterOnly, minClarity, orientationSigma, alongSigma, directionBlend, endingDirection: process.argv.includes('--into-ridge') ? 'into-ridge' : 'out-of-ridge' };
 
 function median(a: number[]): number {
   const s = [...a].sort((x, y) => x - y);
@@ -164,7 +164,7 @@ for (const db of dbs) {
     return iso.minutiae.map((m) => {
       // Measured: their ridge-ending angles point INTO the ridge (ISO's valley-bifurcation view),
       // 180° from our documented convention; their bifurcation angles agree with ours.
-      const a = m.type === 1 ? m.angle + Math.PI : m.angle;
+      const a = m.type === 1 && !options.endingDirection?.startsWith('into') ? m.angle + Math.PI : m.angle;
       let angle = Math.atan2(Math.sin(a) * ky, Math.cos(a) * kx);
       if (angle < 0) angle += 2 * Math.PI;
       return { ...m, x: m.x * kx, y: m.y * ky, angle };

@@ -31,6 +31,18 @@ describe('extractTemplate', () => {
     }
   });
 
+  it('turns ending directions round, and only those, when asked for the into-ridge convention', () => {
+    const img = whorl(320, 320, 10, { cut: true });
+    const out = extractTemplate(img);
+    const into = extractTemplate(img, { endingDirection: 'into-ridge' });
+    expect(into.minutiae.length).toBe(out.minutiae.length);
+    into.minutiae.forEach((m, i) => {
+      const turn = (m.direction - out.minutiae[i].direction + 2 * Math.PI) % (2 * Math.PI);
+      expect(turn).toBeCloseTo(m.type === 'ending' ? Math.PI : 0, 6);
+      expect(m.direction).toBeLessThan(2 * Math.PI);
+    });
+  });
+
   it('reports template dimensions at 500 ppi for a 569 ppi image', () => {
     const img = stripes(296, 560, 0.3, 10, { ppi: 569 });
     const t = extractTemplate(img);

@@ -47,6 +47,15 @@ export interface ExtractOptions {
   orientationSigma?: number;
   /** Gaussian σ, in pixels, of the along-ridge smoothing in the enhancement. */
   alongSigma?: number;
+  /** Weight of the orientation field against the traced ridge when setting directions. */
+  directionBlend?: number;
+  /**
+   * 'out-of-ridge' (default, as template.ts documents): a ridge ending points the way the ridge
+   * would continue. 'into-ridge': it points back along the ridge, as ISO/IEC 19794-2 records
+   * from a commercial extractor do (the valley-bifurcation view), which makes an ending and a
+   * bifurcation of the same feature agree; measured, that choice matters a lot to the comparator.
+   */
+  endingDirection?: 'out-of-ridge' | 'into-ridge';
 }
 
 export const DEFAULT_MIN_CLARITY = 0.15;
@@ -104,11 +113,13 @@ export function extractWithDetails(input: GrayImage, options: ExtractOptions = {
     let ux = Math.cos(th);
     let uy = Math.sin(th);
     if (ux * c.dx + uy * c.dy < 0) { ux = -ux; uy = -uy; }
-    const vx = c.dx + ux;
-    const vy = c.dy + uy;
+    const blend = options.directionBlend ?? 1;
+    const vx = c.dx + blend * ux;
+    const vy = c.dy + blend * uy;
     let direction = Math.atan2(-vy, vx); // image y grows downwards; template angles are CCW as seen
+    if (c.type === 'ending' && options.endingDirection === 'into-ridge') direction += Math.PI;
     if (direction < 0) direction += 2 * Math.PI;
-    if (direction >= 2 * Math.PI) direction -= 2 * Math.PI;
+    while (direction >= 2 * Math.PI) direction -= 2 * Math.PI;
     minutiae.push({ x: c.x, y: c.y, direction, type: c.type, quality: minutiaQuality(clarity[bi], c.border, medianPeriod) });
   }
   const quality = imageQuality(blockMask, raw.coherence, BLOCK);
