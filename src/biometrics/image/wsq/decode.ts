@@ -329,10 +329,9 @@ function decodeBlock(data: Uint8Array, byteLength: number, table: HuffmanDecoder
   const totalBits = byteLength * 8;
   const { lookup, maxCode, minCode, valPtr, values } = table;
   let bitPos = 0;
-  const peek24 = (p: number): number => {
-    const i = p >>> 3;
-    return ((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]) << (p & 7);
-  };
+  // One big-endian 32-bit load gives the 24 bits from bit p on (the data has 4 bytes of padding).
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const peek24 = (p: number): number => (view.getUint32(p >>> 3) << (p & 7)) >>> 8;
   const readBits = (count: number): number => {
     if (bitPos + count > totalBits) throw new BiometricError('IMAGE_TRUNCATED', 'WSQ coefficient escape runs past the end of its block', offset);
     const v = count === 8 ? (peek24(bitPos) >>> 16) & 0xff : (peek24(bitPos) >>> 8) & 0xffff;
