@@ -10,12 +10,14 @@
  */
 import { writeFileSync, existsSync } from 'node:fs';
 import { prepareTemplate, compareTemplates, rawScore } from '../src/biometrics/compare/index.ts';
-import { matchRaw } from '../src/biometrics/compare/match.ts';
+import { matchRaw, MATCH } from '../src/biometrics/compare/match.ts';
 import type { RawMatch } from '../src/biometrics/compare/match.ts';
 import type { FingerprintTemplate } from '../src/biometrics/template/template.ts';
 import { errorRates } from '../src/biometrics/evaluate/metrics.ts';
 import { DBS, FVC_ROOT, loadExtracted, loadIso } from './compare-cache.ts';
 
+// MATCH='{"roots":3}' overrides comparator parameters for experiments.
+if (process.env.MATCH) Object.assign(MATCH, JSON.parse(process.env.MATCH) as Record<string, number>);
 const args = process.argv.slice(2);
 const sources = args.includes('--both') ? ['extract', 'iso'] : args.includes('--extract') ? ['extract'] : ['iso'];
 const diag = args.includes('--diag');

@@ -1,19 +1,21 @@
 /**
- * Comparisons per second on one core, prepared templates, all pairs of DB1_B .iso templates.
- *   node --import tsx scripts/compare-speed.ts [seconds]
+ * Comparisons per second on one core, prepared templates, all pairs of the FVC2002 DB1_B–DB4_B
+ * templates: the third-party .iso ones (default) or our extractor's (`--extract`, cached by
+ * scripts/compare-cache.ts).
+ *   node --import tsx scripts/compare-speed.ts [seconds] [--extract]
  */
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { decodeIso19794_2_2005 } from '../src/biometrics/template/iso19794-2-2005.ts';
+import { existsSync } from 'node:fs';
 import { prepareTemplate, compareTemplates } from '../src/biometrics/compare/index.ts';
+import { DBS, FVC_ROOT, loadExtracted, loadIso } from './compare-cache.ts';
 
-const seconds = Number(process.argv[2] ?? 3);
-const dirs = ['DB1_B', 'DB2_B', 'DB3_B', 'DB4_B'].map((d) => join('/work/shared/data/fvc2002', d));
-if (!existsSync(dirs[0])) {
+const seconds = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 3);
+const useExtract = process.argv.includes('--extract');
+if (!existsSync(FVC_ROOT)) {
   console.log('no FVC2002 data; nothing to measure');
   process.exit(0);
 }
-const templates = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.iso')).map((f) => decodeIso19794_2_2005(new Uint8Array(readFileSync(join(d, f))))));
+const templates = [];
+for (const db of DBS) templates.push(...(useExtract ? (await loadExtracted(db)).templates : loadIso(db).templates));
 let t0 = performance.now();
 const prepared = templates.map(prepareTemplate);
 const prepMs = (performance.now() - t0) / templates.length;

@@ -16,13 +16,14 @@
 import type { PreparedTemplate } from './prepare.ts';
 import { TWO_PI } from './prepare.ts';
 
-export const MATCH = {
+export const MATCH: Record<string, number> = {
   /** Edge agreement: length in pixels, angles in 1/256 turns (10 ≈ 14°). */
   edgeLengthTol: 8,
   edgeAngleTol: 10,
   /** Below this many agreeing edges for the best pair the templates do not match (early exit). */
   minRootVotes: 2,
-  roots: 5,
+  /** Roots per mode among the remaining pairs (by votes). */
+  roots: 2,
   /** Position tolerance: base + slope × distance from the root, capped. */
   posTolBase: 10,
   posTolSlope: 0.1,
@@ -31,7 +32,14 @@ export const MATCH = {
   /** Pair tolerance after the least-squares refinement. */
   refinedTolBase: 12,
   refinedTolSlope: 0.06,
-} as const;
+  /** Roots per mode among pairs whose rotation agrees with the mode's dominant rotation. */
+  peakRoots: 4,
+  /** Half-width of the dominant-rotation window, 1/64 turns. */
+  peakWidth: 3,
+  /** Weight of the pair closeness in the pair weight: w = 1 − closeness × cost. */
+  closeness: 0.5,
+  modeByPeak: 0,
+};
 
 /** Raw result of one comparison (all counts at the best alignment). */
 export interface RawMatch {
@@ -106,6 +114,7 @@ let bestC = new Int32Array(0);
 let bestCount = 0;
 const rootIdx = new Int32Array(64);
 const rootVal = new Int32Array(64);
+const hist = new Int32Array(128);
 const rootMode = new Uint8Array(64);
 
 function ensure(n: number, m: number): void {
@@ -215,7 +224,7 @@ function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox:
       stamp[best] = g;
       pairP[count] = i;
       pairC[count] = best;
-      const w = 1 - 0.25 * bestCost;
+      const w = 1 - MATCH.closeness * bestCost;
       pairW[count] = w;
       weight += w;
       count++;
@@ -285,6 +294,8 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
         if (inc === 0) continue;
         const cell = row + (d >>> 24);
         const rot = (cTheta[s] - pth) & 255;
+        hist[rot >> 2] += inc & 0xffff;
+        hist[64 + (rot >> 2)] += inc >>> 16;
         const v = votes[cell];
         if (v === 0) {
           touched[nt++] = cell;
@@ -299,30 +310,57 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
       }
     }
   }
-  // 2. Top roots by votes (in the comparison's mode).
-  const R = MATCH.roots;
+  // 2. Direction mode: the one whose vote rotation histogram has the higher peak (the pairs of
+  // two impressions of one finger agree on one rotation; chance votes spread over all). Roots:
+  // the most-voted pairs whose rotation agrees with that peak, then the most-voted others.
   let nr = 0;
+  const peaks = [0, 0];
+  const peakVs = [0, 0];
   for (let mode = 0; mode < 2; mode++) {
-    const shift = mode === 1 ? 16 : 0;
-    const r0 = nr;
-    let cnt = 0;
-    for (let t = 0; t < nt; t++) {
-      const cell = touched[t];
-      const v = (votes[cell] >>> shift) & 0xffff;
-      if (v < MATCH.minRootVotes) continue;
-      if (cnt === R && v <= rootVal[r0 + cnt - 1]) continue;
-      let j = r0 + (cnt < R ? cnt++ : R - 1);
-      while (j > r0 && rootVal[j - 1] < v) {
-        rootVal[j] = rootVal[j - 1];
-        rootIdx[j] = rootIdx[j - 1];
-        j--;
+    const h0 = mode * 64;
+    let peak = 0;
+    let peakV = -1;
+    for (let b = 0; b < 64; b++) {
+      const v = hist[h0 + ((b + 63) & 63)] + 2 * hist[h0 + b] + hist[h0 + ((b + 1) & 63)];
+      if (v > peakV) {
+        peakV = v;
+        peak = b;
       }
-      rootVal[j] = v;
-      rootIdx[j] = cell;
-      rootMode[j] = mode;
     }
-    for (let j = r0; j < r0 + cnt; j++) rootMode[j] = mode;
-    nr = r0 + cnt;
+    for (let b = 0; b < 64; b++) hist[h0 + b] = 0;
+    peaks[mode] = peak;
+    peakVs[mode] = peakV;
+  }
+  for (let mode = 0; mode < 2; mode++) {
+    if (MATCH.modeByPeak && peakVs[mode] < peakVs[1 - mode]) continue;
+    if (MATCH.modeByPeak && peakVs[0] === peakVs[1] && mode === 1) continue;
+    const shift = mode === 1 ? 16 : 0;
+    const peak = peaks[mode];
+    for (let pass = 0; pass < 2; pass++) {
+      const R = pass === 0 ? MATCH.peakRoots : MATCH.roots;
+      const r0 = nr;
+      let cnt = 0;
+      for (let t = 0; t < nt; t++) {
+        const cell = touched[t];
+        const v = (votes[cell] >>> shift) & 0xffff;
+        if (v < MATCH.minRootVotes) continue;
+        const rb = ((rotRef[cell] + rotAcc[cell] / rotN[cell]) / 4 + 64.5) | 0;
+        let dr = (rb - peak) & 63;
+        if (dr > 32) dr = 64 - dr;
+        if ((dr <= MATCH.peakWidth) !== (pass === 0)) continue;
+        if (cnt === R && v <= rootVal[r0 + cnt - 1]) continue;
+        let j = r0 + (cnt < R ? cnt++ : R - 1);
+        while (j > r0 && rootVal[j - 1] < v) {
+          rootVal[j] = rootVal[j - 1];
+          rootIdx[j] = rootIdx[j - 1];
+          j--;
+        }
+        rootVal[j] = v;
+        rootIdx[j] = cell;
+      }
+      for (let j = r0; j < r0 + cnt; j++) rootMode[j] = mode;
+      nr = r0 + cnt;
+    }
   }
   if (nr === 0) {
     for (let t = 0; t < nt; t++) votes[touched[t]] = 0;
