@@ -19,7 +19,7 @@ export interface FilterOptions {
 }
 
 /** Each rule's distance as a multiple of the print's median ridge period. */
-export const DEFAULT_FILTER_FACTORS: FilterOptions = { spur: 1.0, shortRidge: 2.2, bridge: 0.8, gap: 1.8, cluster: 0.6, border: 1.3 };
+export const DEFAULT_FILTER_FACTORS: FilterOptions = { spur: 0.7, shortRidge: 2.2, bridge: 0.5, gap: 1.8, cluster: 0.6, border: 1.3 };
 
 export function defaultFilterOptions(period: number, factors: Partial<FilterOptions> = {}): FilterOptions {
   const f = { ...DEFAULT_FILTER_FACTORS, ...factors };

@@ -86,7 +86,7 @@ export function extractWithDetails(input: GrayImage, options: ExtractOptions = {
   let fg = 0;
   for (let i = 0; i < blockMask.length; i++) fg += blockMask[i];
   if (fg < 4) return { ...empty(), blockMask };
-  const field = smoothOrientation(raw, blockMask, options.orientationSigma ?? 1.5);
+  const field = smoothOrientation(raw, blockMask, options.orientationSigma ?? 2);
   const period = ridgePeriods(pixels, width, height, field, blockMask);
   const enhanced = enhance({ pixels, width, height, orientation: field, period, blockMask, alongSigma: options.alongSigma });
   const mask = pixelMask(blockMask, field.bw, BLOCK, width, height);
