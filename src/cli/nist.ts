@@ -2,14 +2,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { BiometricError } from '../biometrics/errors.ts';
+import { describeError, UsageError } from './errors.ts';
+import { addCarCommand } from './nist-car.ts';
 import { extractTemplate } from '../biometrics/extract/index.ts';
 import { encodeGrayPng } from '../biometrics/image/png-encode.ts';
 import { encodeNativeTemplate } from '../biometrics/template/native.ts';
 import { fingerprintImagesOf } from '../nist/fingerprints.ts';
 import { decodeWsq } from '../biometrics/image/wsq/index.ts';
 import {
-  NistError,
   decodeText,
   imagesOf,
   parseTransaction,
@@ -22,17 +22,14 @@ import {
 import { parseEbtsRules, validate, type EbtsRules } from '../nist/ebts/index.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DEFAULT_RULES = resolve(REPO_ROOT, '../shared/data/ebts/EBTS9.1_ENUS.txt');
-
-/** A user-facing failure: printed as one line, exit code 2. */
-class CliFailure extends Error {}
+export const DEFAULT_RULES = resolve(REPO_ROOT, '../shared/data/ebts/EBTS9.1_ENUS.txt');
 
 function readInput(path: string): Uint8Array {
-  if (!existsSync(path)) throw new CliFailure(`no such file: ${path}`);
+  if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);
   try {
     return new Uint8Array(readFileSync(path));
   } catch (e) {
-    throw new CliFailure(`cannot read ${path}: ${(e as Error).message}`);
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
   }
 }
 
@@ -47,14 +44,9 @@ function run(body: () => number | void): void {
     const code = body();
     if (typeof code === 'number' && code !== 0) process.exitCode = code;
   } catch (e) {
-    if (e instanceof NistError) {
-      process.stderr.write(`seccom: nist ${e.code}: ${e.message}\n`);
-    } else if (e instanceof CliFailure || e instanceof BiometricError) {
-      process.stderr.write(`seccom: ${e.message}\n`);
-    } else {
-      process.stderr.write(`seccom: unexpected error: ${(e as Error)?.message ?? String(e)}\n`);
-    }
-    process.exitCode = 2;
+    const { line, exitCode } = describeError(e);
+    process.stderr.write(`${line}\n`);
+    process.exitCode = exitCode;
   }
 }
 
@@ -132,7 +124,7 @@ function dumpText(t: Transaction): string {
 
 /** Loads the rules file and any code tables it references (file://NAME) that sit beside it. */
 export function loadRules(path: string): EbtsRules {
-  if (!existsSync(path)) throw new CliFailure(`EBTS rules file not found: ${path} (pass --rules <EBTS9.1_ENUS.txt>)`);
+  if (!existsSync(path)) throw new UsageError(`EBTS rules file not found: ${path} (pass --rules <EBTS9.1_ENUS.txt>)`);
   const text = readFileSync(path, 'utf8');
   const codeTables: Record<string, string> = {};
   for (const m of text.matchAll(/file:\/\/([A-Za-z0-9_.-]+)/g)) {
@@ -308,4 +300,6 @@ export function registerNistCommands(program: Command): void {
         }
       }),
     );
+
+  addCarCommand(nist);
 }
