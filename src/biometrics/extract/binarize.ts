@@ -23,6 +23,9 @@ function removeSmall(img: Uint8Array, w: number, h: number, value: number, minAr
   const seen = new Uint8Array(n);
   const stack = new Int32Array(n);
   const comp = new Int32Array(n);
+  const dxs = eight ? [-1, 0, 1, -1, 1, -1, 0, 1] : [0, -1, 1, 0];
+  const dys = eight ? [-1, -1, -1, 0, 0, 1, 1, 1] : [-1, 0, 0, 1];
+  const nn = dxs.length;
   for (let s = 0; s < n; s++) {
     if (img[s] !== value || seen[s] || (within && !within[s])) continue;
     let top = 0;
@@ -35,24 +38,27 @@ function removeSmall(img: Uint8Array, w: number, h: number, value: number, minAr
       comp[size++] = p;
       const x = p % w;
       const y = (p - x) / w;
-      for (let dy = -1; dy <= 1; dy++)
-        for (let dx = -1; dx <= 1; dx++) {
-          if ((dx === 0 && dy === 0) || (!eight && dx !== 0 && dy !== 0)) continue;
-          const xx = x + dx;
-          const yy = y + dy;
+      const inner = x > 0 && y > 0 && x < w - 1 && y < h - 1;
+      for (let k = 0; k < nn; k++) {
+        let q: number;
+        if (inner) q = p + dys[k] * w + dxs[k];
+        else {
+          const xx = x + dxs[k];
+          const yy = y + dys[k];
           if (xx < 0 || yy < 0 || xx >= w || yy >= h) {
             touches = true;
             continue;
           }
-          const q = yy * w + xx;
-          if (img[q] !== value || seen[q]) continue;
-          if (within && !within[q]) {
-            touches = true;
-            continue;
-          }
-          seen[q] = 1;
-          stack[top++] = q;
+          q = yy * w + xx;
         }
+        if (img[q] !== value || seen[q]) continue;
+        if (within && !within[q]) {
+          touches = true;
+          continue;
+        }
+        seen[q] = 1;
+        stack[top++] = q;
+      }
     }
     if (size < minArea && !(within && touches)) for (let k = 0; k < size; k++) img[comp[k]] = 1 - value;
   }

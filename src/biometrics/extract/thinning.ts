@@ -74,20 +74,31 @@ export function thin(binary: Uint8Array, width: number, height: number): Uint8Ar
   for (let x = 0; x < width; x++) { img[x] = 0; img[(height - 1) * width + x] = 0; }
   for (let y = 0; y < height; y++) { img[y * width] = 0; img[y * width + width - 1] = 0; }
   if (width < 3 || height < 3) return new Uint8Array(width * height);
-  let live: number[] = [];
-  for (let i = 0; i < img.length; i++) if (img[i]) live.push(i);
-  const del: number[] = [];
+  // Live list of ridge pixels, compacted after every iteration.
+  let live = new Int32Array(img.length);
+  let nLive = 0;
+  for (let i = 0; i < img.length; i++) if (img[i]) live[nLive++] = i;
+  live = live.subarray(0, nLive);
+  const del = new Int32Array(nLive);
   for (let iter = 0; iter < 1000; iter++) {
     let changed = false;
     for (const table of [ZS1, ZS2]) {
-      del.length = 0;
-      for (const i of live) if (table[neighbourCode(img, i, width)]) del.push(i);
-      for (const i of del) img[i] = 0;
-      if (del.length) changed = true;
+      let nDel = 0;
+      for (let k = 0; k < nLive; k++) {
+        const i = live[k];
+        if (img[i] && table[neighbourCode(img, i, width)]) del[nDel++] = i;
+      }
+      for (let k = 0; k < nDel; k++) img[del[k]] = 0;
+      if (nDel) changed = true;
     }
-    live = live.filter((i) => img[i] === 1);
+    let m = 0;
+    for (let k = 0; k < nLive; k++) if (img[live[k]]) live[m++] = live[k];
+    nLive = m;
     if (!changed) break;
   }
-  for (const i of live) if (img[i] && STAIR[neighbourCode(img, i, width)]) img[i] = 0;
+  for (let k = 0; k < nLive; k++) {
+    const i = live[k];
+    if (img[i] && STAIR[neighbourCode(img, i, width)]) img[i] = 0;
+  }
   return img;
 }
