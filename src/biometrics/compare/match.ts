@@ -39,6 +39,9 @@ export const MATCH: Record<string, number> = {
   /** Weight of the pair closeness in the pair weight: w = 1 − closeness × cost. */
   closeness: 0.5,
   modeByPeak: 0,
+  /** Roots paired in full; with more, the best by a quick pairing of quickPairs minutiae. */
+  fullRoots: 3,
+  quickPairs: 15,
 };
 
 /** Raw result of one comparison (all counts at the best alignment). */
@@ -70,12 +73,12 @@ export interface RawMatch {
  *
  * END[pt << 4 | ct] for edge type codes (type[from] << 2 | type[to]) of a probe and a candidate
  * edge: per end 0 = same known type, 1 = different known types, 2 = a type unknown (from end in
- * bits 2–3, to end in bits 0–1). VOTE[ends << 4 | ok] with ok = straightFrom | flippedFrom << 1 |
- * straightTo << 2 | flippedTo << 3 (angle agreement without / with a half-turn shift) → the vote
+ * bits 2–3, to end in bits 0–1). VOTE[ends << 2 | flipped] with flipped = bit 1 when the from
+ * ends' angles agree only after a half-turn shift, bit 0 the same for the to ends → the vote
  * increment: 1 for mode 0, 0x10000 for mode 1.
  */
 const END = new Uint8Array(256);
-const VOTE = new Uint32Array(256);
+const VOTE = new Uint32Array(64);
 function endCode(a: number, b: number): number {
   return a === 0 || b === 0 ? 2 : a === b ? 0 : 1;
 }
@@ -88,12 +91,15 @@ for (let pt = 0; pt < 16; pt++) {
   for (let ct = 0; ct < 16; ct++) END[(pt << 4) | ct] = (endCode(pt >> 2, ct >> 2) << 2) | endCode(pt & 3, ct & 3);
 }
 for (let ends = 0; ends < 16; ends++) {
-  for (let ok = 0; ok < 16; ok++) {
+  for (let flipped = 0; flipped < 4; flipped++) {
+    // flipped: bit 1 = the from ends agree only after a half turn, bit 0 = the to ends.
+    const fa = (flipped >> 1) & 1;
+    const fb = flipped & 1;
     let inc = 0;
     for (let mode = 0; mode < 2; mode++) {
-      if (endOk(ends >> 2, ok & 1, (ok >> 1) & 1, mode) && endOk(ends & 3, (ok >> 2) & 1, (ok >> 3) & 1, mode)) inc += mode === 0 ? 1 : 0x10000;
+      if (endOk(ends >> 2, 1 - fa, fa, mode) && endOk(ends & 3, 1 - fb, fb, mode)) inc += mode === 0 ? 1 : 0x10000;
     }
-    VOTE[(ends << 4) | ok] = inc;
+    VOTE[(ends << 2) | flipped] = inc;
   }
 }
 
@@ -116,6 +122,12 @@ const rootIdx = new Int32Array(64);
 const rootVal = new Int32Array(64);
 const hist = new Int32Array(128);
 const rootMode = new Uint8Array(64);
+const rootPart = new Float64Array(64);
+
+/** Mean rotation of the votes of a (probe, candidate) pair, radians. */
+function rootRot(cell: number): number {
+  return ((rotRef[cell] + rotAcc[cell] / rotN[cell]) * TWO_PI) / 256;
+}
 
 function ensure(n: number, m: number): void {
   const need = n * m;
@@ -154,7 +166,7 @@ let flipMode = 0;
  * visiting probe minutiae by distance from probe minutia `center`. Fills pairP/pairC; returns the
  * weighted count.
  */
-function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox: number, oy: number, cx: number, cy: number, rot: number, tolBase: number, tolSlope: number): number {
+function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox: number, oy: number, cx: number, cy: number, rot: number, tolBase: number, tolSlope: number, limit: number): number {
   const cos = Math.cos(rot);
   const sin = Math.sin(rot);
   const n = p.n;
@@ -178,7 +190,8 @@ function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox:
   let count = 0;
   let weight = 0;
   const base = center * n;
-  for (let r = 0; r < n; r++) {
+  const visit = limit < n ? limit : n;
+  for (let r = 0; r < visit; r++) {
     const i = p.order[base + r];
     const dx = px[i] - ox;
     const dy = py[i] - oy;
@@ -271,11 +284,18 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
   const cTheta = c.entryTheta;
   let nt = 0;
   const A2 = 2 * AT;
+  const L2 = 2 * LT;
+  const vt = votes;
+  const rr = rotRef;
+  const ra = rotAcc;
+  const rn = rotN;
+  const tc = touched;
+  const hs = hist;
   for (let e = 0, ne = p.edgeCount; e < ne; e++) {
     const dp = pDesc[e];
-    const pl = (dp >>> 16) & 255;
-    const pa = (dp >>> 8) & 255;
-    const pb = dp & 255;
+    const pl = ((dp >>> 16) & 255) - LT;
+    const pa = ((dp >>> 8) & 255) - AT;
+    const pb = (dp & 255) - AT;
     const pth = pTheta[e];
     const ptype = pType[e] << 4;
     const row = (dp >>> 24) * m;
@@ -284,29 +304,29 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
       if (key === 0xffff) continue;
       for (let s = ks[key], end = ks[key + 1]; s < end; s++) {
         const d = cDesc[s];
-        const dl = ((d >>> 16) & 255) - pl + LT;
-        if (dl < 0 || dl > 2 * LT) continue;
-        const da = ((d >>> 8) - pa + AT) & 255;
-        const db = (d - pb + AT) & 255;
-        const ok = (da <= A2 ? 1 : 0) | (((da + 128) & 255) <= A2 ? 2 : 0) | (db <= A2 ? 4 : 0) | (((db + 128) & 255) <= A2 ? 8 : 0);
-        if ((ok & 3) === 0 || (ok & 12) === 0) continue;
-        const inc = VOTE[(END[ptype | cType[s]] << 4) | ok];
+        // Length difference and angle differences (+ tolerance; 1/256 turns, bit 7 set =
+        // agreement after a half turn), all tested at once: one unpredictable branch per entry.
+        const dl = ((d >>> 16) & 255) - pl;
+        const da = ((d >>> 8) - pa) & 255;
+        const db = (d - pb) & 255;
+        if ((dl | (L2 - dl) | (A2 - (da & 127)) | (A2 - (db & 127))) < 0) continue;
+        const inc = VOTE[(END[ptype | cType[s]] << 2) | ((da >> 6) & 2) | (db >> 7)];
         if (inc === 0) continue;
         const cell = row + (d >>> 24);
         const rot = (cTheta[s] - pth) & 255;
-        hist[rot >> 2] += inc & 0xffff;
-        hist[64 + (rot >> 2)] += inc >>> 16;
-        const v = votes[cell];
+        hs[rot >> 2] += inc & 0xffff;
+        hs[64 + (rot >> 2)] += inc >>> 16;
+        const v = vt[cell];
         if (v === 0) {
-          touched[nt++] = cell;
-          rotRef[cell] = rot;
-          rotAcc[cell] = 0;
-          rotN[cell] = 1;
+          tc[nt++] = cell;
+          rr[cell] = rot;
+          ra[cell] = 0;
+          rn[cell] = 1;
         } else {
-          rotAcc[cell] += ((rot - rotRef[cell] + 128) & 255) - 128;
-          rotN[cell]++;
+          ra[cell] += ((rot - rr[cell] + 128) & 255) - 128;
+          rn[cell]++;
         }
-        votes[cell] = v + inc;
+        vt[cell] = v + inc;
       }
     }
   }
@@ -373,13 +393,42 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
   let bestRot = 0;
   let bestVotes = 0;
   let bestMode = 0;
+  // With many roots, a quick pairing of each root's nearest probe minutiae picks the few that
+  // are paired in full.
+  const full = MATCH.fullRoots;
+  if (nr > full) {
+    for (let r = 0; r < nr; r++) {
+      const cell = rootIdx[r];
+      const i = (cell / m) | 0;
+      const k = cell - i * m;
+      flipMode = rootMode[r];
+      rootPart[r] = pairUnder(p, c, i, p.x[i], p.y[i], c.x[k], c.y[k], rootRot(cell), MATCH.posTolBase, MATCH.posTolSlope, MATCH.quickPairs);
+    }
+    for (let a = 0; a < full; a++) {
+      let b = a;
+      for (let r = a + 1; r < nr; r++) if (rootPart[r] > rootPart[b]) b = r;
+      const ti = rootIdx[a];
+      const tv = rootVal[a];
+      const tm = rootMode[a];
+      const tp = rootPart[a];
+      rootIdx[a] = rootIdx[b];
+      rootVal[a] = rootVal[b];
+      rootMode[a] = rootMode[b];
+      rootPart[a] = rootPart[b];
+      rootIdx[b] = ti;
+      rootVal[b] = tv;
+      rootMode[b] = tm;
+      rootPart[b] = tp;
+    }
+    nr = full;
+  }
   for (let r = 0; r < nr; r++) {
     const cell = rootIdx[r];
     const i = (cell / m) | 0;
     const k = cell - i * m;
-    const rot = ((rotRef[cell] + rotAcc[cell] / rotN[cell]) * TWO_PI) / 256;
+    const rot = rootRot(cell);
     flipMode = rootMode[r];
-    const w = pairUnder(p, c, i, p.x[i], p.y[i], c.x[k], c.y[k], rot, MATCH.posTolBase, MATCH.posTolSlope);
+    const w = pairUnder(p, c, i, p.x[i], p.y[i], c.x[k], c.y[k], rot, MATCH.posTolBase, MATCH.posTolSlope, n);
     if (w > bestW) {
       bestW = w;
       bestVotes = rootVal[r];
@@ -445,7 +494,7 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
         center = bestP[q];
       }
     }
-    const w2 = pairUnder(p, c, center, mpx, mpy, mcx, mcy, lsRot, MATCH.refinedTolBase, MATCH.refinedTolSlope);
+    const w2 = pairUnder(p, c, center, mpx, mpy, mcx, mcy, lsRot, MATCH.refinedTolBase, MATCH.refinedTolSlope, n);
     if (w2 > weight) {
       weight = w2;
       rot = lsRot;

@@ -12,7 +12,7 @@ import type { FingerprintTemplate } from '../template/template.ts';
 export const TWO_PI = 2 * Math.PI;
 
 /** Tunable geometry, in pixels at 500 ppi and radians. One set for all databases. */
-export const PREP = {
+export const PREP: Record<string, number> = {
   /** Neighbours per minutia in its local structure. */
   neighbours: 6,
   /** Edges shorter than this are ignored (their angle is unreliable). */
@@ -26,7 +26,7 @@ export const PREP = {
   maskCell: 16,
   /** How far around the minutiae convex hull counts as foreground. */
   maskMargin: 16,
-} as const;
+};
 
 export interface PreparedTemplate {
   readonly n: number;
