@@ -82,36 +82,31 @@ export function filterCandidates(cands: Candidate[], width: number, o: FilterOpt
   for (const [k, r] of kill) mark(k, r);
   // Broken ridges: two endings facing each other across a short gap, in line with the gap.
   const gap2 = o.gap * o.gap;
-  const ends = [];
-  for (let k = 0; k < n; k++) if (!removed[k] && cands[k].type === 'ending') ends.push(k);
   const gapKill: number[] = [];
-  for (let a = 0; a < ends.length; a++)
-    for (let b = a + 1; b < ends.length; b++) {
-      const p = cands[ends[a]];
-      const q = cands[ends[b]];
-      const ex = q.x - p.x;
-      const ey = q.y - p.y;
-      const d2 = ex * ex + ey * ey;
-      if (d2 > gap2) continue;
-      const d = Math.sqrt(d2) || 1;
-      const facing = p.dx * q.dx + p.dy * q.dy;
-      const along = (p.dx * ex + p.dy * ey) / d; // p points towards q
-      const back = -(q.dx * ex + q.dy * ey) / d; // q points towards p
-      if (facing < -0.5 && along > 0.5 && back > 0.5) gapKill.push(ends[a], ends[b]);
-    }
+  forNearPairs(cands, o.gap, (a, b) => {
+    if (removed[a] || removed[b] || cands[a].type !== 'ending' || cands[b].type !== 'ending') return;
+    const p = cands[a];
+    const q = cands[b];
+    const ex = q.x - p.x;
+    const ey = q.y - p.y;
+    const d2 = ex * ex + ey * ey;
+    if (d2 > gap2) return;
+    const d = Math.sqrt(d2) || 1;
+    const facing = p.dx * q.dx + p.dy * q.dy;
+    const along = (p.dx * ex + p.dy * ey) / d; // p points towards q
+    const back = -(q.dx * ex + q.dy * ey) / d; // q points towards p
+    if (facing < -0.5 && along > 0.5 && back > 0.5) gapKill.push(a, b);
+  });
   for (const k of gapKill) mark(k, 'gap');
   // Clusters: survivors too close to each other.
   const c2 = o.cluster * o.cluster;
   const clusterKill: number[] = [];
-  for (let a = 0; a < n; a++) {
-    if (removed[a]) continue;
-    for (let b = a + 1; b < n; b++) {
-      if (removed[b]) continue;
-      const ex = cands[b].x - cands[a].x;
-      const ey = cands[b].y - cands[a].y;
-      if (ex * ex + ey * ey <= c2) clusterKill.push(a, b);
-    }
-  }
+  forNearPairs(cands, o.cluster, (a, b) => {
+    if (removed[a] || removed[b]) return;
+    const ex = cands[b].x - cands[a].x;
+    const ey = cands[b].y - cands[a].y;
+    if (ex * ex + ey * ey <= c2) clusterKill.push(a, b);
+  });
   for (const k of clusterKill) mark(k, 'cluster');
   const out: Candidate[] = [];
   for (let k = 0; k < n; k++) {
@@ -124,4 +119,30 @@ export function filterCandidates(cands: Candidate[], width: number, o: FilterOpt
   }
   if (why) why.splice(0, why.length, ...reason);
   return out;
+}
+
+/**
+ * Calls `visit(a, b)` (a < b) for every pair of candidates within `radius` of each other in
+ * both coordinates, using a grid of radius-sized cells so that dense inputs stay near-linear.
+ */
+function forNearPairs(cands: Candidate[], radius: number, visit: (a: number, b: number) => void): void {
+  const cell = Math.max(1, radius);
+  const grid = new Map<number, number[]>();
+  const key = (cx: number, cy: number): number => cy * 65536 + cx;
+  cands.forEach((c, k) => {
+    const id = key(Math.floor(c.x / cell), Math.floor(c.y / cell));
+    const list = grid.get(id);
+    if (list) list.push(k);
+    else grid.set(id, [k]);
+  });
+  cands.forEach((c, a) => {
+    const cx = Math.floor(c.x / cell);
+    const cy = Math.floor(c.y / cell);
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++) {
+        const list = grid.get(key(cx + dx, cy + dy));
+        if (!list) continue;
+        for (const b of list) if (b > a && Math.abs(cands[b].x - c.x) <= radius && Math.abs(cands[b].y - c.y) <= radius) visit(a, b);
+      }
+  });
 }
