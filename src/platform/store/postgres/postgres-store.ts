@@ -1,0 +1,50 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+
+export interface PostgresOptions {
+  connectionString: string;
+  schema?: string;
+  maxConnections: number;
+}
+
+const INT8_OID = 20;
+
+/** Schema names go into a connection option and DDL unquoted; keep them plain identifiers. */
+export function checkSchemaName(schema: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`postgres schema '${schema}' must match [a-z_][a-z0-9_]*`);
+}
+
+/**
+ * PostgreSQL through a pg Pool. `bigint` (int8) columns come back as JS numbers rather than
+ * strings, so epoch-ms columns read the same as on SQLite; values beyond 2^53 are refused.
+ */
+export async function openPostgres(options: PostgresOptions): Promise<Kysely<object>> {
+  if (options.schema !== undefined) {
+    checkSchemaName(options.schema);
+    const setup = new pg.Client({ connectionString: options.connectionString });
+    await setup.connect();
+    try {
+      await setup.query(`create schema if not exists ${options.schema}`);
+    } finally {
+      await setup.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections,
+    ...(options.schema !== undefined ? { options: `-c search_path=${options.schema}` } : {}),
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === INT8_OID && format !== 'binary') return parseInt8;
+        return pg.types.getTypeParser(oid, format ?? 'text');
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  return new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
+}
+
+function parseInt8(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${text} does not fit a JS number`);
+  return n;
+}
