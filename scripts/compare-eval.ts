@@ -10,7 +10,7 @@
  */
 import { writeFileSync, existsSync } from 'node:fs';
 import { prepareTemplate, compareTemplates, rawScore } from '../src/biometrics/compare/index.ts';
-import { matchRaw, MATCH } from '../src/biometrics/compare/match.ts';
+import { matchRaw, MATCH, updateRotationPrior } from '../src/biometrics/compare/match.ts';
 import { PREP } from '../src/biometrics/compare/prepare.ts';
 import type { RawMatch } from '../src/biometrics/compare/match.ts';
 import type { FingerprintTemplate } from '../src/biometrics/template/template.ts';
@@ -19,6 +19,7 @@ import { DBS, FVC_ROOT, loadExtracted, loadIso } from './compare-cache.ts';
 
 // MATCH='{"roots":3}' overrides comparator parameters for experiments.
 if (process.env.MATCH) Object.assign(MATCH, JSON.parse(process.env.MATCH) as Record<string, number>);
+updateRotationPrior();
 if (process.env.PREP) Object.assign(PREP, JSON.parse(process.env.PREP) as Record<string, number>);
 const args = process.argv.slice(2);
 const sources = args.includes('--both') ? ['extract', 'iso'] : args.includes('--extract') ? ['extract'] : ['iso'];

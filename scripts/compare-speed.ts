@@ -7,10 +7,11 @@
 import { existsSync } from 'node:fs';
 import { prepareTemplate, compareTemplates } from '../src/biometrics/compare/index.ts';
 import { DBS, FVC_ROOT, loadExtracted, loadIso } from './compare-cache.ts';
-import { MATCH } from '../src/biometrics/compare/match.ts';
+import { MATCH, updateRotationPrior } from '../src/biometrics/compare/match.ts';
 
 // MATCH='{"roots":3}' overrides comparator parameters for experiments.
 if (process.env.MATCH) Object.assign(MATCH, JSON.parse(process.env.MATCH) as Record<string, number>);
+updateRotationPrior();
 
 const seconds = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 3);
 const useExtract = process.argv.includes('--extract');

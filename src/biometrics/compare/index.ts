@@ -3,7 +3,7 @@
  * `compareTemplates(probe, candidate)` → calibrated similarity score (see README.md in this
  * folder for the scale and thresholds), `comparePair` for the paired minutiae.
  */
-import { matchRaw, lastPairs } from './match.ts';
+import { matchRaw, lastPairs, rotationPrior } from './match.ts';
 import type { RawMatch } from './match.ts';
 import type { PreparedTemplate } from './prepare.ts';
 import { calibrate } from './calibration.ts';
@@ -29,13 +29,14 @@ const scratch: RawMatch = {
 
 /**
  * The uncalibrated score of a raw match: (Σ pair weights)^1.5 divided by the mean number of
- * minutiae of the two templates inside the overlap area (each at least the number of pairs).
+ * minutiae of the two templates inside the overlap area (each at least the number of pairs),
+ * times the rotation prior (1 up to 45°, less for larger rotations).
  */
 export function rawScore(r: RawMatch): number {
   if (r.pairs < 2) return 0;
   const a = Math.max(r.probeInOverlap, r.pairs);
   const b = Math.max(r.candidateInOverlap, r.pairs);
-  return Math.pow(r.weight, 1.5) / ((a + b) / 2);
+  return (Math.pow(r.weight, 1.5) / ((a + b) / 2)) * rotationPrior(r.rotation);
 }
 
 /**

@@ -42,6 +42,8 @@ export const MATCH: Record<string, number> = {
   /** Roots paired in full; with more, the best by a quick pairing of quickPairs minutiae. */
   fullRoots: 3,
   quickPairs: 15,
+  /** Rotation prior at 180° (1 at ≤ 45°, linear in between); also scales the score. */
+  rotPrior: 0.5,
 };
 
 /** Raw result of one comparison (all counts at the best alignment). */
@@ -65,44 +67,11 @@ export interface RawMatch {
 /**
  * Direction conventions. Extractors disagree on whether an ending and a bifurcation of the same
  * ridge feature point the same way (ISO 19794-2, template.ts) or opposite ways, and the type of
- * a feature often flips between impressions. So each comparison is run in the mode that more
- * neighbour edges support: mode 0, directions agree across types; mode 1, an ending and a
- * bifurcation agree when their directions are opposite. Minutiae of unknown type agree either way.
- * Both modes keep their own votes; the roots of each are consolidated in that mode and the best
- * alignment wins.
- *
- * END[pt << 4 | ct] for edge type codes (type[from] << 2 | type[to]) of a probe and a candidate
- * edge: per end 0 = same known type, 1 = different known types, 2 = a type unknown (from end in
- * bits 2–3, to end in bits 0–1). VOTE[ends << 2 | flipped] with flipped = bit 1 when the from
- * ends' angles agree only after a half-turn shift, bit 0 the same for the to ends → the vote
- * increment: 1 for mode 0, 0x10000 for mode 1.
+ * a feature often flips between impressions. So every comparison runs in two modes: 0 with the
+ * directions as given, 1 with every ending turned by a half turn (prepare.ts `dirB`), so that
+ * in mode 1 an ending and a bifurcation agree when their directions are opposite. Each mode has
+ * its own edge table, votes and roots; the best alignment of either wins.
  */
-const END = new Uint8Array(256);
-const VOTE = new Uint32Array(64);
-function endCode(a: number, b: number): number {
-  return a === 0 || b === 0 ? 2 : a === b ? 0 : 1;
-}
-function endOk(code: number, straight: number, flipped: number, mode: number): boolean {
-  if (code === 0) return straight === 1;
-  if (code === 1) return (mode === 0 ? straight : flipped) === 1;
-  return straight === 1 || flipped === 1;
-}
-for (let pt = 0; pt < 16; pt++) {
-  for (let ct = 0; ct < 16; ct++) END[(pt << 4) | ct] = (endCode(pt >> 2, ct >> 2) << 2) | endCode(pt & 3, ct & 3);
-}
-for (let ends = 0; ends < 16; ends++) {
-  for (let flipped = 0; flipped < 4; flipped++) {
-    // flipped: bit 1 = the from ends agree only after a half turn, bit 0 = the to ends.
-    const fa = (flipped >> 1) & 1;
-    const fb = flipped & 1;
-    let inc = 0;
-    for (let mode = 0; mode < 2; mode++) {
-      if (endOk(ends >> 2, 1 - fa, fa, mode) && endOk(ends & 3, 1 - fb, fb, mode)) inc += mode === 0 ? 1 : 0x10000;
-    }
-    VOTE[(ends << 2) | flipped] = inc;
-  }
-}
-
 let cap = 0;
 /** Per (probe, candidate) minutia pair: votes in mode 0 (low 16 bits) and mode 1 (high 16 bits). */
 let votes = new Uint32Array(0);
@@ -123,6 +92,21 @@ const rootVal = new Int32Array(64);
 const hist = new Int32Array(128);
 const rootMode = new Uint8Array(64);
 const rootPart = new Float64Array(64);
+
+/**
+ * Prior on the rotation between two impressions, per 1/64 turn: fingers are placed roughly
+ * upright, so rotations beyond 45° are less likely (down to MATCH.rotPrior at 180°).
+ */
+const ROT_PRIOR = new Float64Array(64);
+export function rotationPrior(rot: number): number {
+  let a = Math.abs(rot) % TWO_PI;
+  if (a > Math.PI) a = TWO_PI - a;
+  const free = Math.PI / 4;
+  return a <= free ? 1 : 1 - (1 - MATCH.rotPrior) * ((a - free) / (Math.PI - free));
+}
+export function updateRotationPrior(): void {
+  for (let b = 0; b < 64; b++) ROT_PRIOR[b] = rotationPrior((b * TWO_PI) / 64);
+}
 
 /** Mean rotation of the votes of a (probe, candidate) pair, radians. */
 function rootRot(cell: number): number {
@@ -172,10 +156,10 @@ function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox:
   const n = p.n;
   const px = p.x;
   const py = p.y;
-  const pd = p.dir;
+  const pd = flipMode === 1 ? p.dirB : p.dir;
   const qx = c.x;
   const qy = c.y;
-  const qd = c.dir;
+  const qd = flipMode === 1 ? c.dirB : c.dir;
   const gc = 32;
   const gx0 = c.gridX0;
   const gy0 = c.gridY0;
@@ -184,8 +168,6 @@ function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox:
   const gs = c.gridStart;
   const gi = c.gridItems;
   const atol = MATCH.angleTol;
-  const pt = p.type;
-  const qt = c.type;
   const g = ++gen;
   let count = 0;
   let weight = 0;
@@ -219,11 +201,7 @@ function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox:
           const ey = qy[k] - ty;
           const d2 = ex * ex + ey * ey;
           if (d2 > tol2) continue;
-          let ad = angDiff(td, qd[k]);
-          const ec = endCode(pt[i], qt[k]);
-          // Across types the direction may be opposite (see END).
-          if (ec === 2) ad = ad < Math.PI - ad ? ad : Math.PI - ad;
-          else if (ec === 1 && flipMode === 1) ad = Math.PI - ad;
+          const ad = angDiff(td, qd[k]);
           if (ad > atol) continue;
           const cost = Math.sqrt(d2) / tol + ad / atol;
           if (cost < bestCost) {
@@ -276,9 +254,7 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
   const AT = MATCH.edgeAngleTol;
   const pDesc = p.probeDesc;
   const pTheta = p.probeTheta;
-  const pType = p.probeType;
-  const cType = c.entryType;
-  const pKeys = p.probeKeys;
+  const pKey = p.probeKey;
   const ks = c.keyStart;
   const cDesc = c.entryDesc;
   const cTheta = c.entryTheta;
@@ -291,43 +267,40 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
   const rn = rotN;
   const tc = touched;
   const hs = hist;
-  for (let e = 0, ne = p.edgeCount; e < ne; e++) {
+  const ne = p.edgeCount;
+  for (let e = 0; e < 2 * ne; e++) {
+    // Mode 0 edges, then mode 1 edges (directions of the other convention; own table half).
+    const inc = e < ne ? 1 : 0x10000;
+    const hb = e < ne ? 0 : 64;
     const dp = pDesc[e];
     const pl = ((dp >>> 16) & 255) - LT;
     const pa = ((dp >>> 8) & 255) - AT;
     const pb = (dp & 255) - AT;
     const pth = pTheta[e];
-    const ptype = pType[e] << 4;
     const row = (dp >>> 24) * m;
-    for (let q = e * 8, qe = q + 8; q < qe; q++) {
-      const key = pKeys[q];
-      if (key === 0xffff) continue;
-      for (let s = ks[key], end = ks[key + 1]; s < end; s++) {
-        const d = cDesc[s];
-        // Length difference and angle differences (+ tolerance; 1/256 turns, bit 7 set =
-        // agreement after a half turn), all tested at once: one unpredictable branch per entry.
-        const dl = ((d >>> 16) & 255) - pl;
-        const da = ((d >>> 8) - pa) & 255;
-        const db = (d - pb) & 255;
-        if ((dl | (L2 - dl) | (A2 - (da & 127)) | (A2 - (db & 127))) < 0) continue;
-        const inc = VOTE[(END[ptype | cType[s]] << 2) | ((da >> 6) & 2) | (db >> 7)];
-        if (inc === 0) continue;
-        const cell = row + (d >>> 24);
-        const rot = (cTheta[s] - pth) & 255;
-        hs[rot >> 2] += inc & 0xffff;
-        hs[64 + (rot >> 2)] += inc >>> 16;
-        const v = vt[cell];
-        if (v === 0) {
-          tc[nt++] = cell;
-          rr[cell] = rot;
-          ra[cell] = 0;
-          rn[cell] = 1;
-        } else {
-          ra[cell] += ((rot - rr[cell] + 128) & 255) - 128;
-          rn[cell]++;
-        }
-        vt[cell] = v + inc;
+    const key = pKey[e];
+    for (let s = ks[key], end = ks[key + 1]; s < end; s++) {
+      const d = cDesc[s];
+      // Length and angle differences (+ tolerance; angles in 1/256 turns) tested at once: one
+      // unpredictable branch per entry.
+      const dl = ((d >>> 16) & 255) - pl;
+      const da = ((d >>> 8) - pa) & 255;
+      const db = (d - pb) & 255;
+      if ((dl | (L2 - dl) | (A2 - da) | (A2 - db)) < 0) continue;
+      const cell = row + (d >>> 24);
+      const rot = (cTheta[s] - pth) & 255;
+      hs[hb + (rot >> 2)]++;
+      const v = vt[cell];
+      if (v === 0) {
+        tc[nt++] = cell;
+        rr[cell] = rot;
+        ra[cell] = 0;
+        rn[cell] = 1;
+      } else {
+        ra[cell] += ((rot - rr[cell] + 128) & 255) - 128;
+        rn[cell]++;
       }
+      vt[cell] = v + inc;
     }
   }
   // 2. Direction mode: the one whose vote rotation histogram has the higher peak (the pairs of
@@ -341,7 +314,7 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
     let peak = 0;
     let peakV = -1;
     for (let b = 0; b < 64; b++) {
-      const v = hist[h0 + ((b + 63) & 63)] + 2 * hist[h0 + b] + hist[h0 + ((b + 1) & 63)];
+      const v = (hist[h0 + ((b + 63) & 63)] + 2 * hist[h0 + b] + hist[h0 + ((b + 1) & 63)]) * ROT_PRIOR[b];
       if (v > peakV) {
         peakV = v;
         peak = b;
@@ -543,3 +516,5 @@ export function lastPairs(): Array<[number, number]> {
   for (let q = 0; q < bestCount; q++) out.push([bestP[q], bestC[q]]);
   return out;
 }
+
+updateRotationPrior();

@@ -21,7 +21,7 @@ export const PREP: Record<string, number> = {
   maxEdge: 180,
   /** Hash bin widths: twice the tolerance the hash lookup guarantees. */
   lengthBin: 16,
-  angleBins: 6,
+  angleBins: 12,
   gridCell: 32,
   maskCell: 16,
   /** How far around the minutiae convex hull counts as foreground. */
@@ -42,20 +42,24 @@ export interface PreparedTemplate {
   readonly edgeA: Float32Array;
   readonly edgeB: Float32Array;
   /**
-   * Edge table keyed by quantised (length, a, b): each edge filed once under its own bin, sorted
-   * by key (CSR start per key). Entries pack from << 24 | round(length) << 16 | a << 8 | b with
-   * angles in 1/256 turns; entryTheta is the edge's absolute angle (from's direction + a).
+   * Directions with endings turned by a half turn: the other ending/bifurcation convention
+   * (see match.ts, direction modes). Mode 0 uses `dir`, mode 1 `dirB`.
    */
-  readonly keyStart: Uint16Array;
+  readonly dirB: Float32Array;
+  /**
+   * Edge table keyed by mode and quantised (length, a, b), angles relative to the mode's
+   * directions: each edge is filed under the 8 keys within half a bin of its values (so a probe
+   * edge looks up only its own key), sorted by key (CSR start per key). Entries pack
+   * from << 24 | round(length) << 16 | a << 8 | b with angles in 1/256 turns; entryTheta is the
+   * edge's absolute angle.
+   */
+  readonly keyStart: Int32Array;
   readonly entryDesc: Int32Array;
   readonly entryTheta: Uint8Array;
-  /** As a probe: per edge, the 8 keys within half a bin of its values (0xffff = none). */
-  readonly probeKeys: Uint16Array;
+  /** As a probe: per edge, mode 0 edges then mode 1 edges (2 × edgeCount), its own key. */
+  readonly probeKey: Uint16Array;
   readonly probeDesc: Int32Array;
   readonly probeTheta: Uint8Array;
-  /** Per edge (probe order) and per entry (table order): type[from] << 2 | type[to]. */
-  readonly probeType: Uint8Array;
-  readonly entryType: Uint8Array;
   /** For each minutia, all minutiae ordered by distance from it (n × n, itself first). */
   readonly order: Uint16Array;
   /** Spatial grid over the minutiae (CSR). */
@@ -78,13 +82,7 @@ export function normAngle(a: number): number {
   return a < 0 ? a + TWO_PI : a;
 }
 
-/**
- * The key bins the relative angles modulo a half turn: extractors disagree on whether an ending
- * and a bifurcation of the same ridge feature point the same way or opposite ways, and the type
- * of a feature often flips between impressions, so an edge whose end changed type can have its
- * angle shifted by π. The exact check (match.ts) allows that shift only across types.
- */
-const ANGLE_BIN = Math.PI / PREP.angleBins;
+const ANGLE_BIN = TWO_PI / PREP.angleBins;
 const LENGTH_BINS = Math.floor(PREP.maxEdge / PREP.lengthBin) + 1;
 const KEYS = LENGTH_BINS * PREP.angleBins * PREP.angleBins;
 
@@ -155,48 +153,59 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
   }
   const edgeCount = from.length;
   const q = (v: number): number => Math.round((v / TWO_PI) * 256) & 255;
-  const probeDesc = new Int32Array(edgeCount);
-  const probeTheta = new Uint8Array(edgeCount);
-  const probeType = new Uint8Array(edgeCount);
-  const probeKeys = new Uint16Array(edgeCount * 8).fill(0xffff);
-  const ownKey = new Int32Array(edgeCount);
-  const keyCount = new Uint16Array(KEYS + 1);
-  for (let e = 0; e < edgeCount; e++) {
-    probeDesc[e] = (from[e] << 24) | (Math.min(255, Math.round(len[e])) << 16) | (q(ea[e]) << 8) | q(eb[e]);
-    probeTheta[e] = q(dir[from[e]] + ea[e]);
-    probeType[e] = (type[from[e]] << 2) | type[to[e]];
-    const lf = len[e] / PREP.lengthBin;
-    const af = (ea[e] % Math.PI) / ANGLE_BIN;
-    const bf = (eb[e] % Math.PI) / ANGLE_BIN;
-    const l0 = Math.floor(lf);
-    const a0 = Math.floor(af) % PREP.angleBins;
-    const b0 = Math.floor(bf) % PREP.angleBins;
-    ownKey[e] = edgeKey(l0, a0, b0);
-    keyCount[ownKey[e] + 1]++;
-    const l1 = lf - l0 < 0.5 ? l0 - 1 : l0 + 1;
-    const a1 = (af - Math.floor(af) < 0.5 ? a0 - 1 + PREP.angleBins : a0 + 1) % PREP.angleBins;
-    const b1 = (bf - Math.floor(bf) < 0.5 ? b0 - 1 + PREP.angleBins : b0 + 1) % PREP.angleBins;
-    let k = 0;
-    for (const l of [l0, l1]) {
-      for (const a of [a0, a1]) {
-        for (const b of [b0, b1]) {
-          if (l >= 0 && l < LENGTH_BINS) probeKeys[e * 8 + k] = edgeKey(l, a, b);
-          k++;
+  const dirB = new Float32Array(n);
+  for (let i = 0; i < n; i++) dirB[i] = normAngle(dir[i] + (type[i] === 1 ? Math.PI : 0));
+  const probeDesc = new Int32Array(2 * edgeCount);
+  const probeTheta = new Uint8Array(2 * edgeCount);
+  const probeKey = new Uint16Array(2 * edgeCount);
+  const fileKeys = new Int32Array(2 * edgeCount * 8).fill(-1);
+  const keyCount = new Int32Array(2 * KEYS + 1);
+  for (let mode = 0; mode < 2; mode++) {
+    for (let e = 0; e < edgeCount; e++) {
+      const pe = mode * edgeCount + e;
+      const a = mode === 0 ? ea[e] : normAngle(ea[e] + dirB[from[e]] - dir[from[e]]);
+      const b = mode === 0 ? eb[e] : normAngle(eb[e] + dirB[to[e]] - dir[to[e]]);
+      probeDesc[pe] = (from[e] << 24) | (Math.min(255, Math.round(len[e])) << 16) | (q(a) << 8) | q(b);
+      probeTheta[pe] = q(dir[from[e]] + ea[e]);
+      const lf = len[e] / PREP.lengthBin;
+      const af = a / ANGLE_BIN;
+      const bf = b / ANGLE_BIN;
+      const l0 = Math.floor(lf);
+      const a0 = Math.floor(af) % PREP.angleBins;
+      const b0 = Math.floor(bf) % PREP.angleBins;
+      const base = mode * KEYS;
+      probeKey[pe] = base + edgeKey(l0, a0, b0);
+      const l1 = lf - l0 < 0.5 ? l0 - 1 : l0 + 1;
+      const a1 = (af - Math.floor(af) < 0.5 ? a0 - 1 + PREP.angleBins : a0 + 1) % PREP.angleBins;
+      const b1 = (bf - Math.floor(bf) < 0.5 ? b0 - 1 + PREP.angleBins : b0 + 1) % PREP.angleBins;
+      let k = 0;
+      for (const l of [l0, l1]) {
+        for (const aa of [a0, a1]) {
+          for (const bb of [b0, b1]) {
+            if (l >= 0 && l < LENGTH_BINS) {
+              const key = base + edgeKey(l, aa, bb);
+              fileKeys[pe * 8 + k] = key;
+              keyCount[key + 1]++;
+            }
+            k++;
+          }
         }
       }
     }
   }
-  const keyStart = new Uint16Array(KEYS + 1);
-  for (let k = 0; k < KEYS; k++) keyStart[k + 1] = keyStart[k] + keyCount[k + 1];
-  const fill = keyStart.slice(0, KEYS);
-  const entryDesc = new Int32Array(edgeCount);
-  const entryTheta = new Uint8Array(edgeCount);
-  const entryType = new Uint8Array(edgeCount);
-  for (let e = 0; e < edgeCount; e++) {
-    const at = fill[ownKey[e]]++;
-    entryDesc[at] = probeDesc[e];
-    entryTheta[at] = probeTheta[e];
-    entryType[at] = probeType[e];
+  const keyStart = new Int32Array(2 * KEYS + 1);
+  for (let k = 0; k < 2 * KEYS; k++) keyStart[k + 1] = keyStart[k] + keyCount[k + 1];
+  const fill = keyStart.slice(0, 2 * KEYS);
+  const entryDesc = new Int32Array(keyStart[2 * KEYS]);
+  const entryTheta = new Uint8Array(keyStart[2 * KEYS]);
+  for (let pe = 0; pe < 2 * edgeCount; pe++) {
+    for (let k = 0; k < 8; k++) {
+      const key = fileKeys[pe * 8 + k];
+      if (key < 0) continue;
+      const at = fill[key]++;
+      entryDesc[at] = probeDesc[pe];
+      entryTheta[at] = probeTheta[pe];
+    }
   }
 
   // Spatial grid.
@@ -259,11 +268,10 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
     keyStart,
     entryDesc,
     entryTheta,
-    probeKeys,
+    dirB,
+    probeKey,
     probeDesc,
     probeTheta,
-    probeType,
-    entryType,
     order,
     gridX0,
     gridY0,
