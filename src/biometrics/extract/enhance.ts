@@ -14,7 +14,7 @@ export const ORIENTATION_BINS = 24;
 export const PERIOD_STEP = 0.5;
 const PERIOD_BINS = Math.round((MAX_PERIOD - MIN_PERIOD) / PERIOD_STEP) + 1;
 export const ALONG_SIGMA = 3.2;
-const ACROSS_SIGMA_RATIO = 0.45;
+export const ACROSS_SIGMA_RATIO = 0.45;
 export const PAD = 16;
 
 interface Kernel {
@@ -60,14 +60,14 @@ function alongKernel(o: number, stride: number, sigma: number): Kernel {
   return k;
 }
 
-function acrossKernel(o: number, p: number, stride: number): Kernel {
-  const key = `${o}:${p}:${stride}`;
+function acrossKernel(o: number, p: number, stride: number, ratio: number): Kernel {
+  const key = `${o}:${p}:${stride}:${ratio}`;
   const hit = acrossCache.get(key);
   if (hit) return hit;
   const th = ((o + 0.5) * Math.PI) / ORIENTATION_BINS;
   const period = MIN_PERIOD + p * PERIOD_STEP;
-  const sigma = ACROSS_SIGMA_RATIO * period;
-  const reach = 2 * sigma;
+  const sigma = ratio * period;
+  const reach = Math.min(PAD - 1, 2 * sigma);
   const r = Math.ceil(reach);
   const c = Math.cos(th);
   const s = Math.sin(th);
@@ -88,11 +88,11 @@ function acrossKernel(o: number, p: number, stride: number): Kernel {
       sumE += e;
     }
   // Remove the DC response so the local mean gray level does not matter.
-  const ratio = sumW / sumE;
+  const dc = sumW / sumE;
   let i = 0;
   let norm = 0;
   for (const t of taps.values()) {
-    t[2] -= ratio * env[i++];
+    t[2] -= dc * env[i++];
     norm += Math.abs(t[2]);
   }
   for (const t of taps.values()) t[2] /= norm || 1;
@@ -113,6 +113,8 @@ export interface EnhanceInput {
   blockMask: Uint8Array;
   /** Along-ridge smoothing σ in pixels (default ALONG_SIGMA). */
   alongSigma?: number;
+  /** Across-ridge Gaussian σ as a fraction of the local period (default ACROSS_SIGMA_RATIO). */
+  acrossSigmaRatio?: number;
 }
 
 export function enhance(input: EnhanceInput): Float32Array {
@@ -213,7 +215,7 @@ export function enhance(input: EnhanceInput): Float32Array {
       const i = y * width + x;
       const ki = obin[i] * PERIOD_BINS + pbin[i];
       let k = across[ki];
-      if (!k) k = across[ki] = acrossKernel(obin[i], pbin[i], pw);
+      if (!k) k = across[ki] = acrossKernel(obin[i], pbin[i], pw, input.acrossSigmaRatio ?? ACROSS_SIGMA_RATIO);
       const base = (y + PAD) * pw + x + PAD;
       const off = k.off;
       const w = k.w;

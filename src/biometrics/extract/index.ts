@@ -8,7 +8,7 @@ import { DEFAULT_PERIOD, ridgePeriods } from './frequency.ts';
 import { detectCandidates } from './minutiae.ts';
 import { angleAt, blockTensor, rawOrientation, smoothOrientation, type OrientationField } from './orientation.ts';
 import { imageQuality, minutiaQuality, ridgeClarity } from './quality.ts';
-import { distanceToBackground, pixelMask, segmentBlocks } from './segmentation.ts';
+import { DEFAULT_SEGMENTATION, distanceToBackground, pixelMask, segmentBlocks, type SegmentationOptions } from './segmentation.ts';
 import { thin } from './thinning.ts';
 
 /**
@@ -43,10 +43,16 @@ export interface ExtractOptions {
   filter?: Partial<FilterOptions>;
   /** Minutiae where the ridge clarity (quality.ts) is below this are dropped. */
   minClarity?: number;
+  /** …and so are those below this fraction of the print's median foreground clarity. */
+  minRelativeClarity?: number;
   /** Gaussian σ, in blocks, of the orientation smoothing. */
   orientationSigma?: number;
   /** Gaussian σ, in pixels, of the along-ridge smoothing in the enhancement. */
   alongSigma?: number;
+  /** Foreground segmentation thresholds. */
+  segmentation?: Partial<SegmentationOptions>;
+  /** Across-ridge σ of the enhancement as a fraction of the ridge period. */
+  acrossSigmaRatio?: number;
   /** Weight of the orientation field against the traced ridge when setting directions. */
   directionBlend?: number;
   /**
@@ -59,6 +65,7 @@ export interface ExtractOptions {
 }
 
 export const DEFAULT_MIN_CLARITY = 0.15;
+export const DEFAULT_MIN_RELATIVE_CLARITY = 0;
 
 export function extractTemplate(image: GrayImage, options: ExtractOptions = {}): FingerprintTemplate {
   return extractWithDetails(image, options).template;
@@ -82,13 +89,13 @@ export function extractWithDetails(input: GrayImage, options: ExtractOptions = {
 
   const tensor = blockTensor(pixels, width, height, BLOCK);
   const raw = rawOrientation(tensor, 1);
-  const blockMask = segmentBlocks(raw);
+  const blockMask = segmentBlocks(raw, { ...DEFAULT_SEGMENTATION, ...definedOnly(options.segmentation) });
   let fg = 0;
   for (let i = 0; i < blockMask.length; i++) fg += blockMask[i];
   if (fg < 4) return { ...empty(), blockMask };
   const field = smoothOrientation(raw, blockMask, options.orientationSigma ?? 2);
   const period = ridgePeriods(pixels, width, height, field, blockMask);
-  const enhanced = enhance({ pixels, width, height, orientation: field, period, blockMask, alongSigma: options.alongSigma });
+  const enhanced = enhance({ pixels, width, height, orientation: field, period, blockMask, alongSigma: options.alongSigma, acrossSigmaRatio: options.acrossSigmaRatio });
   const mask = pixelMask(blockMask, field.bw, BLOCK, width, height);
   const binary = binarize(enhanced, mask, width, height);
   const skeleton = thin(binary, width, height);
@@ -100,10 +107,14 @@ export function extractWithDetails(input: GrayImage, options: ExtractOptions = {
 
   const candidates = detectCandidates(skeleton, width, height, mask);
   for (const c of candidates) c.border = distanceToBackground(blockMask, field.bw, field.bh, BLOCK, width, height, c.x, c.y);
-  const kept = filterCandidates(candidates, width, defaultFilterOptions(medianPeriod, options.filter));
+  const kept = filterCandidates(candidates, width, defaultFilterOptions(medianPeriod, definedOnly(options.filter)));
 
   const clarity = ridgeClarity(enhanced, width, height, BLOCK, field.bw, field.bh, raw.stdev);
-  const minClarity = options.minClarity ?? DEFAULT_MIN_CLARITY;
+  const fgClarity: number[] = [];
+  for (let i = 0; i < blockMask.length; i++) if (blockMask[i]) fgClarity.push(clarity[i]);
+  fgClarity.sort((a, b) => a - b);
+  const medianClarity = fgClarity[fgClarity.length >> 1] ?? 0;
+  const minClarity = Math.max(options.minClarity ?? DEFAULT_MIN_CLARITY, (options.minRelativeClarity ?? DEFAULT_MIN_RELATIVE_CLARITY) * medianClarity);
   const minutiae: Minutia[] = [];
   for (const c of kept) {
     const bi = ((c.y / BLOCK) | 0) * field.bw + ((c.x / BLOCK) | 0);
@@ -134,4 +145,11 @@ export function extractWithDetails(input: GrayImage, options: ExtractOptions = {
     binary,
     skeleton,
   };
+}
+
+/** Drops keys whose value is undefined, so that spreading over defaults keeps the defaults. */
+function definedOnly<T extends object>(o: T | undefined): Partial<T> {
+  const out: Partial<T> = {};
+  if (o) for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
 }
