@@ -1,0 +1,313 @@
+import type { Transaction } from 'kysely';
+import type { Clock } from '../clock/index.ts';
+import { tablesOf, type Store } from '../store/index.ts';
+import type { Bus } from './bus.ts';
+import { handleOnce, handlerContext, type Handler } from './inbox.ts';
+import type { Message } from './message.ts';
+import { toEntry, type Outbox, type OutboxEntry, type OutboxRow } from './outbox.ts';
+import type { MessagingTables } from './tables.ts';
+
+export interface DispatcherOptions {
+  store: Store;
+  outbox: Outbox;
+  clock: Clock;
+  /** Attempts before a message is dead-lettered (default 5). */
+  maxAttempts?: number;
+  /** Retry delay after the n-th failure: min(base · 2^(n-1), max) ms (defaults 1 s, 5 min). */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Messages read and handled per transaction (default 200). */
+  batchSize?: number;
+  /** Idle wait between polls when running in the background, in wall ms (default 25). */
+  pollMs?: number;
+  /** Called when a background drain fails (e.g. the database is unreachable); it is retried. */
+  onError?: (error: unknown) => void;
+}
+
+export interface DrainReport {
+  delivered: number;
+  /** Already handled (redelivery); marked delivered without running the handler again. */
+  duplicates: number;
+  /** Failed and scheduled for another attempt. */
+  retried: number;
+  /** Failed for the last time and parked as dead letters. */
+  deadLettered: number;
+}
+
+type Row = OutboxRow;
+
+type BatchResult =
+  | { kind: 'committed'; delivered: number; duplicates: number }
+  | { kind: 'handler-failed'; index: number; error: unknown }
+  | { kind: 'failed'; error: unknown };
+
+/**
+ * The embedded Bus: drains the outbox table in creation order and hands each message to the
+ * handler subscribed to its `to` address.
+ *
+ * The transaction that delivers a message also holds its inbox record, the handler's state
+ * changes and outgoing messages, and marks the outbox row delivered — so a crash at any point either
+ * leaves all of it or none of it. Messages of one case (correlation id) go strictly in order:
+ * a case whose head message waits for a retry is skipped until that message is delivered or
+ * dead-lettered. For speed, a run of messages is delivered in one transaction; when one of
+ * them fails, the transaction is rolled back and the run is replayed without it (see runBatch).
+ *
+ * Run one dispatcher per database: two would keep "exactly once in effect" (the inbox key) but
+ * not the per-case order.
+ */
+export class OutboxDispatcher implements Bus {
+  private readonly handlers = new Map<string, Handler>();
+  private readonly maxAttempts: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffMaxMs: number;
+  private readonly batchSize: number;
+  private readonly pollMs: number;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.backoffBaseMs = options.backoffBaseMs ?? 1000;
+    this.backoffMaxMs = options.backoffMaxMs ?? 300_000;
+    this.batchSize = options.batchSize ?? 200;
+    this.pollMs = options.pollMs ?? 25;
+    if (!(this.maxAttempts >= 1)) throw new RangeError('maxAttempts must be at least 1');
+  }
+
+  subscribe(address: string, handler: Handler): void {
+    if (this.handlers.has(address)) throw new Error(`a handler is already subscribed to '${address}'`);
+    this.handlers.set(address, handler);
+  }
+
+  /** Delivers every message that is due now, including those the handlers send meanwhile. */
+  async drain(): Promise<DrainReport> {
+    const total: DrainReport = { delivered: 0, duplicates: 0, retried: 0, deadLettered: 0 };
+    for (;;) {
+      const pass = await this.pass();
+      total.delivered += pass.delivered;
+      total.duplicates += pass.duplicates;
+      total.retried += pass.retried;
+      total.deadLettered += pass.deadLettered;
+      if (pass.delivered + pass.duplicates + pass.retried + pass.deadLettered === 0) return total;
+    }
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = (async () => {
+      while (!this.stopping) {
+        let busy = false;
+        try {
+          const r = await this.drain();
+          busy = r.delivered + r.duplicates > 0;
+        } catch (error) {
+          this.options.onError?.(error);
+        }
+        if (!busy && !this.stopping) await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.pollMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    })();
+  }
+
+  /** Ends a background wait early, e.g. right after a commit that enqueued messages. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+    this.running = undefined;
+  }
+
+  /** Dead letters, oldest first, with the error of their last attempt. */
+  async deadLetters(): Promise<OutboxEntry[]> {
+    const rows = await tablesOf<MessagingTables>(this.options.store.db).selectFrom('outbox_messages').selectAll().where('state', '=', 'dead').orderBy('seq').execute();
+    return rows.map(toEntry);
+  }
+
+  /** Puts a dead letter back in line with fresh attempts (after the cause is fixed). */
+  async redrive(messageId: string): Promise<boolean> {
+    const r = await tablesOf<MessagingTables>(this.options.store.db)
+      .updateTable('outbox_messages')
+      .set({ state: 'pending', attempts: 0, next_attempt_at: this.options.clock.now(), finished_at: null })
+      .where('id', '=', messageId)
+      .where('state', '=', 'dead')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** One sweep over the pending messages in creation order. */
+  private async pass(): Promise<DrainReport> {
+    const report: DrainReport = { delivered: 0, duplicates: 0, retried: 0, deadLettered: 0 };
+    const db = tablesOf<MessagingTables>(this.options.store.db);
+    // Cases whose earliest pending message cannot go now; later messages of theirs wait.
+    const blocked = new Set<string>();
+    let after = 0;
+    for (;;) {
+      const now = this.options.clock.now();
+      const rows = (await db
+        .selectFrom('outbox_messages')
+        .selectAll()
+        .where('state', '=', 'pending')
+        .where('seq', '>', after)
+        .orderBy('seq')
+        .limit(this.batchSize)
+        .execute());
+      if (rows.length === 0) return report;
+      after = rows[rows.length - 1].seq;
+      const ready: Row[] = [];
+      for (const row of rows) {
+        if (blocked.has(row.correlation_id)) continue;
+        if (row.next_attempt_at > now) blocked.add(row.correlation_id);
+        else ready.push(row);
+      }
+      if (ready.length > 0) await this.runBatch(ready, now, report, blocked);
+    }
+  }
+
+  /**
+   * Delivers `rows` in one transaction. When a handler throws, the transaction is rolled back,
+   * the messages before it are delivered again in one transaction, its failure is recorded
+   * (that attempt counts, the handler is not re-run), and the rest goes on without its case.
+   */
+  private async runBatch(rows: Row[], now: number, report: DrainReport, blocked: Set<string>): Promise<void> {
+    const result = await this.tryBatch(rows, now);
+    if (result.kind === 'committed') {
+      report.delivered += result.delivered;
+      report.duplicates += result.duplicates;
+      return;
+    }
+    if (result.kind === 'failed') {
+      // Not a handler's error (e.g. a concurrent delivery hit the inbox key): one at a time.
+      for (const row of rows) {
+        if (blocked.has(row.correlation_id)) continue;
+        const outcome = await this.deliverOne(row, now);
+        report[outcome]++;
+        if (outcome === 'retried') blocked.add(row.correlation_id);
+      }
+      return;
+    }
+    const k = result.index;
+    if (k > 0) await this.runBatch(rows.slice(0, k), now, report, blocked);
+    const failing = rows[k];
+    if (!blocked.has(failing.correlation_id)) {
+      report[await this.recordFailure(failing, now, result.error)]++;
+      blocked.add(failing.correlation_id);
+    }
+    const rest = rows.slice(k + 1).filter((r) => !blocked.has(r.correlation_id));
+    if (rest.length > 0) await this.runBatch(rest, now, report, blocked);
+  }
+
+  /** All of `rows` in one transaction; rolled back if any of them fails. */
+  private async tryBatch(rows: Row[], now: number): Promise<BatchResult> {
+    let handlerFailure: { index: number; error: unknown } | undefined;
+    try {
+      return await this.options.store.transaction(async (trx): Promise<BatchResult> => {
+        const db = tablesOf<MessagingTables>(trx);
+        const seen = await db
+          .selectFrom('inbox_handled')
+          .select(['handler', 'message_id'])
+          .where(
+            'message_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .execute();
+        const handled = new Set(seen.map((s) => `${s.handler}\u0000${s.message_id}`));
+        const inbox: { handler: string; message_id: string; handled_at: number }[] = [];
+        let duplicates = 0;
+        for (const [index, row] of rows.entries()) {
+          if (handled.has(`${row.to_address}\u0000${row.id}`)) {
+            duplicates++;
+            continue;
+          }
+          try {
+            const handler = this.handlers.get(row.to_address);
+            if (!handler) throw new Error(`no handler subscribed to '${row.to_address}'`);
+            const message = toEntry(row).message;
+            await handler(message, handlerContext(trx, row.to_address, message, now, this.enqueue));
+          } catch (error) {
+            handlerFailure = { index, error };
+            throw error;
+          }
+          inbox.push({ handler: row.to_address, message_id: row.id, handled_at: now });
+        }
+        // A concurrent delivery of the same message makes this insert fail on the key, which
+        // rolls the batch back; the one-by-one replay then sees the duplicate.
+        if (inbox.length > 0) await db.insertInto('inbox_handled').values(inbox).execute();
+        await db
+          .updateTable('outbox_messages')
+          .set((eb) => ({ state: 'delivered', finished_at: now, attempts: eb('attempts', '+', 1) }))
+          .where(
+            'seq',
+            'in',
+            rows.map((r) => r.seq),
+          )
+          .execute();
+        return { kind: 'committed', delivered: inbox.length, duplicates };
+      });
+    } catch (error) {
+      return handlerFailure ? { kind: 'handler-failed', ...handlerFailure } : { kind: 'failed', error };
+    }
+  }
+
+  private async deliverOne(row: Row, now: number): Promise<'delivered' | 'duplicates' | 'retried' | 'deadLettered'> {
+    const message = toEntry(row).message;
+    try {
+      const handler = this.handlers.get(row.to_address);
+      if (!handler) throw new Error(`no handler subscribed to '${row.to_address}'`);
+      return await this.options.store.transaction(async (trx) => {
+        const outcome = await handleOnce(trx, row.to_address, handler, message, now, this.enqueue);
+        await this.markDelivered(trx, row.seq, now);
+        return outcome === 'handled' ? 'delivered' : 'duplicates';
+      });
+    } catch (error) {
+      return this.recordFailure(row, now, error);
+    }
+  }
+
+  private async markDelivered(trx: Transaction<object>, seq: number, now: number): Promise<void> {
+    await tablesOf<MessagingTables>(trx)
+      .updateTable('outbox_messages')
+      .set((eb) => ({ state: 'delivered', finished_at: now, attempts: eb('attempts', '+', 1) }))
+      .where('seq', '=', seq)
+      .execute();
+  }
+
+  private async recordFailure(row: Row, now: number, error: unknown): Promise<'retried' | 'deadLettered'> {
+    const attempts = row.attempts + 1;
+    const dead = attempts >= this.maxAttempts;
+    const delay = Math.min(this.backoffBaseMs * 2 ** (attempts - 1), this.backoffMaxMs);
+    await tablesOf<MessagingTables>(this.options.store.db)
+      .updateTable('outbox_messages')
+      .set({
+        attempts,
+        last_error: describeError(error),
+        state: dead ? 'dead' : 'pending',
+        next_attempt_at: dead ? row.next_attempt_at : now + delay,
+        finished_at: dead ? now : null,
+      })
+      .where('seq', '=', row.seq)
+      .where('state', '=', 'pending')
+      .execute();
+    return dead ? 'deadLettered' : 'retried';
+  }
+
+  private readonly enqueue = (trx: Transaction<object>, message: Parameters<Outbox['enqueue']>[1]): Promise<Message> =>
+    this.options.outbox.enqueue(trx, message);
+}
+
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+  return text.length > 4000 ? `${text.slice(0, 4000)}…` : text;
+}

@@ -1,0 +1,93 @@
+import { sql, type Selectable } from 'kysely';
+import type { Clock } from '../clock/index.ts';
+import { tablesOf, type AnyDatabase, type AnyTransaction, type StoreKind } from '../store/index.ts';
+import type { IdGenerator } from './ids.ts';
+import type { Message, OutgoingMessage } from './message.ts';
+import type { MessagingTables, OutboxState } from './tables.ts';
+
+export interface Outbox {
+  /**
+   * Writes `message` into the outbox inside the caller's transaction, so it exists if and only
+   * if the caller's state change commits. Returns the message with its id and creation time.
+   */
+  enqueue<TType extends string, TPayload>(trx: AnyTransaction, message: OutgoingMessage<TType, TPayload>): Promise<Message<TType, TPayload>>;
+}
+
+export interface OutboxDeps {
+  kind: StoreKind;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export function createOutbox({ kind, clock, ids }: OutboxDeps): Outbox {
+  return {
+    async enqueue(trx, outgoing) {
+      const message = { ...outgoing, id: ids(), createdAt: clock.now() };
+      const db = tablesOf<MessagingTables>(trx);
+      if (kind === 'postgres') {
+        // Sequence numbers are taken at insert but become visible at commit; holding a
+        // per-case lock until commit makes commit order equal seq order within a case, so a
+        // reader never sees a later message of a case before an earlier one.
+        await sql`select pg_advisory_xact_lock(hashtext(${message.correlationId}))`.execute(db);
+      }
+      await db
+        .insertInto('outbox_messages')
+        .values({
+          id: message.id,
+          type: message.type,
+          from_address: message.from,
+          to_address: message.to,
+          correlation_id: message.correlationId,
+          payload: JSON.stringify(message.payload ?? null),
+          created_at: message.createdAt,
+          state: 'pending',
+          next_attempt_at: message.createdAt,
+          last_error: null,
+          finished_at: null,
+        })
+        .execute();
+      return message;
+    },
+  };
+}
+
+export interface OutboxEntry {
+  seq: number;
+  message: Message;
+  state: OutboxState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  finishedAt: number | null;
+}
+
+export type OutboxRow = Selectable<MessagingTables['outbox_messages']>;
+
+export function toEntry(row: OutboxRow): OutboxEntry {
+  return {
+    seq: row.seq,
+    message: {
+      id: row.id,
+      type: row.type,
+      from: row.from_address,
+      to: row.to_address,
+      correlationId: row.correlation_id,
+      payload: JSON.parse(row.payload) as unknown,
+      createdAt: row.created_at,
+    },
+    state: row.state,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    finishedAt: row.finished_at,
+  };
+}
+
+/** Outbox entries in creation order, optionally of one state; for inspection and tests. */
+export async function listOutbox(db: AnyDatabase, filter: { state?: OutboxState; correlationId?: string } = {}): Promise<OutboxEntry[]> {
+  let q = tablesOf<MessagingTables>(db).selectFrom('outbox_messages').selectAll();
+  if (filter.state) q = q.where('state', '=', filter.state);
+  if (filter.correlationId) q = q.where('correlation_id', '=', filter.correlationId);
+  const rows = await q.orderBy('seq').execute();
+  return rows.map(toEntry);
+}

@@ -1,0 +1,68 @@
+import type { Generated } from 'kysely';
+import type { ModuleMigrations } from '../store/index.ts';
+
+export type OutboxState = 'pending' | 'delivered' | 'dead';
+
+/** The messaging module's tables (times in epoch ms, payload as JSON text). */
+export interface MessagingTables {
+  outbox_messages: {
+    /** Creation order; delivery order within a correlation id. */
+    seq: Generated<number>;
+    id: string;
+    type: string;
+    from_address: string;
+    to_address: string;
+    correlation_id: string;
+    payload: string;
+    created_at: number;
+    state: OutboxState;
+    attempts: Generated<number>;
+    /** Not delivered before this time (retry backoff). */
+    next_attempt_at: number;
+    last_error: string | null;
+    /** When it was delivered or dead-lettered. */
+    finished_at: number | null;
+  };
+  inbox_handled: {
+    handler: string;
+    message_id: string;
+    handled_at: number;
+  };
+}
+
+export const messagingMigrations: ModuleMigrations = {
+  module: 'messaging',
+  migrations: [
+    {
+      name: '0001_outbox_inbox',
+      async up(db, kind) {
+        await db.schema
+          .createTable('outbox_messages')
+          .addColumn('seq', kind === 'postgres' ? 'bigserial' : 'integer', (c) => (kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('from_address', 'text', (c) => c.notNull())
+          .addColumn('to_address', 'text', (c) => c.notNull())
+          .addColumn('correlation_id', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull().defaultTo('pending'))
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_error', 'text')
+          .addColumn('finished_at', 'bigint')
+          .execute();
+        await db.schema.createIndex('outbox_messages_state_seq').on('outbox_messages').columns(['state', 'seq']).execute();
+        await db.schema.createIndex('outbox_messages_correlation').on('outbox_messages').columns(['correlation_id', 'seq']).execute();
+        await db.schema
+          .createTable('inbox_handled')
+          .addColumn('handler', 'text', (c) => c.notNull())
+          .addColumn('message_id', 'text', (c) => c.notNull())
+          .addColumn('handled_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('inbox_handled_pk', ['handler', 'message_id'])
+          .execute();
+        await db.schema.createIndex('inbox_handled_message').on('inbox_handled').column('message_id').execute();
+      },
+    },
+  ],
+};
