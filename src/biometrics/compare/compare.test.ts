@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FingerprintTemplate, Minutia } from '../template/template.ts';
 import { decodeIso19794_2_2005 } from '../template/iso19794-2-2005.ts';
-import { calibrate, comparePair, compareTemplates, prepareTemplate, THRESHOLD_FMR_0_01_PERCENT, THRESHOLD_FMR_1_PERCENT } from './index.ts';
+import { calibrate, comparePair, compareTemplates, prepareTemplate, THRESHOLD_FMR_0_01_PERCENT, THRESHOLD_FMR_0_1_PERCENT, THRESHOLD_FMR_1_PERCENT } from './index.ts';
 
 /** A seeded generator (tests only need reproducibility). */
 function lcg(seed: number): () => number {
@@ -80,10 +80,53 @@ describe('compareTemplates', () => {
     }
   });
 
+  it('matches a partial overlap (each impression sees a different part of the finger)', () => {
+    const left: FingerprintTemplate = { ...base, minutiae: base.minutiae.filter((m) => m.x < 190) };
+    const right = transform({ ...base, minutiae: base.minutiae.filter((m) => m.x > 110) }, 0.15, -20, 10, 13, 0.9);
+    const shared = base.minutiae.filter((m) => m.x > 110 && m.x < 190).length;
+    expect(shared).toBeLessThan(base.minutiae.length * 0.5);
+    expect(compareTemplates(prepareTemplate(left), prepareTemplate(right))).toBeGreaterThan(THRESHOLD_FMR_0_1_PERCENT);
+  });
+
+  it('tolerates elastic distortion growing away from the centre (up to ~10 px)', () => {
+    const warped: FingerprintTemplate = {
+      ...base,
+      minutiae: base.minutiae.map((m) => {
+        const dx = (m.x - 150) / 150;
+        const dy = (m.y - 200) / 200;
+        return { ...m, x: m.x + 8 * dx * Math.abs(dy) + 4 * dy * dy, y: m.y + 8 * dy * Math.abs(dx) };
+      }),
+    };
+    expect(compareTemplates(p, prepareTemplate(transform(warped, -0.3, 12, 4, 17, 0.9)))).toBeGreaterThan(THRESHOLD_FMR_0_01_PERCENT);
+  });
+
+  it('is symmetric within tolerance', () => {
+    for (const [angle, seed] of [[0.2, 21], [-0.6, 22], [1.0, 23]] as const) {
+      const q = prepareTemplate(transform(base, angle, 15, -10, seed, 0.7));
+      const ab = compareTemplates(p, q);
+      const ba = compareTemplates(q, p);
+      expect(Math.abs(ab - ba)).toBeLessThan(0.15 * Math.max(ab, ba));
+    }
+    for (let s = 30; s < 36; s++) {
+      const q = prepareTemplate(randomTemplate(s));
+      expect(Math.abs(compareTemplates(p, q) - compareTemplates(q, p))).toBeLessThan(THRESHOLD_FMR_1_PERCENT / 2);
+    }
+  });
+
+  it('prefers plausible rotations: a copy turned by 150° still matches but scores lower than one turned by 10°', () => {
+    const small = compareTemplates(p, prepareTemplate(transform(base, 0.17, 5, 5, 19, 0.8)));
+    const large = compareTemplates(p, prepareTemplate(transform(base, 2.6, 5, 5, 19, 0.8)));
+    expect(large).toBeGreaterThan(THRESHOLD_FMR_0_01_PERCENT);
+    expect(large).toBeLessThan(small);
+  });
+
   it('keeps unrelated random templates below the FMR 1 % threshold', () => {
     for (let s = 2; s < 12; s++) {
       expect(compareTemplates(p, prepareTemplate(randomTemplate(s)))).toBeLessThan(THRESHOLD_FMR_1_PERCENT);
     }
+    // And most of them well below it.
+    const scores = Array.from({ length: 30 }, (_, k) => compareTemplates(p, prepareTemplate(randomTemplate(100 + k)))).sort((a, b) => a - b);
+    expect(scores[15]).toBeLessThan(THRESHOLD_FMR_1_PERCENT / 2);
   });
 
   it('normalises resolution, so the same finger at 1000 ppi matches its 500 ppi template', () => {

@@ -22,6 +22,7 @@ const scratch: RawMatch = {
   probeInOverlap: 0,
   candidateInOverlap: 0,
   rootVotes: 0,
+  peakVotes: 0,
   rotation: 0,
   tx: 0,
   ty: 0,

@@ -58,6 +58,8 @@ export interface RawMatch {
   candidateInOverlap: number;
   /** Votes of the winning root. */
   rootVotes: number;
+  /** Height of the highest (prior-weighted, smoothed) peak of the vote rotation histograms. */
+  peakVotes: number;
   rotation: number;
   /** Probe → candidate: x' = tx + x cos + y sin, y' = ty − x sin + y cos (image coordinates). */
   tx: number;
@@ -242,6 +244,7 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
   out.probeInOverlap = 0;
   out.candidateInOverlap = 0;
   out.rootVotes = 0;
+  out.peakVotes = 0;
   out.rotation = 0;
   out.tx = 0;
   out.ty = 0;
@@ -324,6 +327,7 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
     peaks[mode] = peak;
     peakVs[mode] = peakV;
   }
+  out.peakVotes = peakVs[0] > peakVs[1] ? peakVs[0] : peakVs[1];
   for (let mode = 0; mode < 2; mode++) {
     if (MATCH.modeByPeak && peakVs[mode] < peakVs[1 - mode]) continue;
     if (MATCH.modeByPeak && peakVs[0] === peakVs[1] && mode === 1) continue;

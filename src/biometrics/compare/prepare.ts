@@ -15,6 +15,8 @@ export const TWO_PI = 2 * Math.PI;
 export const PREP: Record<string, number> = {
   /** Neighbours per minutia in its local structure. */
   neighbours: 6,
+  /** Neighbours per minutia filed in the edge table (≤ neighbours; the probe side uses all). */
+  tableNeighbours: 6,
   /** Edges shorter than this are ignored (their angle is unreliable). */
   minEdge: 12,
   /** Edges longer than this are ignored (distortion grows with length). */
@@ -133,6 +135,7 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
   const len: number[] = [];
   const ea: number[] = [];
   const eb: number[] = [];
+  const rank: number[] = [];
   for (let i = 0; i < n; i++) {
     let taken = 0;
     for (let r = 1; r < n && taken < PREP.neighbours; r++) {
@@ -148,6 +151,7 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
       len.push(l);
       ea.push(normAngle(theta - dir[i]));
       eb.push(normAngle(theta - dir[j]));
+      rank.push(taken);
       taken++;
     }
   }
@@ -182,7 +186,7 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
       for (const l of [l0, l1]) {
         for (const aa of [a0, a1]) {
           for (const bb of [b0, b1]) {
-            if (l >= 0 && l < LENGTH_BINS) {
+            if (l >= 0 && l < LENGTH_BINS && rank[e] < PREP.tableNeighbours) {
               const key = base + edgeKey(l, aa, bb);
               fileKeys[pe * 8 + k] = key;
               keyCount[key + 1]++;
