@@ -110,6 +110,11 @@ describe('holdExpiresAt — the DOMAIN test vectors', () => {
     expect(expiry('2018-12-04T17:00:00-05:00', 'America/New_York', { extraHolidays })).toBe('2018-12-07T17:00:00-05:00');
   });
 
+  it('skips Inauguration Day 2017 for a jail in the Washington area when asked', () => {
+    expect(expiry('2017-01-19T17:00:00-05:00', 'America/New_York')).toBe('2017-01-23T17:00:00-05:00');
+    expect(expiry('2017-01-19T17:00:00-05:00', 'America/New_York', { inaugurationDay: true })).toBe('2017-01-24T17:00:00-05:00');
+  });
+
   it('ends a hold due at midnight starting a Thursday at the start of Saturday, the end of the last counting day', () => {
     const hold = holdExpiresAt('2011-03-03T00:00:00-06:00', 'America/Chicago');
     expect(hold.expiresAtLocal).toBe('2011-03-05T00:00:00-06:00');

@@ -247,7 +247,7 @@ interface Resolved {
 
 function resolve(timeZone: string, options: DetainerClockOptions | undefined): Resolved {
   const zone = resolveTimeZone(timeZone);
-  const calendar = new HolidayCalendar(options);
+  const calendar = new HolidayCalendar(options ?? {});
   const counting = options?.counting ?? 'elapsed';
   if (counting !== 'elapsed' && counting !== 'wall-clock') {
     throw new DetainerClockError('invalid-option', `counting must be "elapsed" or "wall-clock": ${String(counting)}`);
@@ -493,7 +493,7 @@ function dayOfInput(date: InstantInput, timeZone: string): number {
 /** Whether a day counts toward the hold, and if not, why. */
 export function dayStatus(date: InstantInput, timeZone: string, options?: CalendarOptions): DayStatus {
   const zone = resolveTimeZone(timeZone);
-  return new HolidayCalendar(options).statusOfDay(dayOfInput(date, zone));
+  return new HolidayCalendar(options ?? {}).statusOfDay(dayOfInput(date, zone));
 }
 
 /**

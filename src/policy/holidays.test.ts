@@ -87,6 +87,20 @@ describe('federalHolidays', () => {
     expect(federalHolidays(2200)).toHaveLength(11);
   });
 
+  it('adds Inauguration Day, a Washington-area holiday, only when asked, moving a Sunday one to Monday', () => {
+    expect(table(2013)['inauguration-day']).toBeUndefined();
+    const y2013 = federalHolidays(2013, { inaugurationDay: true }).find((h) => h.id === 'inauguration-day');
+    expect(y2013).toMatchObject({ date: '2013-01-20', observed: '2013-01-21' });
+    const y2017 = federalHolidays(2017, { inaugurationDay: true }).find((h) => h.id === 'inauguration-day');
+    expect(y2017).toMatchObject({ date: '2017-01-20', observed: '2017-01-20', observedWeekday: 'Friday' });
+    expect(federalHolidays(2018, { inaugurationDay: true }).some((h) => h.id === 'inauguration-day')).toBe(false);
+  });
+
+  it('lists a year’s holidays in date order', () => {
+    const dates = federalHolidays(2024).map((h) => h.date);
+    expect(dates).toEqual([...dates].sort());
+  });
+
   it('refuses years outside 1900–2200 and non-integers with a typed error', () => {
     for (const bad of [1899, 2201, 2000.5, Number.NaN]) {
       expect(() => federalHolidays(bad)).toThrow(DetainerClockError);

@@ -109,7 +109,8 @@ export type FederalHolidayId =
   | 'columbus-day'
   | 'veterans-day'
   | 'thanksgiving-day'
-  | 'christmas-day';
+  | 'christmas-day'
+  | 'inauguration-day';
 
 /** One federal holiday of one year. */
 export interface FederalHoliday {
@@ -181,9 +182,21 @@ const RULES: readonly HolidayRule[] = [
   { id: 'christmas-day', dateIn: (y) => ({ day: dayNumber(y, 12, 25), name: 'Christmas Day' }) },
 ];
 
+/*
+ * Inauguration Day (5 U.S.C. 6103(c)) is a holiday only for federal employees in the
+ * District of Columbia and the neighbouring Maryland and Virginia counties and cities,
+ * so it is off by default (`inaugurationDay: true` for jails there). January 20 of every
+ * fourth year from 1965; on a Sunday it moves to Monday the 21st, on a Saturday it stays.
+ */
+const INAUGURATION: HolidayRule = {
+  id: 'inauguration-day',
+  dateIn: (y) => (y >= 1965 && (y - 1965) % 4 === 0 ? { day: dayNumber(y, 1, 20), name: 'Inauguration Day' } : null),
+};
+
 /** Saturday → the Friday before, Sunday → the Monday after (5 U.S.C. 6103(b), E.O. 11582). */
-function observedDay(day: number): number {
+function observedDay(day: number, id?: FederalHolidayId): number {
   const wd = weekdayOf(day);
+  if (id === 'inauguration-day') return wd === 0 ? day + 1 : day;
   if (wd === 6) return day - 1;
   if (wd === 0) return day + 1;
   return day;
@@ -202,13 +215,13 @@ interface HolidayEntry {
   observedDay: number;
 }
 
-function holidayEntries(year: number): HolidayEntry[] {
+function holidayEntries(year: number, inaugurationDay = false): HolidayEntry[] {
   const out: HolidayEntry[] = [];
-  for (const rule of RULES) {
+  for (const rule of inaugurationDay ? [...RULES, INAUGURATION] : RULES) {
     const h = rule.dateIn(year);
-    if (h !== null) out.push({ id: rule.id, name: h.name, day: h.day, observedDay: observedDay(h.day) });
+    if (h !== null) out.push({ id: rule.id, name: h.name, day: h.day, observedDay: observedDay(h.day, rule.id) });
   }
-  return out;
+  return out.sort((a, b) => a.day - b.day);
 }
 
 /**
@@ -216,9 +229,9 @@ function holidayEntries(year: number): HolidayEntry[] {
  * offices observe it. New Year's Day on a Saturday is observed on December 31 of the year
  * before: it is listed under its own year with `observed` in the previous year.
  */
-export function federalHolidays(year: number): FederalHoliday[] {
+export function federalHolidays(year: number, options: { inaugurationDay?: boolean } = {}): FederalHoliday[] {
   checkYear(year);
-  return holidayEntries(year).map((h) => ({
+  return holidayEntries(year, options.inaugurationDay === true).map((h) => ({
     id: h.id,
     name: h.name,
     date: formatDay(h.day),
@@ -250,6 +263,8 @@ export interface CalendarOptions {
   /** Count federal holidays at all (default true). False leaves weekends and `extraHolidays`. */
   federalHolidays?: boolean;
   extraHolidays?: readonly ExtraHoliday[];
+  /** Count Inauguration Day, a holiday only in the Washington, DC area (default false). */
+  inaugurationDay?: boolean;
 }
 
 export type ExclusionReason =
@@ -272,16 +287,19 @@ export interface DayStatus {
 export class HolidayCalendar {
   readonly holidayDates: HolidayDateRule;
   readonly includeFederal: boolean;
+  readonly inaugurationDay: boolean;
   private readonly extras = new Map<number, string[]>();
   private readonly byYear = new Map<number, Map<number, { entry: HolidayEntry; match: 'date' | 'observed' }[]>>();
 
-  constructor(options: CalendarOptions = {}) {
+  constructor(options: CalendarOptions | null = {}) {
+    options ??= {};
     const rule = options.holidayDates ?? 'observed';
     if (rule !== 'observed' && rule !== 'actual') {
       throw new DetainerClockError('invalid-option', `holidayDates must be "observed" or "actual": ${String(rule)}`);
     }
     this.holidayDates = rule;
     this.includeFederal = options.federalHolidays ?? true;
+    this.inaugurationDay = options.inaugurationDay ?? false;
     for (const extra of options.extraHolidays ?? []) {
       if (extra === null || typeof extra !== 'object' || typeof extra.name !== 'string' || extra.name.trim() === '') {
         throw new DetainerClockError('invalid-holiday', 'an extra holiday needs a date "YYYY-MM-DD" and a name');
@@ -303,7 +321,7 @@ export class HolidayCalendar {
     let index = this.byYear.get(year);
     if (index !== undefined) return index;
     index = new Map();
-    for (const entry of [...holidayEntries(year), ...holidayEntries(year + 1)]) {
+    for (const entry of [...holidayEntries(year, this.inaugurationDay), ...holidayEntries(year + 1, this.inaugurationDay)]) {
       for (const [day, match] of [
         [entry.day, 'date'],
         [entry.observedDay, 'observed'],
