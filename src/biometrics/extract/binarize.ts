@@ -4,7 +4,7 @@
  * inside ridges (lakes) are filled, since both would become false minutiae after thinning.
  * Ridges are treated as 8-connected and valleys as 4-connected (the dual pair).
  */
-export function binarize(enhanced: Float32Array, mask: Uint8Array, width: number, height: number, minArea = 16): Uint8Array {
+export function binarize(enhanced: Float32Array, mask: Uint8Array, width: number, height: number, minArea = 50): Uint8Array {
   const n = width * height;
   const ridge = new Uint8Array(n);
   for (let i = 0; i < n; i++) ridge[i] = mask[i] && enhanced[i] > 0 ? 1 : 0;

@@ -129,13 +129,13 @@ export function enhance(input: EnhanceInput): Float32Array {
     const row = y * pw;
     for (let x = 0; x < pw; x++) src[row + x] = 255 - pixels[sy + Math.min(width - 1, Math.max(0, x - PAD))];
   }
-  // Work region: foreground blocks dilated by two blocks.
+  // Work region: foreground blocks dilated by one block (enough for the across-ridge reach at typical periods; minutiae that close to the edge are dropped anyway).
   const work = new Uint8Array(bw * bh);
   for (let by = 0; by < bh; by++)
     for (let bx = 0; bx < bw; bx++) {
       if (!blockMask[by * bw + bx]) continue;
-      for (let dy = -2; dy <= 2; dy++)
-        for (let dx = -2; dx <= 2; dx++) {
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
           const x = bx + dx;
           const y = by + dy;
           if (x >= 0 && y >= 0 && x < bw && y < bh) work[y * bw + x] = 1;
