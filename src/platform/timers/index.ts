@@ -1,0 +1,3 @@
+export { TimerScheduler, type TimerSchedulerOptions } from './scheduler.ts';
+export { timerMigrations, type TimerState, type TimerTables } from './tables.ts';
+export { createTimers, type Timer, type Timers } from './timers.ts';
