@@ -213,6 +213,12 @@ describe('hoursHeld', () => {
     expect(audit.excluded.map((d) => [d.date, d.hours])).toEqual([['2011-03-05', 12]]);
   });
 
+  it('audits a hold that ran on for eleven years (longer than the expiry search walks) without giving up', () => {
+    const audit = hoursHeld('2011-03-03T17:00:00-06:00', '2022-03-03T17:00:00-06:00', 'America/Chicago');
+    expect(audit.overLimit).toBe(true);
+    expect(audit.hoursOver).toBe(audit.realHoursHeld - 96);
+  });
+
   it('finds no violation for a release exactly when the hold lapses, nor for an early release', () => {
     const onTime = hoursHeld('2011-03-03T17:00:00-06:00', '2011-03-07T17:00:00-06:00', 'America/Chicago');
     expect(onTime).toMatchObject({ overLimit: false, hoursOver: 0, countingHoursHeld: 48 });

@@ -267,11 +267,11 @@ interface DaySpan {
   end: number;
 }
 
-/** Local days from the one containing `fromMs` onward. */
-function* localDays(fromMs: number, timeZone: string): Generator<DaySpan> {
+/** Local days from the one containing `fromMs` onward (at most `maxDays`, then `no-counting-day`). */
+function* localDays(fromMs: number, timeZone: string, maxDays = MAX_DAYS_WALKED): Generator<DaySpan> {
   let day = localDayOf(fromMs, timeZone);
   let start = startOfLocalDay(day, timeZone);
-  for (let i = 0; i < MAX_DAYS_WALKED; i++) {
+  for (let i = 0; i < maxDays; i++) {
     const end = startOfLocalDay(day + 1, timeZone);
     yield { day, start, end };
     day += 1;
@@ -350,7 +350,8 @@ function breakdown(fromMs: number, toMs: number, r: Resolved): Breakdown {
   let countedMs = 0;
   let excludedMs = 0;
   if (toMs > fromMs) {
-    for (const span of localDays(fromMs, r.timeZone)) {
+    // Bounded by the caller's period (an audit may cover years), not by MAX_DAYS_WALKED.
+    for (const span of localDays(fromMs, r.timeZone, Number.POSITIVE_INFINITY)) {
       if (span.start >= toMs) break;
       const a = Math.max(fromMs, span.start);
       const b = Math.min(toMs, span.end);
