@@ -67,8 +67,8 @@ describe('holdExpiresAt — the DOMAIN test vectors', () => {
     expect(hold.counted.map((c) => c.date)).toEqual(['2011-11-23', '2011-11-25', '2011-11-28']);
   });
 
-  it('skips the observed Friday of a Saturday Christmas (2021) by default', () => {
-    const hold = holdExpiresAt('2021-12-23T17:00:00-05:00', 'America/New_York');
+  it('skips the observed Friday of a Saturday Christmas (2021) under the "observed" holiday rule', () => {
+    const hold = holdExpiresAt('2021-12-23T17:00:00-05:00', 'America/New_York', { holidayDates: 'observed' });
     expect(hold.expiresAtLocal).toBe('2021-12-28T17:00:00-05:00');
     expect(hold.excluded.map((d) => [d.date, d.reasons[0].kind])).toEqual([
       ['2021-12-24', 'holiday'],
@@ -78,12 +78,13 @@ describe('holdExpiresAt — the DOMAIN test vectors', () => {
     expect(hold.excluded[1].notes).toEqual(['Christmas Day falls on this Saturday; observed 2021-12-24']);
   });
 
-  it('counts that Friday under the "actual" holiday rule, a day sooner', () => {
+  it('counts that Friday under the default "actual" holiday rule, a day sooner', () => {
     expect(expiry('2021-12-23T17:00:00-05:00', 'America/New_York', { holidayDates: 'actual' })).toBe('2021-12-27T17:00:00-05:00');
+    expect(expiry('2021-12-23T17:00:00-05:00', 'America/New_York')).toBe('2021-12-27T17:00:00-05:00');
   });
 
-  it('skips Friday December 31, 2021, the observed New Year’s Day of 2022', () => {
-    const hold = holdExpiresAt('2021-12-30T17:00:00-05:00', 'America/New_York');
+  it('skips Friday December 31, 2021, the observed New Year’s Day of 2022, under the "observed" rule', () => {
+    const hold = holdExpiresAt('2021-12-30T17:00:00-05:00', 'America/New_York', { holidayDates: 'observed' });
     expect(hold.expiresAtLocal).toBe('2022-01-04T17:00:00-05:00');
     expect(hold.excluded[0]).toMatchObject({ date: '2021-12-31', reasons: [{ kind: 'holiday', id: 'new-years-day', date: '2022-01-01' }] });
   });

@@ -116,8 +116,13 @@ describe('federalHolidays', () => {
 describe('HolidayCalendar', () => {
   const day = parseDay;
 
-  it('does not count the observed Friday of a Saturday Christmas under the default rule', () => {
-    const status = new HolidayCalendar().statusOfDay(day('2021-12-24'));
+  it('counts only holidays’ own dates by default, the reading that never lengthens a hold', () => {
+    expect(new HolidayCalendar().holidayDates).toBe('actual');
+    expect(new HolidayCalendar().counts(day('2021-12-24'))).toBe(true);
+  });
+
+  it('does not count the observed Friday of a Saturday Christmas under the "observed" rule', () => {
+    const status = new HolidayCalendar({ holidayDates: 'observed' }).statusOfDay(day('2021-12-24'));
     expect(status.counts).toBe(false);
     expect(status.reasons).toEqual([
       { kind: 'holiday', source: 'federal', id: 'christmas-day', name: 'Christmas Day', date: '2021-12-25', observed: '2021-12-24' },
@@ -131,14 +136,14 @@ describe('HolidayCalendar', () => {
   });
 
   it('notes the holiday on the Saturday it falls on, which is excluded as a weekend', () => {
-    const status = new HolidayCalendar().statusOfDay(day('2021-12-25'));
+    const status = new HolidayCalendar({ holidayDates: 'observed' }).statusOfDay(day('2021-12-25'));
     expect(status.reasons).toEqual([{ kind: 'weekend', weekday: 'Saturday' }]);
     expect(status.notes).toEqual(['Christmas Day falls on this Saturday; observed 2021-12-24']);
   });
 
   it('finds the New Year’s Day observed on December 31 when asked about the old year', () => {
-    expect(new HolidayCalendar().counts(day('2021-12-31'))).toBe(false);
-    expect(new HolidayCalendar().counts(day('2010-12-31'))).toBe(false);
+    expect(new HolidayCalendar({ holidayDates: 'observed' }).counts(day('2021-12-31'))).toBe(false);
+    expect(new HolidayCalendar({ holidayDates: 'observed' }).counts(day('2010-12-31'))).toBe(false);
     expect(new HolidayCalendar({ holidayDates: 'actual' }).counts(day('2021-12-31'))).toBe(true);
   });
 

@@ -251,10 +251,11 @@ export interface ExtraHoliday {
 
 /**
  * Which date of a federal holiday stops the clock.
- * - `observed` (default): the day federal offices are closed.
- * - `actual`: the holiday's own date only. When the two differ the own date is a
+ * - `actual` (default): the holiday's own date only. When the two differ the own date is a
  *   Saturday or Sunday, which is excluded anyway, so this reading never excludes an
- *   extra weekday and gives the shorter (or equal) hold.
+ *   extra weekday and gives the shorter (or equal) hold — the default because a detainer
+ *   must never outlive its legal limit under any reading (docs/detainer-clock.md, choice 4).
+ * - `observed`: the day federal offices are closed (one weekday longer when they differ).
  */
 export type HolidayDateRule = 'observed' | 'actual';
 
@@ -293,7 +294,7 @@ export class HolidayCalendar {
 
   constructor(options: CalendarOptions | null = {}) {
     options ??= {};
-    const rule = options.holidayDates ?? 'observed';
+    const rule = options.holidayDates ?? 'actual';
     if (rule !== 'observed' && rule !== 'actual') {
       throw new DetainerClockError('invalid-option', `holidayDates must be "observed" or "actual": ${String(rule)}`);
     }
