@@ -105,13 +105,18 @@ function checkRuleIds(version: PolicyVersion, name: string): PolicyProblem[] {
 
 /** The version in force on `date` (YYYY-MM-DD): the latest one effective on or before it. */
 export function versionInForce(policy: PolicyBundle, date: string): PolicyVersion {
-  if (!isoDate.safeParse(date).success) throw new PolicyError('no-version-in-force', `"${date}" is not a date YYYY-MM-DD`);
+  assertDate(date);
   let found: PolicyVersion | undefined;
   for (const version of policy.versions) if (version.effective <= date) found = version;
   if (found === undefined) {
     throw new PolicyError('no-version-in-force', `no policy version is in force on ${date}; the earliest takes effect ${policy.versions[0]?.effective ?? '(none)'}`);
   }
   return found;
+}
+
+/** A decision date must be a calendar date YYYY-MM-DD: PolicyError('invalid-date') otherwise. */
+export function assertDate(date: string): void {
+  if (!isoDate.safeParse(date).success) throw new PolicyError('invalid-date', `"${date}" is not a date YYYY-MM-DD`);
 }
 
 /** The version with this id; an unknown id is a PolicyError('unknown-version'). */

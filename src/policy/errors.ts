@@ -2,6 +2,7 @@
 export type PolicyErrorCode =
   | 'invalid-policy'
   | 'invalid-facts'
+  | 'invalid-date'
   | 'unknown-offense-code'
   | 'unknown-version'
   | 'no-version-in-force';

@@ -45,7 +45,8 @@ describe('Choosing the version in force', () => {
     expect(versionInForce(policy, '2030-01-01').id).toBe('2017-01-25-reinstatement');
   });
 
-  it('refuses a date before the program began', () => {
+  it('refuses a date before the program began, and a malformed date', () => {
+    expect(() => versionInForce(policy, '2012-02-30')).toThrow(/not a date/);
     expect(() => versionInForce(policy, '2008-01-01')).toThrow(PolicyError);
   });
 

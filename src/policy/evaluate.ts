@@ -2,7 +2,7 @@
  * The evaluator: case facts + a dated policy version → the decision and every rule that
  * produced it. Pure and deterministic: the decision date comes in with the call.
  */
-import { versionById, versionInForce, type PolicyBundle } from './bundle.ts';
+import { assertDate, versionById, versionInForce, type PolicyBundle } from './bundle.ts';
 import { matchingRules, offensesOnBasis, viewCase, type CaseView, type OffenseRecord } from './criteria.ts';
 import type { CaseFacts, Level, PolicyVersion, Rule } from './schema.ts';
 
@@ -42,6 +42,7 @@ export interface PolicyDecision {
 export type EvaluateOptions = { asOf: string; versionId?: string } | { versionId: string; asOf?: string };
 
 export function evaluate(policy: PolicyBundle, facts: CaseFacts, options: EvaluateOptions): PolicyDecision {
+  if (options.asOf !== undefined) assertDate(options.asOf);
   if (options.versionId !== undefined) {
     const version = versionById(policy, options.versionId);
     const asOf = options.asOf ?? defaultDecisionDate(facts, version);
