@@ -1,0 +1,36 @@
+// One life of the crash-test process: node --import tsx worker.ts <sqlite file> <items>
+// Seeds what is not seeded yet, runs dispatcher and timers until every item is through, prints
+// "done" and exits 0. The harness kills it with SIGKILL at random moments and starts it again.
+import { systemClock } from '../../clock/index.ts';
+import { openStore } from '../../store/index.ts';
+import { createIdGenerator, systemRandom } from '../ids.ts';
+import { createPipeline } from './pipeline.ts';
+
+const [path, itemsText] = process.argv.slice(2);
+const items = Number(itemsText);
+if (!path || !Number.isInteger(items) || items <= 0) {
+  console.error('usage: worker.ts <sqlite file> <items>');
+  process.exit(2);
+}
+
+// Ids must stay unique across restarts, so they take OS randomness, not a seeded stream.
+const store = await openStore({ kind: 'sqlite', path });
+const pipeline = await createPipeline(store, systemClock, createIdGenerator(systemClock, systemRandom()));
+const fail = (error: unknown) => {
+  console.error(error);
+  process.exit(1);
+};
+// The harness times its kill from this line, so kills land in the work, not in start-up.
+console.log('ready');
+pipeline.dispatcher.start();
+pipeline.scheduler.start();
+await pipeline.seed(items).catch(fail);
+pipeline.dispatcher.notify();
+for (;;) {
+  if (await pipeline.finished(items)) break;
+  await new Promise((r) => setTimeout(r, 20));
+}
+await pipeline.dispatcher.stop();
+await pipeline.scheduler.stop();
+await store.close();
+console.log('done');
