@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY_DIR } from '../platform/policy/load.ts';
 import { buildPolicyBundle, type PolicyDocument } from './bundle.ts';
 import { PolicyError } from './errors.ts';
-import { caseFacts } from './schema.ts';
+import { caseFacts, parseCaseFacts } from './schema.ts';
 
 // Tests edit raw JSON documents in place, so they are untyped on purpose.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -138,5 +138,16 @@ describe('Case facts schema', () => {
     expect(result.success).toBe(false);
     const paths = result.success ? [] : result.error.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['person.status', 'charges.0.code', 'charges.0.date']));
+  });
+
+  it('refuses bad facts with a typed error listing every path', () => {
+    try {
+      parseCaseFacts({ person: { status: 'ewi', age: 20, yearsInUs: 2, gangMember: 'maybe' }, charges: [{ code: 'ABCD', date: '2012-01-01', severity: 'petty', maxSentenceMonths: 1, disposition: 'pending' }] });
+      throw new Error('expected a PolicyError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(PolicyError);
+      expect((error as PolicyError).code).toBe('invalid-facts');
+      expect((error as PolicyError).problems.map((p) => p.path)).toEqual(['person.gangMember', 'charges[0].code', 'charges[0].severity']);
+    }
   });
 });

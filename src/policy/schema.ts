@@ -3,6 +3,7 @@
  * table) and of the case facts the evaluator reads. Documents are parsed here, never cast.
  */
 import { z } from 'zod';
+import { PolicyError } from './errors.ts';
 
 const isoDate = z
   .string()
@@ -325,4 +326,11 @@ export function zodProblems(error: z.ZodError, prefix = ''): { path: string; mes
     }
     return { path, message: issue.message };
   });
+}
+
+/** Case facts from outside (JSON, a form): parsed, defaults filled; PolicyError('invalid-facts') lists every problem. */
+export function parseCaseFacts(input: unknown): CaseFacts {
+  const parsed = caseFacts.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new PolicyError('invalid-facts', 'case facts are invalid', zodProblems(parsed.error));
 }
