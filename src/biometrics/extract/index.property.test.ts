@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BiometricError } from '../errors.ts';
 import { extractTemplate } from './index.ts';
-import { stripes, whorl } from './synthetic.ts';
+import { blobs, seeded, stripes, whorl } from './synthetic.ts';
 
 const size = fc.integer({ min: 1, max: 120 });
 
@@ -47,6 +47,21 @@ describe('extractTemplate on arbitrary input', () => {
         expect(t.quality).toBeLessThan(10);
       }),
       { numRuns: 25 },
+    );
+  });
+
+  it('gives noise and ridge-less blob textures no minutiae and a low quality', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 5 }), (seed, radius) => {
+        const t = extractTemplate(blobs(200, 200, seed, radius));
+        expect(t.minutiae).toHaveLength(0);
+        expect(t.quality).toBeLessThan(10);
+        const rnd = seeded(seed);
+        const u = extractTemplate({ width: 150, height: 150, ppi: 500, pixels: new Uint8Array(150 * 150).map(() => Math.floor(rnd() * 256)) });
+        expect(u.minutiae).toHaveLength(0);
+        expect(u.quality).toBeLessThan(10);
+      }),
+      { numRuns: 12 },
     );
   });
 

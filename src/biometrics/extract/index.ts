@@ -65,6 +65,8 @@ export interface ExtractOptions {
 }
 
 export const DEFAULT_MIN_CLARITY = 0.15;
+/** Image quality under which a template carries no minutiae. */
+export const MIN_USABLE_QUALITY = 10;
 export const DEFAULT_MIN_RELATIVE_CLARITY = 0;
 
 export function extractTemplate(image: GrayImage, options: ExtractOptions = {}): FingerprintTemplate {
@@ -134,6 +136,9 @@ export function extractWithDetails(input: GrayImage, options: ExtractOptions = {
     minutiae.push({ x: c.x, y: c.y, direction, type: c.type, quality: minutiaQuality(clarity[bi], c.border, medianPeriod) });
   }
   const quality = imageQuality(blockMask, raw.coherence, BLOCK);
+  // Below this the "print" is texture without ridge structure (noise, blobs): no minutiae.
+  // Real FVC2002 prints score 24 or more.
+  if (quality < MIN_USABLE_QUALITY) minutiae.length = 0;
   return {
     template: { width, height, resolution: WORKING_PPI, quality, minutiae },
     image: img,

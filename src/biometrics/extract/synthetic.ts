@@ -60,3 +60,26 @@ export function withNoise(image: GrayImage, amplitude: number, seed = 1): GrayIm
   const pixels = image.pixels.map((v) => Math.max(0, Math.min(255, Math.round(v + (rnd() * 2 - 1) * amplitude))));
   return { ...image, pixels };
 }
+
+/** Smooth random blobs (box-filtered uniform noise, strong contrast): texture with no ridges. */
+export function blobs(width: number, height: number, seed = 1, radius = 3): GrayImage {
+  const rnd = seeded(seed);
+  const base = new Float32Array(width * height).map(() => rnd());
+  const pixels = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      let s = 0;
+      let c = 0;
+      for (let dy = -radius; dy <= radius; dy++)
+        for (let dx = -radius; dx <= radius; dx++) {
+          const xx = x + dx;
+          const yy = y + dy;
+          if (xx >= 0 && yy >= 0 && xx < width && yy < height) {
+            s += base[yy * width + xx];
+            c++;
+          }
+        }
+      pixels[y * width + x] = Math.max(0, Math.min(255, Math.round((s / c - 0.5) * 1200 + 128)));
+    }
+  return { width, height, ppi: 500, pixels };
+}
