@@ -23,14 +23,19 @@ export function createOutbox({ kind, clock, ids }: OutboxDeps): Outbox {
   return {
     async enqueue(trx, outgoing) {
       const message = { ...outgoing, id: ids(), createdAt: clock.now() };
-      const db = tablesOf<MessagingTables>(trx);
+      const payload = JSON.stringify(message.payload ?? null);
       if (kind === 'postgres') {
         // Sequence numbers are taken at insert but become visible at commit; holding a
         // per-case lock until commit makes commit order equal seq order within a case, so a
-        // reader never sees a later message of a case before an earlier one.
-        await sql`select pg_advisory_xact_lock(hashtext(${message.correlationId}))`.execute(db);
+        // reader never sees a later message of a case before an earlier one. Lock and insert
+        // go in one statement (one round trip).
+        await sql`insert into outbox_messages (id, type, from_address, to_address, correlation_id, payload, created_at, state, next_attempt_at)
+          select ${message.id}, ${message.type}, ${message.from}, ${message.to}, ${message.correlationId}, ${payload},
+                 ${message.createdAt}::bigint, 'pending', ${message.createdAt}::bigint
+          from (select pg_advisory_xact_lock(hashtext(${message.correlationId}))) as per_case_lock`.execute(trx);
+        return message;
       }
-      await db
+      await tablesOf<MessagingTables>(trx)
         .insertInto('outbox_messages')
         .values({
           id: message.id,
@@ -38,7 +43,7 @@ export function createOutbox({ kind, clock, ids }: OutboxDeps): Outbox {
           from_address: message.from,
           to_address: message.to,
           correlation_id: message.correlationId,
-          payload: JSON.stringify(message.payload ?? null),
+          payload,
           created_at: message.createdAt,
           state: 'pending',
           next_attempt_at: message.createdAt,
