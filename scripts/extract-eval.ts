@@ -103,8 +103,8 @@ for (const kv of (arg('--opt') ?? '').split(',').filter(Boolean)) {
   const [k, v] = kv.split('=');
   filterOpt[k] = Number(v);
 }
-const { minClarity, minRelativeClarity, acrossSigmaRatio, orientationSigma, alongSigma, directionBlend, minStdev, relEnergy, minCoherence, ...filterOnly } = filterOpt;
-const options: ExtractOptions = { segmentation: { minStdev, relEnergy, minCoherence }, filter: filterOnly, minClarity, minRelativeClarity, acrossSigmaRatio, orientationSigma, alongSigma, directionBlend, endingDirection: process.argv.includes('--into-ridge') ? 'into-ridge' : 'out-of-ridge' };
+const { minMinutiaQuality, minClarity, minRelativeClarity, acrossSigmaRatio, orientationSigma, alongSigma, directionBlend, minStdev, relEnergy, minCoherence, ...filterOnly } = filterOpt;
+const options: ExtractOptions = { minMinutiaQuality, segmentation: { minStdev, relEnergy, minCoherence }, filter: filterOnly, minClarity, minRelativeClarity, acrossSigmaRatio, orientationSigma, alongSigma, directionBlend, endingDirection: process.argv.includes('--into-ridge') ? 'into-ridge' : 'out-of-ridge' };
 
 function median(a: number[]): number {
   const s = [...a].sort((x, y) => x - y);

@@ -49,6 +49,8 @@ export interface ExtractOptions {
   orientationSigma?: number;
   /** Gaussian σ, in pixels, of the along-ridge smoothing in the enhancement. */
   alongSigma?: number;
+  /** Minutiae with a quality (0–100) below this are dropped (default 0: keep all). */
+  minMinutiaQuality?: number;
   /** Foreground segmentation thresholds. */
   segmentation?: Partial<SegmentationOptions>;
   /** Across-ridge σ of the enhancement as a fraction of the ridge period. */
@@ -139,6 +141,12 @@ export function extractWithDetails(input: GrayImage, options: ExtractOptions = {
   // Below this the "print" is texture without ridge structure (noise, blobs): no minutiae.
   // Real FVC2002 prints score 24 or more.
   if (quality < MIN_USABLE_QUALITY) minutiae.length = 0;
+  const minQ = options.minMinutiaQuality ?? 0;
+  if (minQ > 0) {
+    const kept2 = minutiae.filter((m) => m.quality >= minQ);
+    minutiae.length = 0;
+    minutiae.push(...kept2);
+  }
   return {
     template: { width, height, resolution: WORKING_PPI, quality, minutiae },
     image: img,
