@@ -1,0 +1,13 @@
+/**
+ * 1:N tenprint identification: gallery shards in typed arrays, a two-stage search (popcount
+ * filter over the whole shard, then the 1:1 comparator on a short list), score fusion and
+ * decision thresholds, and the gallery file's record format. Pure: no I/O, no threads; the
+ * worker-thread runner and file access live in src/platform/search/.
+ */
+export { SearchError, type SearchErrorReason } from './errors.ts';
+export { FILTER_BITS, FILTER_WORDS, MAX_MINUTIAE_PER_FINGER, packFinger, unpackFinger, type PackedFinger } from './features.ts';
+export { FINGER_POSITIONS, packTenprint, type PackedTenprint, type SkippedFinger, type Tenprint, type TenprintFinger } from './tenprint.ts';
+export { checkIdentityId, enrolmentRecord, GalleryShard, heapAllocator, shardIndex, slotId, storedFingers, type Allocator, type EnrolmentRecord, type GalleryState } from './gallery.ts';
+export { mergeCandidates, prepareProbe, searchShard, type Candidate, type FingerScore, type PreparedProbe, type ShardResult, type ShardSearchOptions } from './search.ts';
+export { crc32, checkFileHeader, encodeDelete, encodeFileHeader, encodeUpsert, parseRecords, HEADER_BYTES, type DamagedRecord, type GalleryOp } from './record.ts';
+export { decide, empiricalThreshold, gammaUpperTail, modelThreshold, type Decision } from './fusion.ts';
