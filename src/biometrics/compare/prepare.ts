@@ -55,7 +55,7 @@ export interface PreparedTemplate {
    * from << 24 | round(length) << 16 | a << 8 | b with angles in 1/256 turns; entryTheta is the
    * edge's absolute angle.
    */
-  readonly keyStart: Int32Array;
+  readonly keyStart: Uint16Array;
   readonly entryDesc: Int32Array;
   readonly entryTheta: Uint8Array;
   /** As a probe: per edge, mode 0 edges then mode 1 edges (2 × edgeCount), its own key. */
@@ -197,7 +197,8 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
       }
     }
   }
-  const keyStart = new Int32Array(2 * KEYS + 1);
+  // At most 255 minutiae × 6 neighbours × 2 modes × 8 keys < 65,536 entries.
+  const keyStart = new Uint16Array(2 * KEYS + 1);
   for (let k = 0; k < 2 * KEYS; k++) keyStart[k + 1] = keyStart[k] + keyCount[k + 1];
   const fill = keyStart.slice(0, 2 * KEYS);
   const entryDesc = new Int32Array(keyStart[2 * KEYS]);
