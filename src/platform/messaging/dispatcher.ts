@@ -225,6 +225,14 @@ export class OutboxDispatcher implements Bus {
           .execute();
         const handled = new Set(seen.map((s) => `${s.handler}\u0000${s.message_id}`));
         const inbox: { handler: string; message_id: string; handled_at: number }[] = [];
+        // Sends are stamped now and written together after the handlers (one statement instead
+        // of one per send); their order, and so each case's order, is kept.
+        const sent: Message[] = [];
+        const buffer = async (_trx: Transaction<object>, out: Parameters<Outbox['enqueue']>[1]): Promise<Message> => {
+          const message = this.options.outbox.stamp(out);
+          sent.push(message);
+          return message;
+        };
         let duplicates = 0;
         for (const [index, row] of rows.entries()) {
           if (handled.has(`${row.to_address}\u0000${row.id}`)) {
@@ -235,7 +243,7 @@ export class OutboxDispatcher implements Bus {
             const handler = this.handlers.get(row.to_address);
             if (!handler) throw new Error(`no handler subscribed to '${row.to_address}'`);
             const message = toEntry(row).message;
-            await handler(message, handlerContext(trx, row.to_address, message, now, this.enqueue));
+            await handler(message, handlerContext(trx, row.to_address, message, now, buffer));
           } catch (error) {
             handlerFailure = { index, error };
             throw error;
@@ -244,6 +252,7 @@ export class OutboxDispatcher implements Bus {
         }
         // A concurrent delivery of the same message makes this insert fail on the key, which
         // rolls the batch back; the one-by-one replay then sees the duplicate.
+        await this.options.outbox.insert(trx, sent);
         if (inbox.length > 0) await db.insertInto('inbox_handled').values(inbox).execute();
         await db
           .updateTable('outbox_messages')

@@ -11,6 +11,13 @@ export interface Outbox {
    * if the caller's state change commits. Returns the message with its id and creation time.
    */
   enqueue<TType extends string, TPayload>(trx: AnyTransaction, message: OutgoingMessage<TType, TPayload>): Promise<Message<TType, TPayload>>;
+  /** Gives a message its id and creation time without writing it (see `insert`). */
+  stamp<TType extends string, TPayload>(message: OutgoingMessage<TType, TPayload>): Message<TType, TPayload>;
+  /**
+   * Writes stamped messages in one statement per 500, in list order, in the caller's
+   * transaction. The dispatcher buffers a batch's sends and writes them this way.
+   */
+  insert(trx: AnyTransaction, messages: readonly Message[]): Promise<void>;
 }
 
 export interface OutboxDeps {
@@ -20,9 +27,41 @@ export interface OutboxDeps {
 }
 
 export function createOutbox({ kind, clock, ids }: OutboxDeps): Outbox {
+  const stamp = <TType extends string, TPayload>(outgoing: OutgoingMessage<TType, TPayload>): Message<TType, TPayload> => ({ ...outgoing, id: ids(), createdAt: clock.now() });
   return {
+    stamp,
+    async insert(trx, messages) {
+      if (messages.length === 0) return;
+      if (kind === 'postgres') {
+        // The per-case locks of `enqueue`, all at once, in a fixed order (no lock-order cycles
+        // between two batches).
+        const cases = [...new Set(messages.map((m) => m.correlationId))];
+        await sql`select pg_advisory_xact_lock(h) from (select distinct hashtext(c) as h from unnest(${cases}::text[]) as c) as l order by h`.execute(trx);
+      }
+      const db = tablesOf<MessagingTables>(trx);
+      for (let i = 0; i < messages.length; i += 500) {
+        await db
+          .insertInto('outbox_messages')
+          .values(
+            messages.slice(i, i + 500).map((m) => ({
+              id: m.id,
+              type: m.type,
+              from_address: m.from,
+              to_address: m.to,
+              correlation_id: m.correlationId,
+              payload: JSON.stringify(m.payload ?? null),
+              created_at: m.createdAt,
+              state: 'pending' as const,
+              next_attempt_at: m.createdAt,
+              last_error: null,
+              finished_at: null,
+            })),
+          )
+          .execute();
+      }
+    },
     async enqueue(trx, outgoing) {
-      const message = { ...outgoing, id: ids(), createdAt: clock.now() };
+      const message = stamp(outgoing);
       const payload = JSON.stringify(message.payload ?? null);
       if (kind === 'postgres') {
         // Sequence numbers are taken at insert but become visible at commit; holding a
