@@ -1,0 +1,245 @@
+import { StatsError } from './errors.ts';
+import { chiSquareUpper, normalQuantile, normalUpper } from './special.ts';
+
+/**
+ * Funnel plots for proportions with over-dispersion, after Spiegelhalter (2005a) "Funnel plots
+ * for comparing institutional performance", Stat Med 24:1185–1202, and (2005b) "Handling
+ * over-dispersion of performance indicators", Qual Saf Health Care 14:347–351.
+ *
+ * Each unit's proportion is compared with a target θ0 on the arcsine-square-root scale, where
+ * the sampling variance 1/(4n) does not depend on θ0 (so rates of exactly 0 or 1, and a target of
+ * 0 or 1, need no special case):
+ *   z_i = (asin √(y_i/n_i) − asin √θ0) / s_i,   s_i² = 1/(4 n_i).
+ * Over-dispersion φ is the mean of the z_i² after winsorising the z_i at their 10th and 90th
+ * percentiles (quantiles by linear interpolation, Hyndman–Fan type 7). The additive
+ * random-effects variance is the moment estimator of (2005b), eq. for τ̂²:
+ *   τ̂² = max(0, (I φ̂ − (I − 1)) / (Σ w_i − Σ w_i² / Σ w_i)),   w_i = 1/s_i² = 4 n_i,
+ * and each unit is then judged by z_i^D = (asin √p_i − asin √θ0) / √(s_i² + τ̂²).
+ * Control limits at level L for a unit of size n are sin²(asin √θ0 ± Φ⁻¹((1+L)/2) √(1/(4n) + τ̂²)),
+ * clipped to [0, 1].
+ */
+
+export interface FunnelUnit {
+  /** The unit's identity (a jurisdiction's ORI, a county code). */
+  id: string;
+  /** Events in the numerator (e.g. ICE arrests with no criminal record). */
+  count: number;
+  /** The denominator (e.g. all ICE arrests). */
+  total: number;
+}
+
+export type OverdispersionModel = 'additive' | 'multiplicative' | 'none';
+
+export interface FunnelOptions {
+  /** θ0; default the pooled proportion Σy/Σn of the included units. */
+  target?: number;
+  /** Winsorising fraction at each end for φ̂; default 0.1 (10th and 90th percentiles). */
+  winsorise?: number;
+  /** How over-dispersion widens the limits and deflates the z-scores; default 'additive'. */
+  model?: OverdispersionModel;
+  /** Two-sided coverage of the control limits; default [0.95, 0.998]. */
+  levels?: readonly number[];
+}
+
+export interface FunnelPoint {
+  id: string;
+  count: number;
+  total: number;
+  /** y / n. */
+  proportion: number;
+  /** z on the arcsine scale against θ0 with binomial variance only. */
+  z: number;
+  /** z under the chosen over-dispersion model (equal to z when there is none). */
+  zAdjusted: number;
+  /** P(|Z| ≥ |zAdjusted|). */
+  pTwoSided: number;
+  /** P(Z ≥ zAdjusted): evidence that the unit's proportion is above the target. */
+  pHigh: number;
+}
+
+export interface ExcludedUnit {
+  id: string;
+  reason: string;
+}
+
+export type FunnelStatus = 'ok' | 'empty' | 'too-few-units';
+
+export interface FunnelResult {
+  status: FunnelStatus;
+  /** Plain words on what was estimated and what was not. */
+  note: string;
+  target: number;
+  targetSource: 'given' | 'pooled';
+  model: OverdispersionModel;
+  levels: readonly number[];
+  units: FunnelPoint[];
+  excluded: ExcludedUnit[];
+  /** Winsorised over-dispersion φ̂ (1 when it cannot be estimated). */
+  phi: number;
+  /** Σ z² (unwinsorised) against χ² on I − 1 degrees of freedom: a test for over-dispersion. */
+  dispersionTest: { statistic: number; df: number; p: number };
+  /** Additive between-unit variance on the arcsine scale (0 when none is found). */
+  tau2: number;
+  winsorise: number;
+}
+
+export interface ControlLimit {
+  level: number;
+  lower: number;
+  upper: number;
+}
+
+/** The arcsine-square-root transform of a proportion in [0, 1]. */
+export function arcsineSqrt(p: number): number {
+  return Math.asin(Math.sqrt(Math.min(1, Math.max(0, p))));
+}
+
+/** Quantile by linear interpolation between order statistics (R's type 7) of a sorted array. */
+export function quantileSorted(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) throw new StatsError('INVALID_ARGUMENT', 'quantile of an empty list');
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** Mean of the squares of `z` after winsorising at the `fraction` and 1 − `fraction` quantiles. */
+export function winsorisedMeanSquare(z: readonly number[], fraction: number): number {
+  if (z.length === 0) return 1;
+  const sorted = [...z].sort((a, b) => a - b);
+  const lo = quantileSorted(sorted, fraction);
+  const hi = quantileSorted(sorted, 1 - fraction);
+  let sum = 0;
+  for (const v of z) {
+    const w = Math.min(hi, Math.max(lo, v));
+    sum += w * w;
+  }
+  return sum / z.length;
+}
+
+/** Checks one unit's counts; a bad count is a caller's error, not a data condition. */
+export function checkCounts(id: string, count: number, total: number): void {
+  if (!Number.isFinite(count) || !Number.isFinite(total) || count < 0 || total < 0) {
+    throw new StatsError('INVALID_COUNT', `unit ${id}: count ${count} and total ${total} must be finite and non-negative`);
+  }
+  if (count > total) throw new StatsError('INVALID_COUNT', `unit ${id}: count ${count} exceeds total ${total}`);
+}
+
+function checkLevels(levels: readonly number[]): void {
+  for (const l of levels) if (!(l > 0 && l < 1)) throw new StatsError('INVALID_ARGUMENT', `control-limit level ${l} must be in (0, 1)`);
+}
+
+/** Fits the funnel: target, φ̂, τ̂², adjusted z-scores and p-values for every unit with a positive total. */
+export function funnel(input: readonly FunnelUnit[], options: FunnelOptions = {}): FunnelResult {
+  const winsorise = options.winsorise ?? 0.1;
+  if (!(winsorise >= 0 && winsorise < 0.5)) throw new StatsError('INVALID_ARGUMENT', `winsorising fraction ${winsorise} must be in [0, 0.5)`);
+  const model = options.model ?? 'additive';
+  const levels = options.levels ?? [0.95, 0.998];
+  checkLevels(levels);
+  if (options.target !== undefined && !(options.target >= 0 && options.target <= 1)) {
+    throw new StatsError('INVALID_ARGUMENT', `target proportion ${options.target} must be in [0, 1]`);
+  }
+  const seen = new Set<string>();
+  const included: FunnelUnit[] = [];
+  const excluded: ExcludedUnit[] = [];
+  for (const u of input) {
+    if (seen.has(u.id)) throw new StatsError('DUPLICATE_UNIT', `unit ${u.id} appears twice`);
+    seen.add(u.id);
+    checkCounts(u.id, u.count, u.total);
+    if (u.total === 0) excluded.push({ id: u.id, reason: 'total is zero: no proportion to judge' });
+    else included.push(u);
+  }
+  let sumY = 0;
+  let sumN = 0;
+  for (const u of included) {
+    sumY += u.count;
+    sumN += u.total;
+  }
+  const targetSource = options.target === undefined ? 'pooled' : 'given';
+  const base = { targetSource, model, levels, excluded, winsorise } as const;
+  if (included.length === 0) {
+    return {
+      ...base,
+      status: 'empty',
+      note: input.length === 0 ? 'no units were given' : 'every unit has a total of zero',
+      target: options.target ?? 0,
+      units: [],
+      phi: 1,
+      dispersionTest: { statistic: 0, df: 0, p: 1 },
+      tau2: 0,
+    };
+  }
+  const target = options.target ?? sumY / sumN;
+  const t0 = arcsineSqrt(target);
+  const z = included.map((u) => 2 * Math.sqrt(u.total) * (arcsineSqrt(u.count / u.total) - t0));
+  const I = included.length;
+  let chi2 = 0;
+  for (const v of z) chi2 += v * v;
+  const notes: string[] = [];
+  let phi = 1;
+  let tau2 = 0;
+  let status: FunnelStatus = 'ok';
+  if (I < 2) {
+    status = 'too-few-units';
+    notes.push('one unit cannot show over-dispersion: φ = 1 and τ² = 0 are assumed');
+  } else {
+    phi = winsorisedMeanSquare(z, winsorise);
+    let sw = 0;
+    let sw2 = 0;
+    for (const u of included) {
+      const w = 4 * u.total;
+      sw += w;
+      sw2 += w * w;
+    }
+    const denom = sw - sw2 / sw;
+    tau2 = denom > 0 ? Math.max(0, (I * phi - (I - 1)) / denom) : 0;
+    if (I < 10) notes.push(`only ${I} units: φ̂ and τ̂² are rough`);
+  }
+  const dispersionTest = { statistic: chi2, df: Math.max(0, I - 1), p: I > 1 ? chiSquareUpper(chi2, I - 1) : 1 };
+  if (model === 'additive') notes.push(tau2 > 0 ? `additive over-dispersion τ̂² = ${tau2.toExponential(3)} on the arcsine scale` : 'no over-dispersion beyond binomial found (τ̂² = 0)');
+  else if (model === 'multiplicative') notes.push(phi > 1 ? `limits widened by √φ̂ = ${Math.sqrt(phi).toFixed(3)}` : 'φ̂ ≤ 1: binomial limits used');
+  else notes.push('binomial limits (over-dispersion ignored by choice)');
+  notes.push(targetSource === 'pooled' ? `target is the pooled proportion ${target.toPrecision(4)}` : `target ${target.toPrecision(4)} was given`);
+  if (excluded.length > 0) notes.push(`${excluded.length} unit(s) excluded for a zero total`);
+
+  const result: FunnelResult = { ...base, status, note: notes.join('; '), target, units: [], phi, dispersionTest, tau2 };
+  result.units = included.map((u, i) => {
+    const zAdjusted = z[i] / adjustmentFactor(result, u.total);
+    return {
+      id: u.id,
+      count: u.count,
+      total: u.total,
+      proportion: u.count / u.total,
+      z: z[i],
+      zAdjusted,
+      pTwoSided: Math.min(1, 2 * normalUpper(Math.abs(zAdjusted))),
+      pHigh: normalUpper(zAdjusted),
+    };
+  });
+  return result;
+}
+
+/** How much the binomial standard error is inflated for a unit of size n under the result's model. */
+function adjustmentFactor(fit: Pick<FunnelResult, 'model' | 'phi' | 'tau2'>, n: number): number {
+  if (fit.model === 'additive') return Math.sqrt(1 + 4 * n * fit.tau2);
+  if (fit.model === 'multiplicative') return Math.sqrt(Math.max(1, fit.phi));
+  return 1;
+}
+
+/** Standard deviation on the arcsine scale for a unit of size n under the fitted model. */
+export function funnelSd(fit: Pick<FunnelResult, 'model' | 'phi' | 'tau2'>, n: number): number {
+  return adjustmentFactor(fit, n) / (2 * Math.sqrt(n));
+}
+
+/** Control limits (as proportions) for a unit of size n > 0 at each of the result's levels. */
+export function controlLimits(fit: Pick<FunnelResult, 'model' | 'phi' | 'tau2' | 'target' | 'levels'>, n: number): ControlLimit[] {
+  if (!(n > 0) || !Number.isFinite(n)) throw new StatsError('INVALID_ARGUMENT', `control limits need a positive finite size, got ${n}`);
+  const t0 = arcsineSqrt(fit.target);
+  const sd = funnelSd(fit, n);
+  return fit.levels.map((level) => {
+    const k = normalQuantile((1 + level) / 2);
+    const lo = Math.max(0, t0 - k * sd);
+    const hi = Math.min(Math.PI / 2, t0 + k * sd);
+    return { level, lower: Math.sin(lo) ** 2, upper: Math.sin(hi) ** 2 };
+  });
+}
