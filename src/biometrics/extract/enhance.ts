@@ -14,7 +14,7 @@ export const ORIENTATION_BINS = 24;
 export const PERIOD_STEP = 0.5;
 const PERIOD_BINS = Math.round((MAX_PERIOD - MIN_PERIOD) / PERIOD_STEP) + 1;
 export const ALONG_SIGMA = 3.2;
-export const ACROSS_SIGMA_RATIO = 0.45;
+export const ACROSS_SIGMA_RATIO = 0.55;
 export const PAD = 16;
 
 interface Kernel {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeTiff } from '../image/tiff.ts';
 import { extractTemplate, extractWithDetails } from './index.ts';
-import { stripes, whorl } from './synthetic.ts';
+import { dislocation, stripes, whorl } from './synthetic.ts';
 
 const FVC = '/work/shared/data/fvc2002/DB1_B/101_1.tif';
 
@@ -18,29 +18,39 @@ describe('extractTemplate', () => {
     expect(t.quality).toBeGreaterThan(60);
   });
 
-  it('finds the ridge endings along a gap cut through circular ridges', () => {
-    const t = extractTemplate(whorl(320, 320, 10, { cut: true }));
-    const endings = t.minutiae.filter((m) => m.type === 'ending');
-    expect(endings.length).toBeGreaterThanOrEqual(2); // the flat gap is partly segmented away with its nearest endings
-    for (const m of endings) {
-      // Endings lie on the edges of the gap (x ≈ 160 ± 20) and point into it, horizontally.
-      expect(Math.abs(Math.abs(m.x - 160) - 18)).toBeLessThanOrEqual(10); // the enhancement reaches a little into the flat gap
-      const horizontal = Math.abs(Math.cos(m.direction));
-      expect(horizontal).toBeGreaterThan(0.8);
-      expect(Math.cos(m.direction) > 0).toBe(m.x < 160);
-    }
+  it('finds the single minutia of an edge dislocation, with the documented directions', () => {
+    // Dark ridges: a bifurcation whose stem comes from the left, so it points right (0).
+    const bif = extractTemplate(dislocation(200, 200, 10));
+    expect(bif.minutiae).toHaveLength(1);
+    const b = bif.minutiae[0];
+    expect(b.type).toBe('bifurcation');
+    expect(Math.hypot(b.x - 100, b.y - 100)).toBeLessThan(6);
+    expect(Math.cos(b.direction)).toBeGreaterThan(0.95);
+    // Inverted: the same place is a ridge ending; its ridge comes from the right and would
+    // continue to the left, so it points left (π) — opposite to the bifurcation.
+    const end = extractTemplate(dislocation(200, 200, 10, true));
+    expect(end.minutiae).toHaveLength(1);
+    const e = end.minutiae[0];
+    expect(e.type).toBe('ending');
+    expect(Math.hypot(e.x - 100, e.y - 100)).toBeLessThan(6);
+    expect(Math.cos(e.direction)).toBeLessThan(-0.95);
   });
 
-  it('turns ending directions round, and only those, when asked for the into-ridge convention', () => {
-    const img = whorl(320, 320, 10, { cut: true });
-    const out = extractTemplate(img);
-    const into = extractTemplate(img, { endingDirection: 'into-ridge' });
-    expect(into.minutiae.length).toBe(out.minutiae.length);
-    into.minutiae.forEach((m, i) => {
-      const turn = (m.direction - out.minutiae[i].direction + 2 * Math.PI) % (2 * Math.PI);
-      expect(turn).toBeCloseTo(m.type === 'ending' ? Math.PI : 0, 6);
-      expect(m.direction).toBeLessThan(2 * Math.PI);
-    });
+  it('turns ending directions round, and only those, for the into-ridge convention', () => {
+    for (const invert of [false, true]) {
+      const img = dislocation(200, 200, 10, invert);
+      const out = extractTemplate(img);
+      const into = extractTemplate(img, { endingDirection: 'into-ridge' });
+      expect(into.minutiae.length).toBe(out.minutiae.length);
+      into.minutiae.forEach((m, i) => {
+        const turn = (m.direction - out.minutiae[i].direction + 2 * Math.PI) % (2 * Math.PI);
+        expect(turn).toBeCloseTo(m.type === 'ending' ? Math.PI : 0, 6);
+        expect(m.direction).toBeLessThan(2 * Math.PI);
+      });
+    }
+    // With it, the ending and the bifurcation of the same feature agree.
+    const e = extractTemplate(dislocation(200, 200, 10, true), { endingDirection: 'into-ridge' }).minutiae[0];
+    expect(Math.cos(e.direction)).toBeGreaterThan(0.95);
   });
 
   it('reports template dimensions at 500 ppi for a 569 ppi image', () => {

@@ -20,10 +20,11 @@ export function stripes(width: number, height: number, angle: number, period: nu
 
 /**
  * Concentric circular ridges (a "whorl") with dark ridges of the given period inside an
- * ellipse, light background outside. Optional radial cut: ridges are interrupted along a line,
- * which creates pairs of ridge endings.
+ * ellipse, light background outside. Optional cut: a vertical band `cutWidth` periods wide
+ * (default 4) above the centre interrupts the ridges, which creates pairs of ridge endings.
  */
-export function whorl(width: number, height: number, period: number, options: { cut?: boolean } = {}): GrayImage {
+export function whorl(width: number, height: number, period: number, options: { cut?: boolean; cutWidth?: number } = {}): GrayImage {
+  const halfCut = ((options.cutWidth ?? 4) * period) / 2;
   const pixels = new Uint8Array(width * height).fill(210);
   const cx = width / 2;
   const cy = height / 2;
@@ -36,7 +37,7 @@ export function whorl(width: number, height: number, period: number, options: { 
       if (ex * ex + ey * ey > 1) continue;
       const r = Math.hypot(x - cx, y - cy);
       let v = 128 + 90 * Math.cos((2 * Math.PI * r) / period);
-      if (options.cut && Math.abs(x - cx) < period * 2 && y < cy - 3 * period) v = 218; // a 4-period gap across the ridges
+      if (options.cut && Math.abs(x - cx) < halfCut && y < cy - 3 * period) v = 218; // a gap across the ridges
       pixels[y * width + x] = Math.max(0, Math.min(255, Math.round(v)));
     }
   return { width, height, ppi: 500, pixels };
@@ -80,6 +81,23 @@ export function blobs(width: number, height: number, seed = 1, radius = 3): Gray
           }
         }
       pixels[y * width + x] = Math.max(0, Math.min(255, Math.round((s / c - 0.5) * 1200 + 128)));
+    }
+  return { width, height, ppi: 500, pixels };
+}
+
+/**
+ * Horizontal ridges with one edge dislocation at the centre (phase 2πy/period + the polar angle
+ * around the centre): exactly one minutia, at the centre. `invert` swaps ridges and valleys,
+ * which turns the ridge ending into a bifurcation at the same place.
+ */
+export function dislocation(width: number, height: number, period: number, invert = false): GrayImage {
+  const pixels = new Uint8Array(width * height);
+  const cx = width / 2;
+  const cy = height / 2;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const phase = (2 * Math.PI * (y - cy)) / period + Math.atan2(y - cy, x - cx);
+      pixels[y * width + x] = Math.round(128 + (invert ? -100 : 100) * Math.cos(phase));
     }
   return { width, height, ppi: 500, pixels };
 }
