@@ -86,7 +86,6 @@ let cap = 0;
 let votes = new Uint32Array(0);
 let rotRef = new Uint8Array(0);
 let rotAcc = new Int32Array(0);
-let rotN = new Uint16Array(0);
 let touched = new Int32Array(0);
 let stamp = new Int32Array(0);
 let gen = 1;
@@ -121,7 +120,9 @@ export function updateRotationPrior(): void {
 
 /** Mean rotation of the votes of a (probe, candidate) pair, radians. */
 function rootRot(cell: number): number {
-  return ((rotRef[cell] + rotAcc[cell] / rotN[cell]) * TWO_PI) / 256;
+  const acc = rotAcc[cell];
+  const count = acc & 255;
+  return ((rotRef[cell] + (acc - count) / 256 / count) * TWO_PI) / 256;
 }
 
 function ensure(n: number, m: number): void {
@@ -130,7 +131,6 @@ function ensure(n: number, m: number): void {
     votes = new Uint32Array(need);
     rotRef = new Uint8Array(need);
     rotAcc = new Int32Array(need);
-    rotN = new Uint16Array(need);
     touched = new Int32Array(need);
   }
   const k = Math.max(n, m);
@@ -179,6 +179,8 @@ function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox:
   const gs = c.gridStart;
   const gi = c.gridItems;
   const atol = MATCH.angleTol;
+  const tolMax = MATCH.posTolMax;
+  const closeness = MATCH.closeness;
   const g = ++gen;
   let count = 0;
   let weight = 0;
@@ -192,7 +194,7 @@ function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox:
     const ty = cy - dx * sin + dy * cos;
     const dist = Math.sqrt(dx * dx + dy * dy);
     let tol = tolBase + tolSlope * dist;
-    if (tol > MATCH.posTolMax) tol = MATCH.posTolMax;
+    if (tol > tolMax) tol = tolMax;
     const x0 = Math.floor((tx - tol - gx0) / gc);
     const x1 = Math.floor((tx + tol - gx0) / gc);
     const y0 = Math.floor((ty - tol - gy0) / gc);
@@ -226,7 +228,7 @@ function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox:
       stamp[best] = g;
       pairP[count] = i;
       pairC[count] = best;
-      const w = 1 - MATCH.closeness * bestCost;
+      const w = 1 - closeness * bestCost;
       pairW[count] = w;
       weight += w;
       count++;
@@ -276,7 +278,6 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
   const vt = votes;
   const rr = rotRef;
   const ra = rotAcc;
-  const rn = rotN;
   const tc = touched;
   const hs = hist;
   const ne = p.edgeCount;
@@ -307,11 +308,10 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
       if (v === 0) {
         tc[nt++] = cell;
         rr[cell] = rot;
-        ra[cell] = 0;
-        rn[cell] = 1;
+        ra[cell] = 1;
       } else {
-        ra[cell] += ((rot - rr[cell] + 128) & 255) - 128;
-        rn[cell]++;
+        // Sum of rotation differences × 256 + vote count (< 256) in one word.
+        ra[cell] += ((((rot - rr[cell] + 128) & 255) - 128) << 8) + 1;
       }
       vt[cell] = v + inc;
     }
@@ -349,7 +349,8 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
         const cell = touched[t];
         const v = (votes[cell] >>> shift) & 0xffff;
         if (v < MATCH.minRootVotes) continue;
-        const rb = ((rotRef[cell] + rotAcc[cell] / rotN[cell]) / 4 + 64.5) | 0;
+        const acc = rotAcc[cell];
+        const rb = ((rotRef[cell] + (acc - (acc & 255)) / 256 / (acc & 255)) / 4 + 64.5) | 0;
         let dr = (rb - peak) & 63;
         if (dr > 32) dr = 64 - dr;
         if ((dr <= MATCH.peakWidth) !== (pass === 0)) continue;
