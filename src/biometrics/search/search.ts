@@ -23,8 +23,15 @@ import { FINGER_POSITIONS, packTenprint, type PackedTenprint, type SkippedFinger
 const F = FINGER_POSITIONS;
 
 export interface ShardSearchOptions {
-  /** Identities the filter passes to full comparison (default 12). 1–1000. */
+  /** Identities the filter passes to stage 2 (default 40). 1–1000. */
   readonly shortList?: number;
+  /**
+   * Stage 2 compares `screenFingers` fingers (default 3, the probe's densest) of each short-listed
+   * identity first and the remaining fingers only when their fused score reaches
+   * `screenThreshold` (default 15): unrelated identities cost a few comparisons, not ten.
+   */
+  readonly screenFingers?: number;
+  readonly screenThreshold?: number;
   /** Candidates returned, best first (default 10). 1–1000. */
   readonly candidates?: number;
   /** Skip stage 2: candidates carry the filter score only (diagnostics: filter recall). */
@@ -56,7 +63,7 @@ export interface Candidate {
   readonly score: number;
   /** Stage-1 filter score (shard-relative; for diagnostics). */
   readonly filterScore: number;
-  /** Per-finger comparator scores, for the fingers both sides have. */
+  /** Per-finger comparator scores, for the fingers compared (all both sides have, unless screened out). */
   readonly fingers: readonly FingerScore[];
 }
 
@@ -119,7 +126,9 @@ const SAMPLE = 512;
 
 /** Searches one shard. Pure: reads the state, allocates only the short list. */
 export function searchShard(state: GalleryState, probe: PreparedProbe, options: ShardSearchOptions = {}): ShardResult {
-  const shortList = checkCount('shortList', options.shortList, 12);
+  const shortList = checkCount('shortList', options.shortList, 40);
+  const screenFingers = checkCount('screenFingers', options.screenFingers, 3);
+  const screenThreshold = options.screenThreshold ?? 15;
   const want = checkCount('candidates', options.candidates, 10);
   if (state.filterBits !== FILTER_BITS) throw new SearchError('GALLERY_RECORD', `gallery uses ${state.filterBits}-bit filter codes, this engine ${FILTER_BITS}`);
   const now = options.now ?? (() => 0);
@@ -191,7 +200,8 @@ export function searchShard(state: GalleryState, probe: PreparedProbe, options: 
   }
   const t1 = now();
 
-  // Stage 2: full comparison of the short list.
+  // Stage 2: comparator on the short list, screened on a few fingers first.
+  const order = probe.fingers.map((_, p) => p).sort((a, b) => probe.fingers[b].bits - probe.fingers[a].bits);
   const candidates: Candidate[] = [];
   for (let i = 0; i < K; i++) {
     const slot = topSlot[i];
@@ -202,13 +212,19 @@ export function searchShard(state: GalleryState, probe: PreparedProbe, options: 
       candidates.push({ id: slotId(state, slot), score: topScore[i], filterScore: topScore[i], fingers });
       continue;
     }
-    for (const f of probe.fingers) {
+    // Screening: the probe's most informative fingers first; the rest only if they agree.
+    let screened = 0;
+    for (const p of order) {
+      const f = probe.fingers[p];
       const k = slot * F + f.position - 1;
       if (bitCount[k] === 0) continue;
+      if (screened === screenFingers && score < screenThreshold) break;
       const s = compareTemplates(f.prepared, prepareTemplate(storedTemplate(state, k)));
       fingers.push({ position: f.position, score: s });
       score += s;
+      screened++;
     }
+    fingers.sort((a, b) => a.position - b.position);
     candidates.push({ id: slotId(state, slot), score, filterScore: topScore[i], fingers });
   }
   candidates.sort(byScore);

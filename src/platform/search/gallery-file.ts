@@ -14,6 +14,7 @@ import {
   HEADER_BYTES,
   parseRecords,
   SearchError,
+  shardIndex,
   type Allocator,
   type DamagedRecord,
   type EnrolmentRecord,
@@ -110,4 +111,24 @@ export function loadGallery(path: string, allocate?: Allocator): { shard: Galler
     }
   });
   return { shard, report: { upserts, deletes, ignored, damaged, bytes } };
+}
+
+/** Loads a gallery file into `count` shards (identity → shard by `shardIndex`). */
+export function loadGalleryShards(path: string, count: number, allocate?: Allocator): { shards: GalleryShard[]; report: LoadReport } {
+  const shards = Array.from({ length: count }, () => new GalleryShard(allocate, 1 << 14, 1 << 20));
+  let upserts = 0;
+  let deletes = 0;
+  let ignored = 0;
+  const { damaged, bytes } = readGalleryFile(path, (op) => {
+    const id = op.kind === 'upsert' ? op.record.id : op.id;
+    const shard = shards[shardIndex(id, count)];
+    if (op.kind === 'upsert') {
+      shard.upsertRecord(op.record);
+      upserts++;
+    } else if (shard.has(op.id)) {
+      shard.delete(op.id);
+      deletes++;
+    } else ignored++;
+  });
+  return { shards, report: { upserts, deletes, ignored, damaged, bytes } };
 }
