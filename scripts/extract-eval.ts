@@ -1,11 +1,17 @@
 /**
  * Development harness for the minutiae extractor (not part of the engine):
- *   node --import tsx scripts/extract-eval.ts [--db 1,2,3,4] [--limit N] [--dump DIR] [--fvc]
- * - times extraction per image (median ms per DB, one core);
+ *   node --import tsx scripts/extract-eval.ts [--db 1,2,3,4] [--limit N] [--fvc] [--fast]
+ *        [--into-ridge] [--ref] [--cmp DIR] [--opt key=value,...] [--dump DIR --zoom Z] [--hist] [--worst]
+ * - times extraction per image (median wall and CPU ms per DB; one process = one core);
  * - compares our minutiae with the commercial ISO 19794-2 templates stored beside each image
- *   (pairing within 10 px and 30°, greedy by distance) and reports precision/recall per DB;
- * - with --fvc, runs the FVC protocol with the comparator in src/biometrics/compare (if present)
- *   and src/biometrics/evaluate/metrics.ts, reporting EER per DB.
+ *   (pairing within 10 px, greedy by distance; angle agreement within 30° reported separately)
+ *   and reports precision/recall per DB;
+ * - --fvc runs the FVC protocol (28 genuine pairs per finger, every cross-finger pair once) with
+ *   the comparator in src/biometrics/compare (or a frozen copy: --cmp DIR) and
+ *   src/biometrics/evaluate/metrics.ts, reporting EER, FMR100, FMR1000, ZeroFMR per DB;
+ * - --ref runs the protocol on the reference .iso templates instead (baseline);
+ * - --opt passes ExtractOptions knobs (filter factors, minClarity, acrossSigmaRatio, …);
+ * - --dump writes PNG overlays (ours red, reference green) for inspection.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
