@@ -9,6 +9,7 @@
  * - --fvc runs the FVC protocol (28 genuine pairs per finger, every cross-finger pair once) with
  *   the comparator in src/biometrics/compare (or a frozen copy: --cmp DIR) and
  *   src/biometrics/evaluate/metrics.ts, reporting EER, FMR100, FMR1000, ZeroFMR per DB;
+ * - --fast skips the untimed warm-up extraction of each image (timings then include JIT warm-up);
  * - --ref runs the protocol on the reference .iso templates instead (baseline);
  * - --opt passes ExtractOptions knobs (filter factors, minClarity, acrossSigmaRatio, …);
  * - --dump writes PNG overlays (ours red, reference green) for inspection.
