@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compareTemplates, prepareTemplate, THRESHOLD_FMR_1_PERCENT } from '../biometrics/compare/index.ts';
+import { compareTemplates, prepareTemplate, THRESHOLD_FMR_0_1_PERCENT } from '../biometrics/compare/index.ts';
 import { BiometricError } from '../biometrics/errors.ts';
 import { extractTemplate } from '../biometrics/extract/index.ts';
 import { encodeWsq } from '../biometrics/image/wsq/index.ts';
@@ -90,10 +90,11 @@ describe.skipIf(!haveData)('fingerprintImagesOf on the real ten-print card', { t
     console.info(`slap fingertip vs rolled prints (calibrated scores):\n${lines.join('\n')}`);
     // The extractor is still being improved, so the assertion is the weaker one: the own finger
     // ranks first for at least 5 of the 8 fingertips, and no fingertip matches a wrong finger at
-    // the FMR 1 % threshold. (The right index is half hidden by a punched hole and the right
-    // little is small; the extractor finds too few minutiae there.)
+    // the FMR 0.1 % threshold. (At FMR 1 % about 0.7 of these 72 non-mated comparisons would be
+    // expected to pass, so that threshold makes a flaky test. The right index is half hidden by a
+    // punched hole and the right little is small; the extractor finds too few minutiae there.)
     expect(strictlyFirst, lines.join('\n')).toBeGreaterThanOrEqual(5);
-    expect(worstOther, lines.join('\n')).toBeLessThan(THRESHOLD_FMR_1_PERCENT);
+    expect(worstOther, lines.join('\n')).toBeLessThan(THRESHOLD_FMR_0_1_PERCENT);
   });
 
   it('splits the both-thumbs slap 15 into left thumb 6 and right thumb 1', () => {
