@@ -181,13 +181,11 @@ export function fitBetaBinomial(
       }
       const L = betaBinomialLogLikelihood(data, mu * Math.exp(nv), (1 - mu) * Math.exp(nv));
       if (L >= d.value - 1e-12 * Math.abs(d.value)) {
-        const moved = Math.abs(nu - u) + Math.abs(nv - v);
         u = nu;
         v = nv;
         d = derivatives(data, u, v);
         lambda = Math.max(1e-12, lambda / 10);
         accepted = true;
-        if (moved < 1e-13) iterations = 1e9;
         break;
       }
       lambda *= 10;
@@ -195,8 +193,13 @@ export function fitBetaBinomial(
     if (!accepted) break;
     const atUpper = v >= maxV && d.gv > 0;
     const atLower = v <= MIN_LOG_PRECISION && d.gv < 0;
-    const gNorm = Math.abs(d.gu) + (atUpper || atLower ? 0 : Math.abs(d.gv));
-    if (gNorm < 1e-10 * Math.max(1, Math.abs(d.value)) * 1e-3) break;
+    // Converged when the full Newton step is negligible (relative 1e-12 in α and β).
+    const newtonDet = d.huu * d.hvv - d.huv * d.huv;
+    if (newtonDet > 0 && d.huu < 0) {
+      const su = (d.hvv * d.gu - d.huv * d.gv) / newtonDet;
+      const sv = atUpper || atLower ? 0 : (d.huu * d.gv - d.huv * d.gu) / newtonDet;
+      if (Math.abs(su) + Math.abs(sv) < 1e-12) break;
+    }
   }
   const mu = 1 / (1 + Math.exp(-u));
   const M = Math.exp(v);

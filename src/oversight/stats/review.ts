@@ -1,0 +1,296 @@
+import { compareShares, type Proportion, type ShareComparison } from './demographics.ts';
+import { StatsError } from './errors.ts';
+import { adjustPValues, type FdrMethod } from './fdr.ts';
+import { controlLimits, funnel, type FunnelResult, type OverdispersionModel } from './funnel.ts';
+import { segmentedRegression, type MonthlyCount, type SegmentedResult } from './segmented.ts';
+import { shrink, type ShrinkageResult, type ShrunkEstimate } from './shrinkage.ts';
+
+/**
+ * The quarterly statistical review: for every jurisdiction, is the share of its ICE arrests that
+ * look pretextual (e.g. no criminal record) higher than its state's, by more than chance and the
+ * usual spread between jurisdictions explain? Three screens, each a flag with its numbers:
+ * 1. 'share-above-state' — the over-dispersed funnel (funnel.ts) against the group's target gives
+ *    each jurisdiction a one-sided-high p-value; Benjamini–Hochberg over every jurisdiction in the
+ *    review gives q; flag when q < `fdr` (default 0.05) and total ≥ `minTotal` (default 10).
+ * 2. 'share-rose-at-activation' — when a monthly series and an activation month are given, the
+ *    segmented regression's level change against the state series (one-sided, BH over the
+ *    jurisdictions with a series); flag when q < `fdr` and the rise ≥ `minLevelChange` (0.05).
+ * 3. 'group-share-rose' — when demographics are given, a group's share among people booked after
+ *    activation against before (or against comparable jurisdictions when given); flag when the
+ *    one-sided q < `fdr` and the rise ≥ `minShareChange` (0.05).
+ * Every flag carries the shrunk (empirical-Bayes) estimate and interval of its jurisdiction so
+ * that a small jurisdiction's extreme raw share is read with its uncertainty.
+ */
+
+export interface DemographicsInput {
+  /** The group whose share is examined (e.g. "Hispanic"). */
+  group: string;
+  before: Proportion;
+  after: Proportion;
+  /** The same group's share among bookings in comparable jurisdictions over the same period. */
+  comparators?: Proportion;
+}
+
+export interface ReviewUnit {
+  id: string;
+  /** Stratum with its own target (a state); default one stratum for all. */
+  group?: string;
+  count: number;
+  total: number;
+  monthly?: MonthlyCount[];
+  activation?: number;
+  demographics?: DemographicsInput;
+}
+
+export interface ReviewInput {
+  /** E.g. "2011Q2"; part of every flag id. */
+  quarter: string;
+  units: ReviewUnit[];
+  /** Target share by group (the state's published rate); default each group's pooled share. */
+  targets?: Record<string, number>;
+  /** The state's monthly series by group, for the segmented regression. */
+  groupMonthly?: Record<string, MonthlyCount[]>;
+}
+
+export interface ReviewOptions {
+  /** False-discovery rate at which flags are raised; default 0.05. */
+  fdr?: number;
+  fdrMethod?: FdrMethod;
+  /** Over-dispersion model of the funnel; default 'additive'. */
+  model?: OverdispersionModel;
+  /** Smallest total for a funnel flag; smaller units are analysed but not flagged. Default 10. */
+  minTotal?: number;
+  /** Smallest level change (share units) for an activation flag; default 0.05. */
+  minLevelChange?: number;
+  /** Smallest rise in a group's share for a demographics flag; default 0.05. */
+  minShareChange?: number;
+  /** Words for the numerator and denominator in reasons; default "flagged arrests" of "arrests". */
+  labels?: { count: string; total: string };
+}
+
+export type FlagKind = 'share-above-state' | 'share-rose-at-activation' | 'group-share-rose';
+
+export interface FlagNumbers {
+  count: number;
+  total: number;
+  /** Observed share y/n. */
+  observed: number;
+  /** Expected share: the target. */
+  expected: number;
+  /** Over-dispersion-adjusted z (funnel flags), t (activation flags) or 0. */
+  z: number;
+  p: number;
+  q: number;
+  /** Upper 99.8 % funnel limit for this unit's size. */
+  upperLimit: number;
+  shrunk: { mean: number; lower: number; upper: number };
+  /** The estimate behind an activation or demographics flag (level change, share difference) with its interval. */
+  effect?: { estimate: number; lower: number; upper: number };
+}
+
+export interface ReviewFlag {
+  /** `${quarter}:${group}:${unit}:${kind}` — stable across re-runs of the same data. */
+  id: string;
+  unitId: string;
+  group: string;
+  kind: FlagKind;
+  reason: string;
+  numbers: FlagNumbers;
+  /** Path of the unit's drill-down view. */
+  drillDown: string;
+}
+
+export interface UnitReview {
+  id: string;
+  group: string;
+  count: number;
+  total: number;
+  observed: number;
+  expected: number;
+  z: number;
+  pHigh: number;
+  qHigh: number;
+  shrunk: ShrunkEstimate | null;
+  activation?: SegmentedResult;
+  demographics?: ShareComparison;
+  flagged: FlagKind[];
+  note?: string;
+}
+
+export interface GroupSummary {
+  group: string;
+  funnel: Omit<FunnelResult, 'units'>;
+  shrinkage: Omit<ShrinkageResult, 'estimates'>;
+}
+
+export interface ReviewResult {
+  quarter: string;
+  thresholds: Required<Omit<ReviewOptions, 'labels'>>;
+  flags: ReviewFlag[];
+  units: UnitReview[];
+  groups: GroupSummary[];
+  notes: string[];
+}
+
+const ALL = 'all';
+
+function pct(x: number): string {
+  const v = x * 100;
+  return `${v >= 10 || v === 0 ? v.toFixed(0) : v.toFixed(1)} %`;
+}
+
+function fmtP(p: number): string {
+  return p < 1e-4 ? p.toExponential(1) : p.toPrecision(2);
+}
+
+/** Runs the review over one quarter's data. */
+export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewResult {
+  const thresholds = {
+    fdr: options.fdr ?? 0.05,
+    fdrMethod: options.fdrMethod ?? 'bh',
+    model: options.model ?? 'additive',
+    minTotal: options.minTotal ?? 10,
+    minLevelChange: options.minLevelChange ?? 0.05,
+    minShareChange: options.minShareChange ?? 0.05,
+  } satisfies ReviewResult['thresholds'];
+  if (!(thresholds.fdr > 0 && thresholds.fdr < 1)) throw new StatsError('INVALID_ARGUMENT', `fdr ${thresholds.fdr} must be in (0, 1)`);
+  const labels = options.labels ?? { count: 'flagged arrests', total: 'arrests' };
+  const notes: string[] = [];
+  const byGroup = new Map<string, ReviewUnit[]>();
+  for (const u of input.units) {
+    const g = u.group ?? ALL;
+    const list = byGroup.get(g) ?? [];
+    list.push(u);
+    byGroup.set(g, list);
+  }
+  const units: UnitReview[] = [];
+  const groups: GroupSummary[] = [];
+  const upperLimits: number[] = [];
+  for (const [group, list] of byGroup) {
+    const target = input.targets?.[group];
+    const fit = funnel(list, { target, model: thresholds.model, levels: [0.95, 0.998] });
+    const sh = shrink(list);
+    const { units: points, ...funnelSummary } = fit;
+    const { estimates, ...shrinkSummary } = sh;
+    groups.push({ group, funnel: funnelSummary, shrinkage: shrinkSummary });
+    const pointById = new Map(points.map((p) => [p.id, p]));
+    const estimateById = new Map(estimates.map((e) => [e.id, e]));
+    for (const u of list) {
+      const p = pointById.get(u.id);
+      const r: UnitReview = {
+        id: u.id,
+        group,
+        count: u.count,
+        total: u.total,
+        observed: u.total > 0 ? u.count / u.total : 0,
+        expected: fit.target,
+        z: p?.zAdjusted ?? 0,
+        pHigh: p?.pHigh ?? 1,
+        qHigh: 1,
+        shrunk: estimateById.get(u.id) ?? null,
+        flagged: [],
+      };
+      if (!p) r.note = 'no arrests this quarter: not judged';
+      upperLimits.push(u.total > 0 ? controlLimits(fit, u.total)[1].upper : 1);
+      if (u.monthly && u.activation !== undefined) {
+        r.activation = segmentedRegression(u.monthly, u.activation, input.groupMonthly?.[group]);
+      }
+      if (u.demographics) {
+        const d = u.demographics;
+        r.demographics = compareShares(d.after, d.comparators ?? d.before);
+      }
+      units.push(r);
+    }
+  }
+  // Benjamini–Hochberg over every judged unit of the review (all groups together).
+  const judged = units.filter((u) => u.total > 0);
+  const q = adjustPValues(judged.map((u) => u.pHigh), thresholds.fdrMethod);
+  judged.forEach((u, i) => (u.qHigh = q[i]));
+
+  const flags: ReviewFlag[] = [];
+  const drill = (u: UnitReview): string => `review/${encodeURIComponent(input.quarter)}/${encodeURIComponent(u.group)}/${encodeURIComponent(u.id)}`;
+  const shrunkOf = (u: UnitReview) => (u.shrunk ? { mean: u.shrunk.mean, lower: u.shrunk.lower, upper: u.shrunk.upper } : { mean: u.observed, lower: 0, upper: 1 });
+  const where = (u: UnitReview): string => (u.group === ALL ? 'the target' : `${u.group}'s target`);
+  units.forEach((u, k) => {
+    if (u.total === 0 || u.qHigh >= thresholds.fdr) return;
+    if (u.total < thresholds.minTotal) {
+      u.note = `significant (q = ${fmtP(u.qHigh)}) but only ${u.total} ${labels.total}, below the ${thresholds.minTotal} needed to flag`;
+      return;
+    }
+    u.flagged.push('share-above-state');
+    const sh = shrunkOf(u);
+    const limit = upperLimits[k];
+    flags.push({
+      id: `${input.quarter}:${u.group}:${u.id}:share-above-state`,
+      unitId: u.id,
+      group: u.group,
+      kind: 'share-above-state',
+      reason:
+        `${pct(u.observed)} of ${labels.total} were ${labels.count} (${u.count} of ${u.total}) against ${pct(u.expected)} for ${where(u)}; ` +
+        `${u.observed > limit ? `above the 99.8 % limit of ${pct(limit)} for a jurisdiction this size, ` : ''}` +
+        `even allowing for the usual spread between jurisdictions the chance of a share this high is p = ${fmtP(u.pHigh)}, ` +
+        `q = ${fmtP(u.qHigh)} after allowing for the ${judged.length} jurisdictions reviewed; ` +
+        `the shrunk estimate is ${pct(sh.mean)} (95 % interval ${pct(sh.lower)}–${pct(sh.upper)})`,
+      numbers: { count: u.count, total: u.total, observed: u.observed, expected: u.expected, z: u.z, p: u.pHigh, q: u.qHigh, upperLimit: limit, shrunk: sh },
+      drillDown: drill(u),
+    });
+  });
+
+  // Activation screen: one-sided p for a rise, BH over the units that have a fitted series.
+  const withSeries = units.filter((u) => u.activation?.status === 'ok');
+  const pRise = withSeries.map((u) => {
+    const c = u.activation!.levelChange!;
+    return c.estimate > 0 ? c.p / 2 : 1 - c.p / 2;
+  });
+  const qRise = adjustPValues(pRise, thresholds.fdrMethod);
+  withSeries.forEach((u, i) => {
+    const c = u.activation!.levelChange!;
+    if (qRise[i] >= thresholds.fdr || c.estimate < thresholds.minLevelChange) return;
+    u.flagged.push('share-rose-at-activation');
+    const se = u.activation!.errors === 'ols' ? c.seOls : c.seNeweyWest;
+    flags.push({
+      id: `${input.quarter}:${u.group}:${u.id}:share-rose-at-activation`,
+      unitId: u.id,
+      group: u.group,
+      kind: 'share-rose-at-activation',
+      reason:
+        `the monthly share of ${labels.count} jumped by ${pct(c.estimate)} (95 % interval ${pct(c.lower)} to ${pct(c.upper)}) when the jurisdiction was activated, ` +
+        `${input.groupMonthly?.[u.group] ? 'over and above the state series, ' : ''}p = ${fmtP(pRise[i])}, q = ${fmtP(qRise[i])}; ${u.activation!.note}`,
+      numbers: {
+        count: u.count, total: u.total, observed: u.observed, expected: u.expected, z: se > 0 ? c.estimate / se : 0, p: pRise[i], q: qRise[i],
+        upperLimit: upperLimits[units.indexOf(u)], shrunk: shrunkOf(u), effect: { estimate: c.estimate, lower: c.lower, upper: c.upper },
+      },
+      drillDown: `${drill(u)}/activation`,
+    });
+  });
+
+  // Demographics screen.
+  const withDemo = units.filter((u) => u.demographics?.status === 'ok');
+  const qDemo = adjustPValues(withDemo.map((u) => u.demographics!.pHigher), thresholds.fdrMethod);
+  withDemo.forEach((u, i) => {
+    const d = u.demographics!;
+    if (qDemo[i] >= thresholds.fdr || d.difference < thresholds.minShareChange) return;
+    const source = input.units.find((x) => x.id === u.id && (x.group ?? ALL) === u.group)!.demographics!;
+    u.flagged.push('group-share-rose');
+    flags.push({
+      id: `${input.quarter}:${u.group}:${u.id}:group-share-rose`,
+      unitId: u.id,
+      group: u.group,
+      kind: 'group-share-rose',
+      reason:
+        `${source.group} people were ${pct(d.shareA)} of those booked after activation against ${pct(d.shareB)} ${source.comparators ? 'in comparable jurisdictions' : 'before activation'}, ` +
+        `a rise of ${pct(d.difference)} (95 % interval ${pct(d.lower)} to ${pct(d.upper)}); p = ${fmtP(d.pHigher)} (${d.test === 'fisher' ? 'Fisher exact' : 'two-proportion z'}), q = ${fmtP(qDemo[i])}`,
+      numbers: {
+        count: u.count, total: u.total, observed: u.observed, expected: u.expected, z: 0, p: d.pHigher, q: qDemo[i],
+        upperLimit: upperLimits[units.indexOf(u)], shrunk: shrunkOf(u), effect: { estimate: d.difference, lower: d.lower, upper: d.upper },
+      },
+      drillDown: `${drill(u)}/demographics`,
+    });
+  });
+
+  for (const g of groups) {
+    notes.push(`${g.group}: funnel ${g.funnel.status} — ${g.funnel.note}; shrinkage ${g.shrinkage.status} — ${g.shrinkage.note}`);
+  }
+  if (input.units.length === 0) notes.push('no jurisdictions reported this quarter: nothing to review');
+  return { quarter: input.quarter, thresholds, flags, units, groups, notes };
+}
