@@ -26,21 +26,21 @@ describe('extractTemplate', () => {
     expect(b.type).toBe('bifurcation');
     expect(Math.hypot(b.x - 100, b.y - 100)).toBeLessThan(6);
     expect(Math.cos(b.direction)).toBeGreaterThan(0.95);
-    // Inverted: the same place is a ridge ending; its ridge comes from the right and would
-    // continue to the left, so it points left (π) — opposite to the bifurcation.
+    // Inverted: the same place is a ridge ending; its ridge comes from the right, and an ending
+    // points back into its ridge (ISO/IEC 19794-2), so right (0) — the same as the bifurcation.
     const end = extractTemplate(dislocation(200, 200, 10, true));
     expect(end.minutiae).toHaveLength(1);
     const e = end.minutiae[0];
     expect(e.type).toBe('ending');
     expect(Math.hypot(e.x - 100, e.y - 100)).toBeLessThan(6);
-    expect(Math.cos(e.direction)).toBeLessThan(-0.95);
+    expect(Math.cos(e.direction)).toBeGreaterThan(0.95);
   });
 
-  it('turns ending directions round, and only those, for the into-ridge convention', () => {
+  it('turns ending directions round, and only those, for the out-of-ridge convention', () => {
     for (const invert of [false, true]) {
       const img = dislocation(200, 200, 10, invert);
-      const out = extractTemplate(img);
-      const into = extractTemplate(img, { endingDirection: 'into-ridge' });
+      const out = extractTemplate(img, { endingDirection: 'out-of-ridge' });
+      const into = extractTemplate(img);
       expect(into.minutiae.length).toBe(out.minutiae.length);
       into.minutiae.forEach((m, i) => {
         const turn = (m.direction - out.minutiae[i].direction + 2 * Math.PI) % (2 * Math.PI);
@@ -48,9 +48,9 @@ describe('extractTemplate', () => {
         expect(m.direction).toBeLessThan(2 * Math.PI);
       });
     }
-    // With it, the ending and the bifurcation of the same feature agree.
-    const e = extractTemplate(dislocation(200, 200, 10, true), { endingDirection: 'into-ridge' }).minutiae[0];
-    expect(Math.cos(e.direction)).toBeGreaterThan(0.95);
+    // Out of the ridge, the ending points the other way from the bifurcation of the same feature.
+    const e = extractTemplate(dislocation(200, 200, 10, true), { endingDirection: 'out-of-ridge' }).minutiae[0];
+    expect(Math.cos(e.direction)).toBeLessThan(-0.95);
   });
 
   it('reports template dimensions at 500 ppi for a 569 ppi image', () => {

@@ -58,10 +58,10 @@ export interface ExtractOptions {
   /** Weight of the orientation field against the traced ridge when setting directions. */
   directionBlend?: number;
   /**
-   * 'out-of-ridge' (default, as template.ts documents): a ridge ending points the way the ridge
-   * would continue. 'into-ridge': it points back along the ridge, as ISO/IEC 19794-2 records
-   * from a commercial extractor do (the valley-bifurcation view), which makes an ending and a
-   * bifurcation of the same feature agree; measured, that choice matters a lot to the comparator.
+   * 'into-ridge' (default, the ISO/IEC 19794-2 convention documented in template.ts): a ridge
+   * ending points back along its ridge (the valley-bifurcation view), so an ending and a
+   * bifurcation of the same feature agree — impressions often disagree on the type.
+   * 'out-of-ridge': the ending points the way the ridge would continue (180° from ISO).
    */
   endingDirection?: 'out-of-ridge' | 'into-ridge';
 }
@@ -132,7 +132,7 @@ export function extractWithDetails(input: GrayImage, options: ExtractOptions = {
     const vx = c.dx + blend * ux;
     const vy = c.dy + blend * uy;
     let direction = Math.atan2(-vy, vx); // image y grows downwards; template angles are CCW as seen
-    if (c.type === 'ending' && options.endingDirection === 'into-ridge') direction += Math.PI;
+    if (c.type === 'ending' && (options.endingDirection ?? 'into-ridge') === 'into-ridge') direction += Math.PI;
     if (direction < 0) direction += 2 * Math.PI;
     while (direction >= 2 * Math.PI) direction -= 2 * Math.PI;
     minutiae.push({ x: c.x, y: c.y, direction, type: c.type, quality: minutiaQuality(clarity[bi], c.border, medianPeriod) });

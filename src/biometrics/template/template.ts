@@ -6,9 +6,10 @@
  *   the top-left corner of the image, y growing downwards;
  * - `direction` in radians in [0, 2π), counter-clockwise from the positive x axis as seen
  *   on the image (so a direction pointing up the image is π/2);
- * - a ridge ending points out of the ridge, the way the ridge would continue; a bifurcation
- *   points away from its stem, between the two branches (the direction of the valley that
- *   ends there), so that an ending and a bifurcation of the same ridge feature agree;
+ * - a ridge ending points back along its ridge, into the ridge body; a bifurcation points away
+ *   from its stem, between the two branches. An ending of the ridges is a bifurcation of the
+ *   valleys and vice versa, and both point the same way, so when two impressions disagree on a
+ *   minutia's type (they often do) they still agree on its direction;
  * - `quality` 0–100 (ISO's scale).
  */
 export type MinutiaType = 'ending' | 'bifurcation' | 'other';
