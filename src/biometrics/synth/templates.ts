@@ -13,7 +13,10 @@
  * (braked slide and twist round the contact centre plus a smooth random field), a rigid pose
  * (rotation, translation) onto a 320 × 416 canvas at 500 ppi, a partial contact ellipse,
  * position and direction jitter, missed minutiae (more near the contact edge), spurious
- * minutiae, type swaps, and a quality that drives the noise levels.
+ * minutiae, type swaps, and a quality that drives the noise levels. The defaults are tuned so
+ * that the comparator's genuine and impostor score distributions resemble those of FVC2002
+ * images through our extractor (scripts/synth-compare-distributions.ts,
+ * bench/results/synth-distributions.png).
  *
  * Everything is drawn from `random.ts` streams keyed by the seed, so the same
  * (identity, finger, impression) always gives the same template. Costs ~20–50 µs per template.
@@ -65,23 +68,23 @@ export interface TemplateImpressionOptions {
   /** Translation sd and clip, px (default 12, 30). */
   readonly translationSd?: number;
   readonly maxTranslation?: number;
-  /** Elastic distortion strength, 0 none, 1 typical (default 1). */
+  /** Elastic distortion strength, 0 none, 1 the image generator's typical (default 0.75). */
   readonly distortion?: number;
-  /** Contact share of the fingertip (default: drawn in [contactMin, 1]). */
+  /** Contact share of the fingertip (default: drawn in [contactMin, 1], contactMin default 0.65). */
   readonly contact?: number;
   readonly contactMin?: number;
   /** Impression quality 0–100 (default: drawn). Drives jitter, misses and spurious minutiae. */
   readonly quality?: number;
-  /** Position jitter sd at quality 100 and extra at quality 0, px (default 1.5, 3). */
+  /** Position jitter sd at quality 100 and extra at quality 0, px (default 1, 1.8). */
   readonly jitterPx?: number;
   readonly jitterPxLowQuality?: number;
-  /** Direction jitter sd at quality 100 and extra at quality 0, radians (default 0.1, 0.2). */
+  /** Direction jitter sd at quality 100 and extra at quality 0, radians (default 0.06, 0.12). */
   readonly jitterDir?: number;
   readonly jitterDirLowQuality?: number;
-  /** Miss probability at quality 100 and extra at quality 0 (default 0.12, 0.3). */
+  /** Miss probability at quality 100 and extra at quality 0 (default 0.04, 0.2), plus losses near the contact edge. */
   readonly missRate?: number;
   readonly missRateLowQuality?: number;
-  /** Expected spurious minutiae at quality 100 and extra at quality 0 (default 3, 14). */
+  /** Expected spurious minutiae at quality 100 and extra at quality 0 (default 1, 6). */
   readonly spurious?: number;
   readonly spuriousLowQuality?: number;
   /** Probability that an ending is reported as a bifurcation or back (default 0.15). */
@@ -288,7 +291,7 @@ export function impressMinutiae(master: MasterMinutiae, seed: Seed | Rng, option
   const ty = clippedNormal(poseRng, tSd, maxT);
   const quality = options.quality ?? Math.round(Math.min(98, Math.max(10, poseRng.normal(68, 16))));
   const bad = 1 - quality / 100;
-  const contact = options.contact ?? poseRng.uniform(options.contactMin ?? 0.6, 1);
+  const contact = options.contact ?? poseRng.uniform(options.contactMin ?? 0.65, 1);
 
   const { shape } = master;
   // Contact ellipse (master coordinates): off-centre, scaled by the contact share.
@@ -301,7 +304,7 @@ export function impressMinutiae(master: MasterMinutiae, seed: Seed | Rng, option
 
   // Elastic distortion: a still close-contact region, a braking annulus, an outer slide + twist.
   const distRng = rng.fork('distortion');
-  const strength = options.distortion ?? 1;
+  const strength = options.distortion ?? 0.75;
   const r0 = distRng.uniform(35, 60);
   const ring = distRng.uniform(70, 120);
   const slideX = distRng.normal(0, 5) * strength;
@@ -316,9 +319,9 @@ export function impressMinutiae(master: MasterMinutiae, seed: Seed | Rng, option
   const sinR = Math.sin(rot);
 
   const noiseRng = rng.fork('noise');
-  const jitterPx = (options.jitterPx ?? 1.5) + (options.jitterPxLowQuality ?? 3) * bad;
-  const jitterDir = (options.jitterDir ?? 0.1) + (options.jitterDirLowQuality ?? 0.2) * bad;
-  const missRate = Math.min(0.95, (options.missRate ?? 0.12) + (options.missRateLowQuality ?? 0.3) * bad);
+  const jitterPx = (options.jitterPx ?? 1) + (options.jitterPxLowQuality ?? 1.8) * bad;
+  const jitterDir = (options.jitterDir ?? 0.06) + (options.jitterDirLowQuality ?? 0.12) * bad;
+  const missRate = Math.min(0.95, (options.missRate ?? 0.04) + (options.missRateLowQuality ?? 0.2) * bad);
   const typeSwap = options.typeSwap ?? 0.15;
 
   // Master point → canvas point (rotation about the fingertip centre, then canvas centre + shift).
@@ -372,7 +375,7 @@ export function impressMinutiae(master: MasterMinutiae, seed: Seed | Rng, option
   }
   // Spurious minutiae: anywhere in the contact region, directions loosely along the flow.
   const spurRng = rng.fork('spurious');
-  const spurious = poisson(spurRng, (options.spurious ?? 3) + (options.spuriousLowQuality ?? 14) * bad);
+  const spurious = poisson(spurRng, (options.spurious ?? 1) + (options.spuriousLowQuality ?? 6) * bad);
   for (let k = 0, tries = 0; k < spurious && tries < spurious * 20; tries++) {
     const mx = ccx + spurRng.uniform(-rx, rx);
     const my = ccy + spurRng.uniform(-ry, ry);
