@@ -1,0 +1,351 @@
+/**
+ * Acceptance scenarios of the agencies on the store: each runs on SQLite and on PostgreSQL
+ * (when reachable — otherwise the variant says SKIPPED), each on a fresh database. People have
+ * two synthetic fingers; their images and templates are made once per file.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { encodeWsq } from '../biometrics/image/wsq/index.ts';
+import { createRng, synthesizeFinger } from '../biometrics/synth/index.ts';
+import { ManualClock } from '../platform/clock/index.ts';
+import { listOutbox } from '../platform/messaging/index.ts';
+import { storeVariants, type TestDatabase } from '../platform/store/testing.ts';
+import type { Booking, FingerprintImage } from '../nist/ebts/messages.ts';
+import type { ChargeDetail } from './booking/index.ts';
+import { AgencyError } from './errors.ts';
+import { ADDRESS, Car, Detainer, DetainerLift, HoldExpired, type Encounter } from './messages.ts';
+import { Pipeline } from './pipeline.ts';
+import { TemplateExtractor } from './tenprint/index.ts';
+
+const FINGERS = [2, 7];
+const ORI = 'TX1010000';
+const TZ = 'America/Chicago';
+const extractor = new TemplateExtractor();
+
+/** Impression `impression` of a synthetic person's fingers as WSQ images (memoised). */
+const printsMemo = new Map<string, FingerprintImage[]>();
+function prints(person: string, impression: number): FingerprintImage[] {
+  const key = `${person}/${impression}`;
+  let images = printsMemo.get(key);
+  if (!images) {
+    images = FINGERS.map((position) => {
+      const image = synthesizeFinger(`acceptance:${person}`, position, impression);
+      return { position, data: encodeWsq(image, { bitrate: 0.75 }), width: image.width, height: image.height, ppi: image.ppi, compression: 'WSQ20' as const };
+    });
+    printsMemo.set(key, images);
+  }
+  return images;
+}
+
+function booking(person: string, date: string, charges: { ncicCode: string; literal: string }[], extra: Partial<Booking> = {}): Booking {
+  return {
+    arrestingAgencyOri: ORI,
+    dateOfArrest: date.replaceAll('-', ''),
+    name: `${person.toUpperCase()},TEST`,
+    dateOfBirth: '19720315',
+    sex: 'M',
+    race: 'W',
+    placeOfBirth: 'MM',
+    citizenship: 'MM',
+    height: '509',
+    weightLb: 170,
+    eyeColor: 'BRO',
+    hairColor: 'BLK',
+    charges,
+    fingerprints: prints(person, 1),
+    caseNumber: undefined,
+    ...extra,
+  };
+}
+
+const ms = (iso: string) => Date.parse(iso);
+const notice = (givenAt: number, text: string) => ({ givenAt, text });
+
+async function activate(p: Pipeline, mode: 'activated' | 'opted-out-of-iar' | 'share-after-conviction' | 'declines-detainers', effective: string, seriousOffenses?: string[]) {
+  const at = ms(effective);
+  await p.changeParticipation(ORI, {
+    mode,
+    effectiveAt: at,
+    noticeToState: notice(at - 86_400_000 * 30, `DHS to the Texas DPS: ${ORI} becomes ${mode}.`),
+    noticeToJurisdiction: notice(at - 86_400_000 * 30, `DHS to the sheriff: your jurisdiction becomes ${mode}.`),
+    ...(seriousOffenses ? { seriousOffenses } : {}),
+  });
+}
+
+const lprEncounters: Encounter[] = [
+  { kind: 'visa', date: '1997-11-02' },
+  { kind: 'admission', date: '1998-01-15' },
+  { kind: 'benefit', date: '1998-01-15', benefit: 'permanent-residence-granted' },
+];
+const reentrantEncounters: Encounter[] = [
+  { kind: 'apprehension', date: '2004-07-01' },
+  { kind: 'removal', date: '2009-06-01' },
+  { kind: 'apprehension', date: '2010-02-01' },
+];
+const ewiEncounters: Encounter[] = [{ kind: 'apprehension', date: '2004-06-01' }];
+const naturalizedEncounters: Encounter[] = [
+  { kind: 'visa', date: '1983-01-10' },
+  { kind: 'admission', date: '1983-02-01', admittedUntil: '1983-08-01' },
+  { kind: 'naturalization', date: '2001-03-01' },
+];
+const robbery = { ncicCode: '1201', date: '2005-03-10', severity: 'felony' as const, maxSentenceMonths: 120, sentenceImposedDays: 1095, tags: [] };
+
+beforeAll(() => {
+  // Make every image once, before the timed scenarios.
+  for (const person of ['alpha', 'decoy', 'stranger']) prints(person, 1);
+  prints('alpha', 0);
+  prints('decoy', 0);
+});
+
+describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
+  const run = variant.skipped ? it.skip : it;
+  let database: TestDatabase | undefined;
+  let pipeline: Pipeline | undefined;
+
+  afterEach(async () => {
+    await pipeline?.close();
+    await database?.drop();
+    pipeline = undefined;
+    database = undefined;
+  });
+
+  /** A fresh database with the jail's jurisdiction registered and IDENT holding alpha (with `encounters`) and a decoy. */
+  async function world(start: string, encounters: Encounter[] | null, options: { convictions?: (typeof robbery)[] } = {}) {
+    const clock = new ManualClock(ms(start));
+    database = await variant.create();
+    const store = await database.open(clock);
+    const p = await Pipeline.open({ store, clock, random: createRng(`acceptance/${variant.kind}`), extractor });
+    pipeline = p;
+    await p.registerJurisdiction({ ori: ORI, name: 'Harris County Sheriff', state: 'TX', county: 'Harris', timeZone: TZ, aor: 'HOU' });
+    await p.addImmigrationIdentity({ name: 'DECOY,PERSON', fingerprints: prints('decoy', 0), encounters: [{ kind: 'apprehension', date: '2006-05-05' }] });
+    if (encounters) await p.addImmigrationIdentity({ name: 'ALPHA,TEST', fingerprints: prints('alpha', 0), encounters });
+    if (options.convictions) await p.addCriminalSubject({ name: 'ALPHA,TEST', dateOfBirth: '19720315', fingerprints: prints('alpha', 0), convictions: options.convictions });
+    return p;
+  }
+
+  const kinds = (events: { kind: string }[]) => events.map((e) => e.kind);
+
+  run('a jurisdiction that is not activated sends no prints to IDENT', async () => {
+    const p = await world('2011-08-01T15:00:00Z', lprEncounters);
+    const caseId = await p.book(booking('alpha', '2011-08-01', [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }]));
+    const state = await p.finalState(caseId);
+    expect(state.immigrationSearch).toBe('not-searched');
+    expect(state.fbiNumber).not.toBeNull();
+    expect(state.iar).toBeNull();
+    expect(kinds(await p.caseTimeline(caseId))).not.toContain('ident-search-sent');
+    expect(await p.deadLetters()).toEqual([]);
+  });
+
+  run('an activated jurisdiction searches IDENT and a person with no record gets a no-match and nothing further', async () => {
+    const p = await world('2011-08-01T15:00:00Z', lprEncounters);
+    await activate(p, 'activated', '2011-07-01T00:00:00Z');
+    const caseId = await p.book(booking('stranger', '2011-08-01', [{ ncicCode: '2399', literal: 'LARCENY' }]));
+    const state = await p.finalState(caseId);
+    expect(state.immigrationSearch).toBe('no-match');
+    expect(state.jailReceivedIdr).toBe('no-match');
+    expect(state.iar).toBeNull();
+    expect(state.fieldOfficeReceivedIar).toBe(false);
+  });
+
+  run('a permanent resident with only a Level 3 charge gets no detainer under the 2011-06 memo and later versions', async () => {
+    const p = await world('2011-08-01T15:00:00Z', lprEncounters);
+    await activate(p, 'activated', '2011-07-01T00:00:00Z');
+    const first = await p.book({ booking: booking('alpha', '2011-08-01', [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }]), charges: [{ ncicCode: '5399', severity: 'misdemeanor', maxSentenceMonths: 6 }] });
+    const second = await p.book({ booking: booking('alpha', '2013-05-02', [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }]), charges: [{ ncicCode: '5399', severity: 'misdemeanor', maxSentenceMonths: 6 }] }, { at: ms('2013-05-02T15:00:00Z') });
+    for (const [caseId, version] of [[first, '2011-06-17-discretion'], [second, '2012-12-21-detainer-criteria']] as const) {
+      const state = await p.finalState(caseId);
+      expect(state.iar).toMatchObject({ status: 'lpr', level: 3 });
+      expect(state.decision).toMatchObject({ decision: 'no-action', policyVersion: version });
+      expect(state.decision?.reasons.length).toBeGreaterThan(1);
+      expect(state.detainer).toBeNull();
+    }
+    // The second booking is an identification against the subject the first one created.
+    expect((await p.finalState(second)).fbiNumber).toBe((await p.finalState(first)).fbiNumber);
+  });
+
+  run('a person removed before, with a Level 1 conviction, gets a detainer whose clock runs until ICE assumes custody', async () => {
+    const p = await world('2012-03-05T15:00:00Z', reentrantEncounters, { convictions: [robbery] });
+    await activate(p, 'activated', '2011-07-01T00:00:00Z');
+    const caseId = await p.book(booking('alpha', '2012-03-05', [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }]));
+    let state = await p.finalState(caseId);
+    expect(state.iar).toMatchObject({ status: 'prior-removal', level: 1 });
+    expect(state.decision).toMatchObject({ decision: 'detainer', policyVersion: '2011-12-29-detainer-form' });
+    expect(state.jailDetainer).toMatchObject({ state: 'received', hotline: '(855) 448-6903' });
+    expect(state.jailDetainer?.copyServedAt).not.toBeNull();
+
+    await p.releaseDue(caseId, ms('2012-03-12T17:00:00-05:00')); // Monday 17:00 CDT
+    state = await p.finalState(caseId);
+    expect(state.custody).toBe('held-on-detainer');
+    expect(state.detainer?.expiresAt).toBe(ms('2012-03-14T17:00:00-05:00')); // Wednesday 17:00
+    expect((await p.scheduler.pending()).map((t) => t.key)).toEqual([`detainer:${state.detainer?.detainerId}:expiry`]);
+
+    await p.assumeCustody(caseId, ms('2012-03-13T10:00:00-05:00'));
+    await p.advanceTo(ms('2012-03-20T00:00:00Z'));
+    state = await p.finalState(caseId);
+    expect(state.custody).toBe('transferred-to-ice');
+    expect(state.detainer?.state).toBe('custody-assumed');
+    expect(state.jailDetainer?.state).toBe('custody-transferred');
+    expect(await p.scheduler.pending()).toEqual([]);
+    await p.proceedingsOutcome(caseId, 'removed', ms('2012-05-01T00:00:00Z'));
+    expect((await p.finalState(caseId)).outcome).toBe('removed');
+    expect(kinds(await p.caseTimeline(caseId))).toEqual(expect.arrayContaining(['booked', 'car-routed', 'criminal-search', 'ident-match', 'iaq-sent', 'iar-sent', 'review', 'detainer-issued', 'detainer-received', 'detainer-copy-served', 'hold-started', 'detainer-clock-started', 'custody-assumed', 'custody-transferred', 'proceedings-outcome']));
+  });
+
+  run('a release due on the Friday before a Monday federal holiday holds until Wednesday and then the person is released', async () => {
+    const p = await world('2013-01-15T15:00:00Z', reentrantEncounters, { convictions: [robbery] });
+    await activate(p, 'activated', '2011-07-01T00:00:00Z');
+    const caseId = await p.book(booking('alpha', '2013-01-15', [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }]));
+    expect((await p.finalState(caseId)).decision?.decision).toBe('detainer');
+    await p.releaseDue(caseId, ms('2013-01-18T17:00:00-06:00')); // Friday; Monday 21 January is Martin Luther King Jr. Day
+    const expires = ms('2013-01-23T17:00:00-06:00'); // Wednesday 17:00 CST
+    expect((await p.finalState(caseId)).detainer?.expiresAt).toBe(expires);
+    await p.advanceTo(expires - 1);
+    expect((await p.finalState(caseId)).custody).toBe('held-on-detainer');
+    await p.advanceTo(expires);
+    const state = await p.finalState(caseId);
+    expect(state).toMatchObject({ custody: 'released', releasedAt: expires, releaseReason: 'hold-lapsed' });
+    expect(state.detainer?.state).toBe('lapsed');
+    expect(kinds(await p.caseTimeline(caseId))).toEqual(expect.arrayContaining(['hold-lapsed', 'released', 'detainer-ended']));
+    expect(await p.deadLetters()).toEqual([]);
+  });
+
+  run('a jurisdiction that opted out of receiving IARs gets none, while the field office does', async () => {
+    const p = await world('2011-09-01T15:00:00Z', reentrantEncounters, { convictions: [robbery] });
+    await activate(p, 'opted-out-of-iar', '2011-07-01T00:00:00Z');
+    const caseId = await p.book(booking('alpha', '2011-09-01', [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }]));
+    const state = await p.finalState(caseId);
+    expect(state.immigrationSearch).toBe('match');
+    expect(state.iar?.sentTo).toEqual([ADDRESS.fieldOffice]);
+    expect(state.fieldOfficeReceivedIar).toBe(true);
+    expect(state.jailReceivedIar).toBe(false);
+    expect(state.jailReceivedIdr).toBeNull();
+  });
+
+  run('a share-after-conviction jurisdiction searches IDENT only after a conviction, and never after a dismissal', async () => {
+    const p = await world('2011-10-03T15:00:00Z', ewiEncounters);
+    await activate(p, 'share-after-conviction', '2011-07-01T00:00:00Z');
+    const charges: ChargeDetail[] = [{ ncicCode: '2399', severity: 'misdemeanor', maxSentenceMonths: 12 }];
+    const convicted = await p.book({ booking: booking('alpha', '2011-10-03', [{ ncicCode: '2399', literal: 'LARCENY' }]), charges });
+    expect((await p.finalState(convicted)).immigrationSearch).toBe('awaiting-conviction');
+    expect((await p.finalState(convicted)).iar).toBeNull();
+    await p.dispose(convicted, 'conviction', ms('2011-11-01T15:00:00Z'));
+    const after = await p.finalState(convicted);
+    expect(after.immigrationSearch).toBe('match');
+    expect(after.iar).toMatchObject({ status: 'ewi' });
+
+    const dismissed = await p.book({ booking: booking('alpha', '2011-12-01', [{ ncicCode: '2399', literal: 'LARCENY' }]), charges }, { at: ms('2011-12-01T15:00:00Z') });
+    expect((await p.finalState(dismissed)).immigrationSearch).toBe('awaiting-conviction');
+    await p.dispose(dismissed, 'dismissal', ms('2011-12-20T15:00:00Z'));
+    const never = await p.finalState(dismissed);
+    expect(never.immigrationSearch).toBe('never-searched-after-dismissal');
+    expect(never.iar).toBeNull();
+    expect(kinds(await p.caseTimeline(dismissed))).not.toContain('ident-search-sent');
+  });
+
+  run('a naturalized citizen matching an old visa record gets no detainer and is flagged for supervisor review', async () => {
+    const p = await world('2013-05-02T15:00:00Z', naturalizedEncounters);
+    await activate(p, 'activated', '2011-07-01T00:00:00Z');
+    const caseId = await p.book({ booking: booking('alpha', '2013-05-02', [{ ncicCode: '2399', literal: 'LARCENY' }], { citizenship: undefined }), charges: [{ ncicCode: '2399', severity: 'misdemeanor', maxSentenceMonths: 12 }] });
+    const state = await p.finalState(caseId);
+    expect(state.iar).toMatchObject({ status: 'overstay' });
+    expect(state.decision?.decision).toBe('supervisor-review');
+    expect(state.decision?.reasons.map((r) => r.rule)).toContain('guard.citizenship-indication');
+    expect(state.detainer).toBeNull();
+    expect(state.supervisorReview).toMatchObject({ state: 'open' });
+    expect((await p.fieldOffice.supervisorQueue(p.store.db, 'HOU')).map((q) => q.caseId)).toEqual([caseId]);
+  });
+
+  run('a domestic-violence victim booked at the scene gets no detainer', async () => {
+    const p = await world('2013-05-02T15:00:00Z', ewiEncounters);
+    await activate(p, 'activated', '2011-07-01T00:00:00Z');
+    const caseId = await p.book({
+      booking: booking('alpha', '2013-05-02', [{ ncicCode: '1313', literal: 'SIMPLE ASSAULT' }]),
+      charges: [{ ncicCode: '1313', severity: 'misdemeanor', maxSentenceMonths: 12, tags: ['domestic-violence'] }],
+      circumstances: { victimOrWitness: true },
+    });
+    const state = await p.finalState(caseId);
+    expect(state.iar).toMatchObject({ status: 'ewi' });
+    expect(state.decision?.decision).toBe('no-action');
+    expect(state.decision?.reasons.map((r) => r.rule)).toContain('victim-witness.protected');
+    expect(state.detainer).toBeNull();
+  });
+
+  run('a person arrested only for a minor traffic offense after 2012-04-27 is acted on only upon conviction', async () => {
+    const p = await world('2012-06-01T15:00:00Z', ewiEncounters);
+    await activate(p, 'activated', '2011-07-01T00:00:00Z');
+    const caseId = await p.book({ booking: booking('alpha', '2012-06-01', [{ ncicCode: '5499', literal: 'TRAFFIC OFFENSE' }]), charges: [{ ncicCode: '5499', severity: 'misdemeanor', maxSentenceMonths: 6 }] });
+    const state = await p.finalState(caseId);
+    expect(state.decision).toMatchObject({ decision: 'await-conviction', policyVersion: '2012-04-27-minor-traffic' });
+    expect(state.fieldOfficeState).toBe('awaiting-conviction');
+    expect(state.detainer).toBeNull();
+    await p.dispose(caseId, 'conviction', ms('2012-06-20T15:00:00Z'));
+    const after = await p.finalState(caseId);
+    expect(after.reviews.map((r) => r.trigger)).toEqual(['iar', 'conviction']);
+    expect(after.decision?.decision).not.toBe('await-conviction');
+  });
+
+  describe('bad input changes nothing', () => {
+    async function outboxSize(p: Pipeline) {
+      return (await listOutbox(p.store.db)).length;
+    }
+
+    run('an unknown ORI, an unknown NCIC code and a malformed booking are typed errors', async () => {
+      const p = await world('2011-08-01T15:00:00Z', null);
+      const before = await outboxSize(p);
+      await expect(p.book(booking('stranger', '2011-08-01', [{ ncicCode: '2399', literal: 'LARCENY' }], { arrestingAgencyOri: 'ZZ0000000' }))).rejects.toMatchObject({ name: 'AgencyError', code: 'unknown-ori' });
+      await expect(p.book(booking('stranger', '2011-08-01', [{ ncicCode: '8899', literal: 'NOTHING' }]))).rejects.toMatchObject({ code: 'unknown-ncic-code' });
+      await expect(p.book(booking('stranger', '2011-08-01', []))).rejects.toMatchObject({ code: 'invalid-booking' });
+      await expect(p.book(booking('stranger', '2011-09-01', [{ ncicCode: '2399', literal: 'LARCENY' }]))).rejects.toMatchObject({ code: 'invalid-time' });
+      expect(await outboxSize(p)).toBe(before);
+      await expect(p.finalState('CASE-NONE')).rejects.toBeInstanceOf(AgencyError);
+    });
+
+    run('a release time before the booking and a conviction for a charge not booked are typed errors', async () => {
+      const p = await world('2011-08-01T15:00:00Z', null);
+      const caseId = await p.book(booking('stranger', '2011-08-01', [{ ncicCode: '2399', literal: 'LARCENY' }]));
+      const before = await outboxSize(p);
+      const timeline = (await p.caseTimeline(caseId)).length;
+      await expect(p.releaseDue(caseId, ms('2011-07-31T00:00:00Z'))).rejects.toMatchObject({ code: 'invalid-time' });
+      await expect(p.dispose(caseId, 'conviction', ms('2011-08-10T00:00:00Z'), ['1201'])).rejects.toMatchObject({ code: 'unknown-charge' });
+      await expect(p.changeParticipation(ORI, { mode: 'activated', effectiveAt: ms('2011-09-01T00:00:00Z'), noticeToState: notice(ms('2011-09-02T00:00:00Z'), 'late'), noticeToJurisdiction: notice(ms('2011-08-01T00:00:00Z'), 'ok') })).rejects.toMatchObject({ code: 'invalid-participation-change' });
+      expect(await outboxSize(p)).toBe(before);
+      expect((await p.caseTimeline(caseId)).length).toBe(timeline);
+      expect((await p.finalState(caseId)).charges[0].disposition).toBe('pending');
+    });
+
+    run('a CAR or a detainer arriving twice takes effect once', async () => {
+      const p = await world('2012-03-05T15:00:00Z', reentrantEncounters, { convictions: [robbery] });
+      await activate(p, 'activated', '2011-07-01T00:00:00Z');
+      const caseId = await p.book(booking('alpha', '2012-03-05', [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }]));
+      const sent = await listOutbox(p.store.db, { correlationId: caseId });
+      const car = sent.find((e) => e.message.type === Car.type && e.message.to === ADDRESS.stateBureau)!.message;
+      const detainer = sent.find((e) => e.message.type === Detainer.type)!.message;
+      await p.deliver({ type: car.type, from: car.from, to: car.to, correlationId: caseId, payload: car.payload });
+      await p.deliver({ type: detainer.type, from: detainer.from, to: detainer.to, correlationId: caseId, payload: detainer.payload });
+      const after = await listOutbox(p.store.db, { correlationId: caseId });
+      expect(after.filter((e) => e.message.type === 'iaq')).toHaveLength(1);
+      expect(after.filter((e) => e.message.type === Detainer.type)).toHaveLength(2); // the original and the re-delivery
+      const state = await p.finalState(caseId);
+      expect(state.reviews).toHaveLength(1);
+      expect(kinds(await p.caseTimeline(caseId)).filter((k) => k === 'duplicate-ignored')).toHaveLength(2);
+      expect(await p.deadLetters()).toEqual([]);
+    });
+
+    run('a lift or a hold expiry for a detainer the jail never received is recorded and ignored', async () => {
+      const p = await world('2012-03-05T15:00:00Z', null);
+      await activate(p, 'activated', '2011-07-01T00:00:00Z');
+      const caseId = await p.book(booking('stranger', '2012-03-05', [{ ncicCode: '2399', literal: 'LARCENY' }]));
+      await p.deliver(DetainerLift.create({ from: ADDRESS.fieldOffice, to: ADDRESS.booking, correlationId: caseId, payload: { caseId, detainerId: 'DET-NONE', at: p.clock.now(), reason: 'test' } }));
+      await p.deliver(HoldExpired.create({ from: ADDRESS.timers, to: ADDRESS.booking, correlationId: caseId, payload: { caseId, detainerId: 'DET-NONE', expiresAt: p.clock.now() } }));
+      const state = await p.finalState(caseId);
+      expect(state.custody).toBe('in-custody');
+      expect(kinds(await p.caseTimeline(caseId)).filter((k) => k === 'ignored')).toHaveLength(2);
+      // A detainer arriving after the person was released is answered, not held.
+      await p.releaseDue(caseId, ms('2012-03-06T17:00:00-06:00'));
+      await p.deliver(Detainer.create({ from: ADDRESS.fieldOffice, to: ADDRESS.booking, correlationId: caseId, payload: { caseId, detainerId: 'DET-LATE', form: 'Form I-247 (12/11)', issuedAt: p.clock.now(), copyToDetainee: true, hotline: '(855) 448-6903', holdLimitHours: 48, policyVersion: '2011-12-29-detainer-form' } }));
+      const late = await p.finalState(caseId);
+      expect(late.custody).toBe('released');
+      expect(late.jailDetainer?.state).toBe('after-release');
+      expect(await p.deadLetters()).toEqual([]);
+    });
+  });
+});

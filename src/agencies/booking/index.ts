@@ -1,0 +1,381 @@
+/**
+ * The jail (local law enforcement agency): books the arrestee and sends the CAR through its
+ * state bureau; receives the SRE, IDR, IAR and detainers; holds the person on a detainer for
+ * no longer than the clock allows, serving a copy with the hotline number; records releases
+ * and custody transfers; records court dispositions and passes them on.
+ */
+import { z } from 'zod';
+import type { Message } from '../../platform/messaging/index.ts';
+import { tablesOf, type AnyDatabase, type AnyTransaction, type ModuleMigrations } from '../../platform/store/index.ts';
+import { holdExpiresAt } from '../../policy/detainer-clock.ts';
+import { findOffense, levelOfCode, versionInForce } from '../../policy/index.ts';
+import { NistError } from '../../nist/errors.ts';
+import { buildCarBytes, type Booking } from '../../nist/ebts/messages.ts';
+import { recordEvent } from '../case-log/index.ts';
+import { isoOfEbtsDate, localDate, type AgencyDeps } from '../deps.ts';
+import { AgencyError } from '../errors.ts';
+import { routingFor } from '../jurisdictions/index.ts';
+import {
+  ADDRESS,
+  Car,
+  chargeFacts,
+  circumstances as circumstancesSchema,
+  CustodyTransfer,
+  Detainer,
+  DetainerDeclined,
+  DetainerLift,
+  Disposition,
+  HoldExpired,
+  Iar,
+  Idr,
+  ReleaseNotice,
+  Sre,
+  toBase64,
+  type ChargeFacts,
+  type Circumstances,
+  type ReleaseReason,
+} from '../messages.ts';
+
+export type CustodyState = 'in-custody' | 'held-on-detainer' | 'released' | 'transferred-to-ice';
+export type JailDetainerState = 'received' | 'declined' | 'holding' | 'lifted' | 'lapsed' | 'custody-transferred' | 'after-release';
+
+export interface BookingTables {
+  booking_bookings: {
+    case_id: string;
+    ori: string;
+    tcn: string;
+    person: string;
+    booked_at: number;
+    charges: string;
+    state: CustodyState;
+    release_due_at: number | null;
+    released_at: number | null;
+    release_reason: string | null;
+    fbi_number: string | null;
+    idr_result: string | null;
+    iar: string | null;
+  };
+  booking_detainers: {
+    detainer_id: string;
+    case_id: string;
+    received_at: number;
+    form: string;
+    policy_version: string;
+    hotline: string | null;
+    copy_served_at: number | null;
+    state: JailDetainerState;
+    hold_expires_at: number | null;
+    ended_at: number | null;
+  };
+}
+
+export const bookingMigrations: ModuleMigrations = {
+  module: 'booking',
+  migrations: [
+    {
+      name: '0001_bookings_detainers',
+      async up(db) {
+        await db.schema
+          .createTable('booking_bookings')
+          .addColumn('case_id', 'text', (c) => c.primaryKey())
+          .addColumn('ori', 'text', (c) => c.notNull())
+          .addColumn('tcn', 'text', (c) => c.notNull())
+          .addColumn('person', 'text', (c) => c.notNull())
+          .addColumn('booked_at', 'bigint', (c) => c.notNull())
+          .addColumn('charges', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('release_due_at', 'bigint')
+          .addColumn('released_at', 'bigint')
+          .addColumn('release_reason', 'text')
+          .addColumn('fbi_number', 'text')
+          .addColumn('idr_result', 'text')
+          .addColumn('iar', 'text')
+          .execute();
+        await db.schema
+          .createTable('booking_detainers')
+          .addColumn('detainer_id', 'text', (c) => c.primaryKey())
+          .addColumn('case_id', 'text', (c) => c.notNull().references('booking_bookings.case_id'))
+          .addColumn('received_at', 'bigint', (c) => c.notNull())
+          .addColumn('form', 'text', (c) => c.notNull())
+          .addColumn('policy_version', 'text', (c) => c.notNull())
+          .addColumn('hotline', 'text')
+          .addColumn('copy_served_at', 'bigint')
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('hold_expires_at', 'bigint')
+          .addColumn('ended_at', 'bigint')
+          .execute();
+        await db.schema.createIndex('booking_detainers_case').on('booking_detainers').column('case_id').execute();
+      },
+    },
+  ],
+};
+
+/** What the charging document says beyond the NCIC code, per charge (defaults below). */
+export const chargeDetail = z
+  .object({
+    ncicCode: z.string(),
+    severity: z.enum(['felony', 'misdemeanor']).optional(),
+    maxSentenceMonths: z.number().min(0).nullable().optional(),
+    tags: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+export type ChargeDetail = z.input<typeof chargeDetail>;
+
+export interface BookingRequest {
+  booking: Booking;
+  /** Severity, maximum sentence and tags per charge; without them a Level 1–2 code counts as a felony, Level 3 as a misdemeanor, sentence unknown. */
+  charges?: ChargeDetail[];
+  circumstances?: Partial<Circumstances>;
+}
+
+export interface BookingRecord {
+  caseId: string;
+  ori: string;
+  bookedAt: number;
+  state: CustodyState;
+  charges: ChargeFacts[];
+  releaseDueAt: number | null;
+  releasedAt: number | null;
+  releaseReason: string | null;
+  fbiNumber: string | null;
+  idrResult: string | null;
+  iarReceived: boolean;
+  detainers: { detainerId: string; state: JailDetainerState; receivedAt: number; copyServedAt: number | null; hotline: string | null; holdExpiresAt: number | null; endedAt: number | null }[];
+}
+
+const AGENCY = 'booking';
+
+export function createBookingAgency(deps: AgencyDeps) {
+  const t = (d: AnyDatabase) => tablesOf<BookingTables>(d);
+  const event = (trx: AnyTransaction, caseId: string, kind: string, summary: string, details: Record<string, unknown> = {}) =>
+    recordEvent(trx, { caseId, at: deps.clock.now(), agency: AGENCY, kind, summary, details });
+  const send = (trx: AnyTransaction, m: { type: string; to: string; correlationId: string; payload: unknown }) => deps.outbox.enqueue(trx, { ...m, from: AGENCY });
+
+  async function bookingRow(d: AnyDatabase, caseId: string) {
+    const row = await t(d).selectFrom('booking_bookings').selectAll().where('case_id', '=', caseId).executeTakeFirst();
+    if (!row) throw new AgencyError('unknown-case', `the jail has no booking "${caseId}"`);
+    return row;
+  }
+
+  async function timeZoneOf(d: AnyDatabase, ori: string): Promise<string> {
+    return (await deps.jurisdictions.jurisdictionOf(d, ori)).timeZone;
+  }
+
+  /** Releases the person now (at `at`), records why, and tells the field office when a detainer is involved. */
+  async function release(trx: AnyTransaction, caseId: string, at: number, reason: ReleaseReason, detainerId: string | null) {
+    await t(trx).updateTable('booking_bookings').set({ state: 'released', released_at: at, release_reason: reason }).where('case_id', '=', caseId).execute();
+    await event(trx, caseId, 'released', `Released (${reason}).`, { at, detainerId });
+    if (detainerId !== null) {
+      await send(trx, ReleaseNotice.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: caseId, payload: { caseId, detainerId, kind: 'released', at, reason, holdExpiresAt: null } }));
+    }
+  }
+
+  return {
+    migrations: bookingMigrations,
+
+    /** Books an arrestee: validates everything first, then writes the booking and the CAR in one transaction. */
+    async book(trx: AnyTransaction, caseId: string, request: BookingRequest): Promise<void> {
+      const b = request.booking;
+      const now = deps.clock.now();
+      const jurisdiction = await deps.jurisdictions.jurisdictionOf(trx, b.arrestingAgencyOri);
+      if (!/^\d{8}$/.test(b.dateOfArrest)) throw new AgencyError('invalid-booking', `date of arrest must be CCYYMMDD, got "${b.dateOfArrest}"`);
+      const arrestDate = isoOfEbtsDate(b.dateOfArrest);
+      if (arrestDate > localDate(now, jurisdiction.timeZone)) throw new AgencyError('invalid-time', `date of arrest ${arrestDate} is after the booking time`);
+      const version = versionInForce(deps.policy, arrestDate < deps.policy.versions[0].effective ? deps.policy.versions[0].effective : arrestDate);
+      const details = (request.charges ?? []).map((d) => chargeDetail.parse(d));
+      const charges: ChargeFacts[] = b.charges.map((c) => {
+        const offense = findOffense(deps.policy.offenses, c.ncicCode);
+        if (offense === null) throw new AgencyError('unknown-ncic-code', `NCIC offense code "${c.ncicCode}" is not in the offense table`);
+        const d = details.find((x) => x.ncicCode === c.ncicCode);
+        const severity = d?.severity ?? (levelOfCode(version.levels, c.ncicCode, { severity: 'misdemeanor', maxSentenceMonths: null }).level < 3 ? 'felony' : 'misdemeanor');
+        return chargeFacts.parse({
+          ncicCode: c.ncicCode,
+          literal: c.literal,
+          offenseDate: c.offenseDate ? isoOfEbtsDate(c.offenseDate) : arrestDate,
+          severity,
+          maxSentenceMonths: d?.maxSentenceMonths ?? null,
+          tags: [...new Set([...offense.tags, ...(d?.tags ?? [])])],
+          disposition: 'pending',
+          dispositionAt: null,
+        });
+      });
+      for (const d of details) if (!b.charges.some((c) => c.ncicCode === d.ncicCode)) throw new AgencyError('unknown-charge', `charge detail for ${d.ncicCode}, which the booking does not charge`);
+      let ebts: Uint8Array;
+      try {
+        ebts = buildCarBytes(b, { controlNumber: caseId, destinationOri: `${jurisdiction.state}SIB0000`.slice(0, 9), date: b.dateOfArrest });
+      } catch (error) {
+        if (error instanceof NistError) throw new AgencyError('invalid-booking', `the booking cannot be sent as a CAR: ${error.message}`);
+        throw error;
+      }
+      const person = {
+        name: b.name,
+        dateOfBirth: b.dateOfBirth,
+        claimedCitizenship: b.citizenship ?? null,
+        placeOfBirth: b.placeOfBirth,
+        arrestDate,
+        circumstances: circumstancesSchema.parse(request.circumstances ?? {}),
+      };
+      const exists = await t(trx).selectFrom('booking_bookings').select('case_id').where('case_id', '=', caseId).executeTakeFirst();
+      if (exists) throw new AgencyError('invalid-booking', `case ${caseId} is already booked`);
+      await t(trx)
+        .insertInto('booking_bookings')
+        .values({ case_id: caseId, ori: b.arrestingAgencyOri, tcn: caseId, person: JSON.stringify(person), booked_at: now, charges: JSON.stringify(charges), state: 'in-custody', release_due_at: null, released_at: null, release_reason: null, fbi_number: null, idr_result: null, iar: null })
+        .execute();
+      await event(trx, caseId, 'booked', `Booked at ${jurisdiction.name} (${b.arrestingAgencyOri}) on ${charges.map((c) => `${c.ncicCode} ${c.literal}`).join(', ')}; CAR sent to the state bureau.`, { charges: charges.map((c) => c.ncicCode) });
+      await send(trx, Car.create({ from: AGENCY, to: ADDRESS.stateBureau, correlationId: caseId, payload: { caseId, ori: b.arrestingAgencyOri, tcn: caseId, ebts: toBase64(ebts), bookedAt: now, person, charges } }));
+    },
+
+    /**
+     * The person is due for release at `at`. With a detainer in hand the hold starts and its
+     * clock runs (48 h excluding weekends and holidays in the jail's zone); otherwise the person
+     * is released.
+     */
+    async releaseDue(trx: AnyTransaction, caseId: string, at: number): Promise<void> {
+      const row = await bookingRow(trx, caseId);
+      if (!Number.isSafeInteger(at) || at < Number(row.booked_at)) throw new AgencyError('invalid-time', `release time ${new Date(at).toISOString()} is before the booking (${new Date(Number(row.booked_at)).toISOString()})`);
+      if (row.state !== 'in-custody') throw new AgencyError('invalid-time', `case ${caseId} is no longer in the jail's custody (${row.state})`);
+      const detainer = await t(trx).selectFrom('booking_detainers').selectAll().where('case_id', '=', caseId).where('state', '=', 'received').executeTakeFirst();
+      await t(trx).updateTable('booking_bookings').set({ release_due_at: at }).where('case_id', '=', caseId).execute();
+      if (!detainer) {
+        const ended = await t(trx).selectFrom('booking_detainers').select('detainer_id').where('case_id', '=', caseId).executeTakeFirst();
+        await release(trx, caseId, at, 'release-due', ended?.detainer_id ?? null);
+        return;
+      }
+      const tz = await timeZoneOf(trx, row.ori);
+      const hold = holdExpiresAt(at, tz);
+      await t(trx).updateTable('booking_bookings').set({ state: 'held-on-detainer' }).where('case_id', '=', caseId).execute();
+      await t(trx).updateTable('booking_detainers').set({ state: 'holding', hold_expires_at: hold.expiresAtMs }).where('detainer_id', '=', detainer.detainer_id).execute();
+      await event(trx, caseId, 'hold-started', `Release due ${hold.releaseDueLocal}; held on detainer ${detainer.detainer_id} until ${hold.expiresAtLocal} at the latest.`, {
+        releaseDue: at,
+        holdExpiresAt: hold.expiresAtMs,
+        excluded: hold.excluded,
+      });
+      await send(trx, ReleaseNotice.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: caseId, payload: { caseId, detainerId: detainer.detainer_id, kind: 'release-due', at, reason: 'release-due', holdExpiresAt: hold.expiresAtMs } }));
+    },
+
+    /** A court disposed of charges (all pending ones unless `ncicCodes` names some). */
+    async dispose(trx: AnyTransaction, caseId: string, outcome: 'conviction' | 'dismissal', at: number, ncicCodes?: readonly string[]): Promise<void> {
+      const row = await bookingRow(trx, caseId);
+      if (!Number.isSafeInteger(at) || at < Number(row.booked_at)) throw new AgencyError('invalid-time', 'a disposition cannot precede the booking');
+      const charges = JSON.parse(row.charges) as ChargeFacts[];
+      const codes = ncicCodes ?? charges.filter((c) => c.disposition === 'pending').map((c) => c.ncicCode);
+      if (codes.length === 0) throw new AgencyError('charge-already-disposed', `case ${caseId} has no pending charge`);
+      for (const code of codes) {
+        const charge = charges.find((c) => c.ncicCode === code);
+        if (!charge) throw new AgencyError('unknown-charge', `case ${caseId} has no charge ${code} (charged: ${charges.map((c) => c.ncicCode).join(', ')})`);
+        if (charge.disposition !== 'pending') throw new AgencyError('charge-already-disposed', `charge ${code} of case ${caseId} is already ${charge.disposition}`);
+      }
+      const updated = charges.map((c) => (codes.includes(c.ncicCode) ? { ...c, disposition: outcome === 'conviction' ? ('convicted' as const) : ('dismissed' as const), dispositionAt: at } : c));
+      await t(trx).updateTable('booking_bookings').set({ charges: JSON.stringify(updated) }).where('case_id', '=', caseId).execute();
+      await event(trx, caseId, 'disposition', `${outcome === 'conviction' ? 'Convicted' : 'Dismissed'}: ${codes.join(', ')}.`, { outcome, ncicCodes: codes, at });
+      await send(trx, Disposition.create({ from: AGENCY, to: ADDRESS.stateBureau, correlationId: caseId, payload: { caseId, outcome, ncicCodes: [...codes], at, charges: updated } }));
+    },
+
+    async handle(message: Message, trx: AnyTransaction): Promise<void> {
+      const now = deps.clock.now();
+      if (Sre.is(message)) {
+        const { payload } = Sre.parse(message);
+        await bookingRow(trx, payload.caseId);
+        await t(trx).updateTable('booking_bookings').set({ fbi_number: payload.fbiNumber }).where('case_id', '=', payload.caseId).execute();
+        await event(trx, payload.caseId, 'sre-received', `SRE received: ${payload.result === 'ident' ? 'identified as' : 'new subject'} FBI ${payload.fbiNumber}, ${payload.priorConvictions.length} prior conviction(s).`);
+      } else if (Idr.is(message)) {
+        const { payload } = Idr.parse(message);
+        await bookingRow(trx, payload.caseId);
+        await t(trx).updateTable('booking_bookings').set({ idr_result: payload.result }).where('case_id', '=', payload.caseId).execute();
+        await event(trx, payload.caseId, 'idr-received', `IDR received: ${payload.result}.`);
+      } else if (Iar.is(message)) {
+        const { payload } = Iar.parse(message);
+        await bookingRow(trx, payload.caseId);
+        await t(trx).updateTable('booking_bookings').set({ iar: JSON.stringify({ status: payload.status, level: payload.level }) }).where('case_id', '=', payload.caseId).execute();
+        await event(trx, payload.caseId, 'iar-received', `IAR received: status ${payload.status}, Level ${payload.level ?? 'none'}.`);
+      } else if (Detainer.is(message)) {
+        const { payload: d } = Detainer.parse(message);
+        const row = await bookingRow(trx, d.caseId);
+        const dup = await t(trx).selectFrom('booking_detainers').select('detainer_id').where('detainer_id', '=', d.detainerId).executeTakeFirst();
+        if (dup) {
+          await event(trx, d.caseId, 'duplicate-ignored', `Detainer ${d.detainerId} received again; ignored.`);
+          return;
+        }
+        const base = { detainer_id: d.detainerId, case_id: d.caseId, received_at: now, form: d.form, policy_version: d.policyVersion, hotline: d.hotline, copy_served_at: null, hold_expires_at: null, ended_at: null };
+        if (row.state !== 'in-custody') {
+          await t(trx).insertInto('booking_detainers').values({ ...base, state: 'after-release', ended_at: now }).execute();
+          await event(trx, d.caseId, 'detainer-after-release', `Detainer ${d.detainerId} arrived after the person left custody (${row.state}); nothing to hold.`);
+          await send(trx, ReleaseNotice.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: d.caseId, payload: { caseId: d.caseId, detainerId: d.detainerId, kind: 'released', at: Number(row.released_at ?? now), reason: 'released-before-detainer', holdExpiresAt: null } }));
+          return;
+        }
+        const participation = await deps.jurisdictions.participationAt(trx, row.ori, now);
+        const charges = JSON.parse(row.charges) as ChargeFacts[];
+        if (!routingFor(participation).honoursDetainer(charges.filter((c) => c.disposition !== 'dismissed').map((c) => c.ncicCode))) {
+          await t(trx).insertInto('booking_detainers').values({ ...base, state: 'declined', ended_at: now }).execute();
+          const reason = `the jurisdiction declines detainers except for serious offenses (${participation.seriousOffenses.join(', ')}); none is charged`;
+          await event(trx, d.caseId, 'detainer-declined', `Detainer ${d.detainerId} declined: ${reason}.`, { participation: participation.mode });
+          await send(trx, DetainerDeclined.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: d.caseId, payload: { caseId: d.caseId, detainerId: d.detainerId, at: now, reason } }));
+          return;
+        }
+        await t(trx).insertInto('booking_detainers').values({ ...base, state: 'received', copy_served_at: d.copyToDetainee ? now : null }).execute();
+        await event(trx, d.caseId, 'detainer-received', `Detainer ${d.detainerId} (${d.form}) received; hold no longer than ${d.holdLimitHours} h excluding weekends and holidays.`, { detainerId: d.detainerId, policyVersion: d.policyVersion });
+        if (d.copyToDetainee) await event(trx, d.caseId, 'detainer-copy-served', `Copy of the detainer served on the person, with the hotline ${d.hotline ?? '(none)'}.`, { hotline: d.hotline });
+      } else if (DetainerLift.is(message)) {
+        const { payload } = DetainerLift.parse(message);
+        const det = await t(trx).selectFrom('booking_detainers').selectAll().where('detainer_id', '=', payload.detainerId).executeTakeFirst();
+        if (!det || (det.state !== 'received' && det.state !== 'holding')) {
+          await event(trx, payload.caseId, 'ignored', `Lift of detainer ${payload.detainerId} ignored: ${det ? `it is ${det.state}` : 'the jail never received it'}.`);
+          return;
+        }
+        await t(trx).updateTable('booking_detainers').set({ state: 'lifted', ended_at: payload.at }).where('detainer_id', '=', payload.detainerId).execute();
+        await event(trx, payload.caseId, 'detainer-lifted', `Detainer ${payload.detainerId} lifted: ${payload.reason}.`);
+        if (det.state === 'holding') await release(trx, payload.caseId, Math.max(now, payload.at), 'detainer-lifted', payload.detainerId);
+      } else if (HoldExpired.is(message)) {
+        const { payload } = HoldExpired.parse(message);
+        const det = await t(trx).selectFrom('booking_detainers').selectAll().where('detainer_id', '=', payload.detainerId).executeTakeFirst();
+        if (!det || det.state !== 'holding') {
+          await event(trx, payload.caseId, 'ignored', `Hold-expiry of detainer ${payload.detainerId} ignored: ${det ? `it is ${det.state}` : 'unknown detainer'}.`);
+          return;
+        }
+        await t(trx).updateTable('booking_detainers').set({ state: 'lapsed', ended_at: payload.expiresAt }).where('detainer_id', '=', payload.detainerId).execute();
+        await event(trx, payload.caseId, 'hold-lapsed', `The detainer hold lapsed at ${new Date(payload.expiresAt).toISOString()} without ICE taking custody; the person must be released.`);
+        await release(trx, payload.caseId, payload.expiresAt, 'hold-lapsed', payload.detainerId);
+      } else if (CustodyTransfer.is(message)) {
+        const { payload } = CustodyTransfer.parse(message);
+        const det = await t(trx).selectFrom('booking_detainers').selectAll().where('detainer_id', '=', payload.detainerId).executeTakeFirst();
+        if (!det || (det.state !== 'received' && det.state !== 'holding')) {
+          await event(trx, payload.caseId, 'ignored', `Custody transfer on detainer ${payload.detainerId} ignored: ${det ? `it is ${det.state}` : 'unknown detainer'}.`);
+          return;
+        }
+        await t(trx).updateTable('booking_detainers').set({ state: 'custody-transferred', ended_at: payload.at }).where('detainer_id', '=', payload.detainerId).execute();
+        await t(trx).updateTable('booking_bookings').set({ state: 'transferred-to-ice', released_at: payload.at, release_reason: 'custody-transfer' }).where('case_id', '=', payload.caseId).execute();
+        await event(trx, payload.caseId, 'custody-transferred', 'Released into ICE custody.');
+      } else {
+        throw new Error(`booking: unexpected message type ${message.type}`);
+      }
+    },
+
+    async bookingOf(d: AnyDatabase, caseId: string): Promise<BookingRecord> {
+      const row = await bookingRow(d, caseId);
+      const detainers = await t(d).selectFrom('booking_detainers').selectAll().where('case_id', '=', caseId).orderBy('received_at').execute();
+      return {
+        caseId,
+        ori: row.ori,
+        bookedAt: Number(row.booked_at),
+        state: row.state,
+        charges: JSON.parse(row.charges) as ChargeFacts[],
+        releaseDueAt: row.release_due_at === null ? null : Number(row.release_due_at),
+        releasedAt: row.released_at === null ? null : Number(row.released_at),
+        releaseReason: row.release_reason,
+        fbiNumber: row.fbi_number,
+        idrResult: row.idr_result,
+        iarReceived: row.iar !== null,
+        detainers: detainers.map((x) => ({
+          detainerId: x.detainer_id,
+          state: x.state,
+          receivedAt: Number(x.received_at),
+          copyServedAt: x.copy_served_at === null ? null : Number(x.copy_served_at),
+          hotline: x.hotline,
+          holdExpiresAt: x.hold_expires_at === null ? null : Number(x.hold_expires_at),
+          endedAt: x.ended_at === null ? null : Number(x.ended_at),
+        })),
+      };
+    },
+  };
+}
+export type BookingAgency = ReturnType<typeof createBookingAgency>;

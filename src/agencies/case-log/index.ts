@@ -1,0 +1,64 @@
+/**
+ * The append-only case log: every agency appends one event per state change, in the same
+ * transaction as the change, with the reasons of any decision. `caseTimeline` reads it back.
+ * The log belongs to no agency; it is what oversight reads (ARCHITECTURE.md, "event log").
+ */
+import type { Generated } from 'kysely';
+import { tablesOf, type AnyDatabase, type AnyTransaction, type ModuleMigrations } from '../../platform/store/index.ts';
+
+export interface CaseLogTables {
+  case_log_events: {
+    seq: Generated<number>;
+    case_id: string;
+    at: number;
+    agency: string;
+    kind: string;
+    summary: string;
+    /** JSON: decision reasons, ids, times. */
+    details: string;
+  };
+}
+
+export const caseLogMigrations: ModuleMigrations = {
+  module: 'case-log',
+  migrations: [
+    {
+      name: '0001_case_log_events',
+      async up(db, kind) {
+        await db.schema
+          .createTable('case_log_events')
+          .addColumn('seq', kind === 'postgres' ? 'bigserial' : 'integer', (c) => (kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('case_id', 'text', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('agency', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('summary', 'text', (c) => c.notNull())
+          .addColumn('details', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('case_log_events_case').on('case_log_events').columns(['case_id', 'seq']).execute();
+      },
+    },
+  ],
+};
+
+export interface CaseEvent {
+  caseId: string;
+  at: number;
+  agency: string;
+  kind: string;
+  summary: string;
+  details: Record<string, unknown>;
+}
+
+export async function recordEvent(trx: AnyTransaction, event: CaseEvent): Promise<void> {
+  await tablesOf<CaseLogTables>(trx)
+    .insertInto('case_log_events')
+    .values({ case_id: event.caseId, at: event.at, agency: event.agency, kind: event.kind, summary: event.summary, details: JSON.stringify(event.details) })
+    .execute();
+}
+
+/** Every event of a case in the order it was recorded. */
+export async function caseEvents(db: AnyDatabase, caseId: string): Promise<CaseEvent[]> {
+  const rows = await tablesOf<CaseLogTables>(db).selectFrom('case_log_events').selectAll().where('case_id', '=', caseId).orderBy('seq').execute();
+  return rows.map((r) => ({ caseId: r.case_id, at: Number(r.at), agency: r.agency, kind: r.kind, summary: r.summary, details: JSON.parse(r.details) as Record<string, unknown> }));
+}

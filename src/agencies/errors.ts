@@ -1,0 +1,30 @@
+/** Machine-readable reason an agency refused a command or a message. */
+export type AgencyErrorCode =
+  | 'unknown-ori'
+  | 'duplicate-ori'
+  | 'invalid-jurisdiction'
+  | 'invalid-participation-change'
+  | 'unknown-ncic-code'
+  | 'invalid-booking'
+  | 'unknown-case'
+  | 'invalid-time'
+  | 'unknown-charge'
+  | 'charge-already-disposed'
+  | 'invalid-fingerprints'
+  | 'no-active-detainer'
+  | 'hold-lapsed';
+
+/**
+ * The one error type the agencies throw for bad input. A command that throws it has changed
+ * nothing: every command validates before it opens its transaction, or throws inside it.
+ */
+export class AgencyError extends Error {
+  override readonly name = 'AgencyError';
+
+  constructor(
+    readonly code: AgencyErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

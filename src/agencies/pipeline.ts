@@ -1,0 +1,209 @@
+/**
+ * The embedded deployment of the agencies: one store, the outbox dispatcher, the durable
+ * timers and every agency's handler, behind a small facade for scenarios and tests. Every
+ * command runs in one transaction (all or nothing) and then delivers the messages it caused.
+ * With a ManualClock, `advanceTo` skips time: timers fire in order and messages drain between.
+ */
+import type { Clock } from '../platform/clock/index.ts';
+import { ManualClock } from '../platform/clock/index.ts';
+import { createIdGenerator, createOutbox, messagingMigrations, OutboxDispatcher, type IdGenerator, type OutboxEntry, type OutgoingMessage, type RandomSource } from '../platform/messaging/index.ts';
+import { loadPolicy } from '../platform/policy/load.ts';
+import { assertMigrated, type AnyTransaction, type Store } from '../platform/store/index.ts';
+import { createTimers, timerMigrations, TimerScheduler } from '../platform/timers/index.ts';
+import type { Booking } from '../nist/ebts/messages.ts';
+import type { PolicyBundle } from '../policy/index.ts';
+import { createBookingAgency, type BookingRequest } from './booking/index.ts';
+import { caseEvents, caseLogMigrations, type CaseEvent } from './case-log/index.ts';
+import { createCriminalRecords, type CriminalSubjectInput } from './criminal-records/index.ts';
+import type { AgencyDeps } from './deps.ts';
+import { createFieldOffice } from './field-office/index.ts';
+import { createImmigrationRecords, type IdentityInput } from './immigration-records/index.ts';
+import { createJurisdictions, jurisdictionMigrations, type JurisdictionInput, type ParticipationChange } from './jurisdictions/index.ts';
+import { createLesc } from './lesc/index.ts';
+import { ADDRESS, ProceedingsOutcome, type ProceedingsOutcomeKind } from './messages.ts';
+import { createStateBureau } from './state-bureau/index.ts';
+import { ExhaustiveTenprintSearch, TemplateExtractor, type TenprintSearch } from './tenprint/index.ts';
+
+export interface PipelineOptions {
+  /** An open store; the pipeline applies its migrations. */
+  store: Store;
+  clock: Clock;
+  /** Randomness for ids (a seeded generator in tests). */
+  random: RandomSource;
+  policy?: PolicyBundle;
+  /** Shared between pipelines to reuse extracted templates (tests). */
+  extractor?: TemplateExtractor;
+  /** The seams for the real 1:N engine; exhaustive 1:1 scans by default. */
+  criminalSearch?: TenprintSearch;
+  immigrationSearch?: TenprintSearch;
+}
+
+export class Pipeline {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly dispatcher: OutboxDispatcher;
+  readonly scheduler: TimerScheduler;
+  readonly jurisdictions;
+  readonly booking;
+  readonly stateBureau;
+  readonly criminalRecords;
+  readonly immigrationRecords;
+  readonly lesc;
+  readonly fieldOffice;
+  private readonly deps: AgencyDeps;
+
+  private constructor(options: PipelineOptions) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.ids = createIdGenerator(options.clock, options.random);
+    const outbox = createOutbox({ kind: options.store.kind, clock: options.clock, ids: this.ids });
+    const timers = createTimers({ clock: options.clock, ids: this.ids });
+    this.jurisdictions = createJurisdictions({ clock: options.clock });
+    this.deps = { clock: options.clock, ids: this.ids, outbox, timers, policy: options.policy ?? loadPolicy(), jurisdictions: this.jurisdictions, extractor: options.extractor ?? new TemplateExtractor() };
+    this.booking = createBookingAgency(this.deps);
+    this.stateBureau = createStateBureau(this.deps);
+    this.criminalRecords = createCriminalRecords({ ...this.deps, search: options.criminalSearch ?? new ExhaustiveTenprintSearch() });
+    this.immigrationRecords = createImmigrationRecords({ ...this.deps, search: options.immigrationSearch ?? new ExhaustiveTenprintSearch() });
+    this.lesc = createLesc(this.deps);
+    this.fieldOffice = createFieldOffice(this.deps);
+    this.dispatcher = new OutboxDispatcher({ store: options.store, outbox, clock: options.clock });
+    this.scheduler = new TimerScheduler({ store: options.store, outbox, clock: options.clock });
+    this.dispatcher.subscribe(ADDRESS.booking, (m, ctx) => this.booking.handle(m, ctx.trx));
+    this.dispatcher.subscribe(ADDRESS.stateBureau, (m, ctx) => this.stateBureau.handle(m, ctx.trx, ctx));
+    this.dispatcher.subscribe(ADDRESS.criminalRecords, (m, ctx) => this.criminalRecords.handle(m, ctx.trx, ctx));
+    this.dispatcher.subscribe(ADDRESS.immigrationRecords, (m, ctx) => this.immigrationRecords.handle(m, ctx.trx, ctx));
+    this.dispatcher.subscribe(ADDRESS.lesc, (m, ctx) => this.lesc.handle(m, ctx.trx, ctx));
+    this.dispatcher.subscribe(ADDRESS.fieldOffice, (m, ctx) => this.fieldOffice.handle(m, ctx.trx));
+  }
+
+  /** Migrates the store, builds the agencies and re-enrols the stored fingerprints in the searches. */
+  static async open(options: PipelineOptions): Promise<Pipeline> {
+    const p = new Pipeline(options);
+    assertMigrated(
+      await options.store.migrate([
+        messagingMigrations,
+        timerMigrations,
+        caseLogMigrations,
+        jurisdictionMigrations,
+        p.booking.migrations,
+        p.stateBureau.migrations,
+        p.criminalRecords.migrations,
+        p.immigrationRecords.migrations,
+        p.lesc.migrations,
+        p.fieldOffice.migrations,
+      ]),
+    );
+    await p.criminalRecords.loadGallery(options.store.db);
+    await p.immigrationRecords.loadGallery(options.store.db);
+    return p;
+  }
+
+  private async command<T>(at: number | undefined, fn: (trx: AnyTransaction) => Promise<T>): Promise<T> {
+    if (at !== undefined && at > this.clock.now()) await this.advanceTo(at);
+    const result = await this.store.transaction(fn);
+    await this.dispatcher.drain();
+    return result;
+  }
+
+  registerJurisdiction(input: JurisdictionInput) {
+    return this.command(undefined, (trx) => this.jurisdictions.register(trx, input));
+  }
+
+  changeParticipation(ori: string, change: ParticipationChange) {
+    return this.command(undefined, (trx) => this.jurisdictions.changeParticipation(trx, ori, change));
+  }
+
+  addCriminalSubject(input: CriminalSubjectInput) {
+    return this.command(undefined, (trx) => this.criminalRecords.addSubject(trx, input));
+  }
+
+  addImmigrationIdentity(input: IdentityInput) {
+    return this.command(undefined, (trx) => this.immigrationRecords.addIdentity(trx, input));
+  }
+
+  /** Books an arrestee (at `at`, or now) and runs the chain as far as it goes; returns the case id. */
+  async book(request: BookingRequest | Booking, options: { at?: number } = {}): Promise<string> {
+    const req: BookingRequest = 'booking' in request ? request : { booking: request };
+    return this.command(options.at, async (trx) => {
+      const caseId = `CASE${this.ids()}`;
+      await this.booking.book(trx, caseId, req);
+      return caseId;
+    });
+  }
+
+  /** The person is due for release at `at` (the clock moves there first). */
+  releaseDue(caseId: string, at: number) {
+    return this.command(at, (trx) => this.booking.releaseDue(trx, caseId, at));
+  }
+
+  /** A court disposes of the case's pending charges (or only `ncicCodes`). */
+  dispose(caseId: string, outcome: 'conviction' | 'dismissal', at: number, ncicCodes?: readonly string[]) {
+    return this.command(at, (trx) => this.booking.dispose(trx, caseId, outcome, at, ncicCodes));
+  }
+
+  assumeCustody(caseId: string, at: number) {
+    return this.command(at, (trx) => this.fieldOffice.assumeCustody(trx, caseId, at));
+  }
+
+  liftDetainer(caseId: string, reason: string, at = this.clock.now()) {
+    return this.command(at, (trx) => this.fieldOffice.liftDetainer(trx, caseId, at, reason));
+  }
+
+  proceedingsOutcome(caseId: string, outcome: ProceedingsOutcomeKind, at: number) {
+    return this.deliver(ProceedingsOutcome.create({ from: ADDRESS.immigrationCourt, to: ADDRESS.fieldOffice, correlationId: caseId, payload: { caseId, outcome, at } }), at);
+  }
+
+  /** Puts a message on the bus as if another system had sent it (adapters, tests of redelivery). */
+  deliver(message: OutgoingMessage, at?: number) {
+    return this.command(at, (trx) => this.deps.outbox.enqueue(trx, message));
+  }
+
+  /** Moves a ManualClock to `t`, firing each timer when due and delivering messages in between. */
+  async advanceTo(t: number): Promise<void> {
+    if (!(this.clock instanceof ManualClock)) throw new Error('advanceTo needs a ManualClock');
+    await this.dispatcher.drain();
+    await this.scheduler.advanceTo(t, () => this.dispatcher.drain());
+  }
+
+  /** Every event of the case, in order, with each decision's reasons in its details. */
+  caseTimeline(caseId: string): Promise<CaseEvent[]> {
+    return caseEvents(this.store.db, caseId);
+  }
+
+  /** Where the case ended up, as each agency records it. */
+  async finalState(caseId: string) {
+    const db = this.store.db;
+    const jail = await this.booking.bookingOf(db, caseId);
+    const fo = await this.fieldOffice.caseOf(db, caseId);
+    const lastReview = fo?.reviews.at(-1) ?? null;
+    return {
+      caseId,
+      custody: jail.state,
+      releasedAt: jail.releasedAt,
+      releaseReason: jail.releaseReason,
+      fbiNumber: jail.fbiNumber,
+      immigrationSearch: await this.stateBureau.immigrationSearchOf(db, caseId),
+      iar: await this.lesc.queryOf(db, caseId),
+      jailReceivedIdr: jail.idrResult,
+      jailReceivedIar: jail.iarReceived,
+      fieldOfficeReceivedIar: fo !== null,
+      decision: lastReview,
+      reviews: fo?.reviews ?? [],
+      detainer: fo?.detainers.at(-1) ?? null,
+      jailDetainer: jail.detainers.at(-1) ?? null,
+      supervisorReview: fo?.supervisorReview ?? null,
+      fieldOfficeState: fo?.state ?? null,
+      outcome: fo?.outcome ?? null,
+      charges: jail.charges,
+    };
+  }
+
+  deadLetters(): Promise<OutboxEntry[]> {
+    return this.dispatcher.deadLetters();
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+}
