@@ -46,7 +46,7 @@ export function adjustPValues(p: readonly number[], method: FdrMethod = 'bh'): n
   for (let r = m - 1; r >= 0; r--) {
     const i = order[r];
     running = Math.min(running, (c * m * p[i]) / (r + 1));
-    adjusted[i] = Math.min(1, running);
+    adjusted[i] = Math.min(1, Math.max(p[i], running)); // ≥ p also after rounding (m·p/m)
   }
   return adjusted;
 }

@@ -201,7 +201,17 @@ export function fitBetaBinomial(
       if (Math.abs(su) + Math.abs(sv) < 1e-12) break;
     }
   }
-  const mu = 1 / (1 + Math.exp(-u));
+  let mu = 1 / (1 + Math.exp(-u));
+  // The likelihood can keep rising, ever more slowly, as M → ∞ (no spread beyond binomial); then
+  // Newton crawls. If the bound is as good as where it stopped, the maximum is at the bound.
+  if (v < maxV) {
+    const atCap = betaBinomialLogLikelihood(data, mu * maxPrecision, (1 - mu) * maxPrecision);
+    if (atCap >= d.value - 1e-12 * Math.max(1, Math.abs(d.value))) {
+      v = maxV;
+      mu = sy / sn;
+      d = { ...d, value: betaBinomialLogLikelihood(data, mu * maxPrecision, (1 - mu) * maxPrecision) };
+    }
+  }
   const M = Math.exp(v);
   const boundary = v >= maxV - 1e-9 ? 'upper' : v <= MIN_LOG_PRECISION + 1e-9 ? 'lower' : 'none';
   return { alpha: mu * M, beta: (1 - mu) * M, logLikelihood: d.value, iterations: Math.min(iterations, 500), boundary };
