@@ -47,7 +47,7 @@ export function registerIdentifyCommands(program: Command): void {
     .option('--workers <n>', 'worker threads (one gallery shard each)', '2')
     .option('--seed <s>', 'seed of the synthetic population', 'identify-bench')
     .option('--fpir <p>', 'false positive identification rate target', '0.001')
-    .option('--short-list <k>', 'identities per shard passed to the comparator', '40')
+    .option('--short-list <k>', 'identities per shard passed to the comparator', '16')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { gallery: string; probes: string; workers: string; seed: string; fpir: string; shortList: string; json?: boolean }) => {
       const gallery = integer('--gallery', opts.gallery, 1, 10_000_000);

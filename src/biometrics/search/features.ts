@@ -6,7 +6,7 @@
  *   what stage 2 turns back into a template for the 1:1 comparator (which uses neither minutia
  *   quality nor sub-pixel positions).
  * - the *filter code*: a fixed-length bit string (FILTER_BITS bits) for the fast first stage.
- *   Every minutia and each of its nearest neighbours form an edge described by its length and
+ *   Every ordered pair of minutiae 14–160 px apart forms an edge described by its length and
  *   the two angles the edge makes with the minutiae's directions — invariant to rotation and
  *   translation. The quantised (length, angle, angle) triple is hashed to one bit. Two
  *   impressions of a finger share many edges, hence many bits; the number of common bits
@@ -21,8 +21,6 @@ export const FILTER_WORDS = FILTER_BITS / 32;
 
 /** Filter geometry (px at 500 ppi, angle bins per turn). */
 export const FILTER = {
-  /** Edges from each minutia to its nearest neighbours (60: in practice every pair in range). */
-  neighbours: 60,
   minEdge: 14,
   maxEdge: 160,
   lengthBin: 14,
@@ -99,16 +97,18 @@ export function unpackFinger(words: Uint32Array, offset: number, count: number, 
   return { width: w, height: h, resolution: 500, quality, minutiae };
 }
 
-function edgeKey(i: number, j: number, len: number): number {
-  const phi = Math.atan2(-(sy[j] - sy[i]), sx[j] - sx[i]);
-  let a = (phi - sd[i]) / TWO_PI;
-  a -= Math.floor(a);
-  let b = (sd[j] - sd[i]) / TWO_PI;
-  b -= Math.floor(b);
-  const lb = Math.floor((len - FILTER.minEdge) / FILTER.lengthBin);
-  const ab = Math.floor(a * FILTER.angleBins) % FILTER.angleBins;
-  const bb = Math.floor(b * FILTER.relativeBins) % FILTER.relativeBins;
-  return (lb * FILTER.angleBins + ab) * FILTER.relativeBins + bb;
+/** atan2 to within ~1e-5 rad (a minimax polynomial): the filter's bins are 22.5° wide. */
+function fastAtan2(y: number, x: number): number {
+  const ax = Math.abs(x);
+  const ay = Math.abs(y);
+  const mx = Math.max(ax, ay);
+  if (mx === 0) return 0;
+  const q = Math.min(ax, ay) / mx;
+  const q2 = q * q;
+  let r = ((((0.0208351 * q2 - 0.085133) * q2 + 0.180141) * q2 - 0.3302995) * q2 + 0.999866) * q;
+  if (ay > ax) r = Math.PI / 2 - r;
+  if (x < 0) r = Math.PI - r;
+  return y < 0 ? -r : r;
 }
 
 function hash32(k: number): number {
@@ -129,8 +129,6 @@ export function popcount32(v: number): number {
 const sx = new Float64Array(MAX_MINUTIAE_PER_FINGER);
 const sy = new Float64Array(MAX_MINUTIAE_PER_FINGER);
 const sd = new Float64Array(MAX_MINUTIAE_PER_FINGER);
-const nearD = new Float64Array(FILTER.neighbours);
-const nearJ = new Int32Array(FILTER.neighbours);
 
 /**
  * Writes the filter code of packed minutiae into out[offset … offset + FILTER_WORDS) and returns
@@ -145,39 +143,28 @@ export function filterCode(words: Uint32Array, start: number, count: number, out
     sy[i] = (w >>> 10) & 0x7ff;
     sd[i] = (((w >>> 2) & 0xff) / 256) * TWO_PI;
   }
-  const K = FILTER.neighbours;
   const min2 = FILTER.minEdge * FILTER.minEdge;
   const max2 = FILTER.maxEdge * FILTER.maxEdge;
+  const aBins = FILTER.angleBins;
+  const bBins = FILTER.relativeBins;
+  const invLen = 1 / FILTER.lengthBin;
   for (let i = 0; i < n; i++) {
-    let found = 0;
+    const xi = sx[i];
+    const yi = sy[i];
+    const di = sd[i];
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
-      const dx = sx[j] - sx[i];
-      const dy = sy[j] - sy[i];
+      const dx = sx[j] - xi;
+      const dy = sy[j] - yi;
       const d2 = dx * dx + dy * dy;
       if (d2 < min2 || d2 > max2) continue;
-      if (found < K) {
-        let p = found++;
-        while (p > 0 && nearD[p - 1] > d2) {
-          nearD[p] = nearD[p - 1];
-          nearJ[p] = nearJ[p - 1];
-          p--;
-        }
-        nearD[p] = d2;
-        nearJ[p] = j;
-      } else if (d2 < nearD[K - 1]) {
-        let p = K - 1;
-        while (p > 0 && nearD[p - 1] > d2) {
-          nearD[p] = nearD[p - 1];
-          nearJ[p] = nearJ[p - 1];
-          p--;
-        }
-        nearD[p] = d2;
-        nearJ[p] = j;
-      }
-    }
-    for (let q = 0; q < found; q++) {
-      const bit = hash32(edgeKey(i, nearJ[q], Math.sqrt(nearD[q]))) % FILTER_BITS;
+      let a = (fastAtan2(-dy, dx) - di) / TWO_PI;
+      a -= Math.floor(a);
+      let b = (sd[j] - di) / TWO_PI;
+      b -= Math.floor(b);
+      const lb = Math.floor((Math.sqrt(d2) - FILTER.minEdge) * invLen);
+      const key = (lb * aBins + (Math.floor(a * aBins) % aBins)) * bBins + (Math.floor(b * bBins) % bBins);
+      const bit = hash32(key) & (FILTER_BITS - 1);
       out[offset + (bit >>> 5)] |= 1 << (bit & 31);
     }
   }

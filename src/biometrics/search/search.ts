@@ -23,10 +23,10 @@ import { FINGER_POSITIONS, packTenprint, type PackedTenprint, type SkippedFinger
 const F = FINGER_POSITIONS;
 
 export interface ShardSearchOptions {
-  /** Identities the filter passes to stage 2 (default 40). 1–1000. */
+  /** Identities the filter passes to stage 2 (default 16). 1–1000. */
   readonly shortList?: number;
   /**
-   * Stage 2 compares `screenFingers` fingers (default 3, the probe's densest) of each short-listed
+   * Stage 2 compares `screenFingers` fingers (default 2, the probe's densest) of each short-listed
    * identity first and the remaining fingers only when their fused score reaches
    * `screenThreshold` (default 15): unrelated identities cost a few comparisons, not ten.
    */
@@ -126,8 +126,8 @@ const SAMPLE = 512;
 
 /** Searches one shard. Pure: reads the state, allocates only the short list. */
 export function searchShard(state: GalleryState, probe: PreparedProbe, options: ShardSearchOptions = {}): ShardResult {
-  const shortList = checkCount('shortList', options.shortList, 40);
-  const screenFingers = checkCount('screenFingers', options.screenFingers, 3);
+  const shortList = checkCount('shortList', options.shortList, 16);
+  const screenFingers = checkCount('screenFingers', options.screenFingers, 2);
   const screenThreshold = options.screenThreshold ?? 15;
   const want = checkCount('candidates', options.candidates, 10);
   if (state.filterBits !== FILTER_BITS) throw new SearchError('GALLERY_RECORD', `gallery uses ${state.filterBits}-bit filter codes, this engine ${FILTER_BITS}`);
@@ -165,15 +165,24 @@ export function searchShard(state: GalleryState, probe: PreparedProbe, options: 
     offset.push(t.offset);
   }
 
-  // Stage 1: keep the best `shortList` slots by fused filter score.
+  // Stage 1: keep the best `shortList` slots by fused filter score. Flat arrays in the hot loop.
   const K = shortList;
   const topScore = new Float64Array(K).fill(-Infinity);
   const topSlot = new Int32Array(K).fill(-1);
   let minAt = 0;
   let scanned = 0;
   const W = FILTER_WORDS;
+  const T = FILTER_BITS + 1;
+  const pcodes = new Uint32Array(P * W);
+  const pscale = new Float64Array(P * T);
+  const poffset = new Float64Array(P * T);
+  for (let p = 0; p < P; p++) {
+    pcodes.set(probe.fingers[p].code, p * W);
+    pscale.set(scale[p], p * T);
+    poffset.set(offset[p], p * T);
+  }
   for (let slot = 0; slot < slots; slot++) {
-    if (!aliveFlags[slot]) continue;
+    if (aliveFlags[slot] === 0) continue;
     scanned++;
     let fused = 0;
     const base = slot * F;
@@ -181,16 +190,16 @@ export function searchShard(state: GalleryState, probe: PreparedProbe, options: 
       const k = base + pos[p];
       const g = bitCount[k];
       if (g === 0) continue;
-      const pc = probe.fingers[p].code;
       const at = k * W;
+      const pa = p * W;
       let c = 0;
       for (let w = 0; w < W; w++) {
-        let v = codes[at + w] & pc[w];
+        let v = codes[at + w] & pcodes[pa + w];
         v = v - ((v >>> 1) & 0x55555555);
         v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
         c += Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
       }
-      fused += c * scale[p][g] + offset[p][g];
+      fused += c * pscale[p * T + g] + poffset[p * T + g];
     }
     if (fused > topScore[minAt]) {
       topScore[minAt] = fused;

@@ -59,7 +59,7 @@ export async function runIdentifyBench(options: IdentifyBenchOptions): Promise<I
   const workers = options.workers ?? 2;
   const seed = options.seed ?? 'identify-bench';
   const fpir = options.fpir ?? 0.001;
-  const shortList = options.shortList ?? 40;
+  const shortList = options.shortList ?? 16;
   const progress = options.onProgress ?? (() => {});
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'seccom-identify-'));
   const file = join(dir, `gallery-${seed}-${N}.scg`);
