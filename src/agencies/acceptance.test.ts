@@ -98,6 +98,7 @@ beforeAll(() => {
 
 describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
   const run = variant.skipped ? it.skip : it;
+  if (variant.skipped) it.skip(`${variant.skipped}`, () => {});
   let database: TestDatabase | undefined;
   let pipeline: Pipeline | undefined;
 
@@ -281,6 +282,65 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
     const after = await p.finalState(caseId);
     expect(after.reviews.map((r) => r.trigger)).toEqual(['iar', 'conviction']);
     expect(after.decision?.decision).not.toBe('await-conviction');
+  });
+
+  run('a TRUST-Act jurisdiction declines a detainer for a person charged with no listed serious offense', async () => {
+    const p = await world('2014-02-03T15:00:00Z', reentrantEncounters, { convictions: [robbery] });
+    await activate(p, 'declines-detainers', '2014-01-01T00:00:00Z', ['09', '10', '11', '1201']);
+    const caseId = await p.book(booking('alpha', '2014-02-03', [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }]));
+    const state = await p.finalState(caseId);
+    expect(state.decision?.decision).toBe('detainer');
+    expect(state.jailDetainer?.state).toBe('declined');
+    expect(state.detainer?.state).toBe('declined');
+    await p.releaseDue(caseId, ms('2014-02-04T17:00:00-06:00'));
+    expect(await p.finalState(caseId)).toMatchObject({ custody: 'released', releaseReason: 'release-due' });
+    expect(await p.scheduler.pending()).toEqual([]);
+  });
+
+  run('a withdrawal stops the immigration search from its effective date, and every change is on record with its notices', async () => {
+    const p = await world('2010-11-01T15:00:00Z', reentrantEncounters);
+    await activate(p, 'activated', '2010-06-01T00:00:00Z');
+    const withdrawnAt = ms('2010-12-01T00:00:00Z');
+    await p.changeParticipation(ORI, { mode: 'withdrawn', effectiveAt: withdrawnAt, noticeToState: notice(withdrawnAt - 86_400_000, 'The county withdraws; the state is told.'), noticeToJurisdiction: notice(withdrawnAt - 86_400_000, 'DHS confirms the withdrawal.') });
+    const before = await p.book(booking('alpha', '2010-11-01', [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }]));
+    const after = await p.book(booking('alpha', '2010-12-02', [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }]), { at: ms('2010-12-02T15:00:00Z') });
+    expect((await p.finalState(before)).immigrationSearch).toBe('match');
+    expect((await p.finalState(after)).immigrationSearch).toBe('not-searched');
+    const history = await p.jurisdictions.history(p.store.db, ORI);
+    expect(history.map((h) => h.mode)).toEqual(['activated', 'withdrawn']);
+    expect(history.every((h) => h.noticeToState.text.length > 0 && h.noticeToJurisdiction.text.length > 0)).toBe(true);
+    expect((await p.jurisdictions.jurisdictionOf(p.store.db, ORI)).activatedAt).toBe(ms('2010-06-01T00:00:00Z'));
+  });
+
+  run('a lifted detainer ends the hold and the jail releases the person at once', async () => {
+    const p = await world('2012-03-05T15:00:00Z', reentrantEncounters, { convictions: [robbery] });
+    await activate(p, 'activated', '2011-07-01T00:00:00Z');
+    const caseId = await p.book(booking('alpha', '2012-03-05', [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }]));
+    await p.releaseDue(caseId, ms('2012-03-12T17:00:00-05:00'));
+    await p.liftDetainer(caseId, 'supervisor found a pending application', ms('2012-03-13T09:00:00-05:00'));
+    const state = await p.finalState(caseId);
+    expect(state).toMatchObject({ custody: 'released', releasedAt: ms('2012-03-13T09:00:00-05:00'), releaseReason: 'detainer-lifted' });
+    expect(state.detainer?.state).toBe('lifted');
+    expect(await p.scheduler.pending()).toEqual([]);
+    await expect(p.assumeCustody(caseId, ms('2012-03-13T10:00:00-05:00'))).rejects.toMatchObject({ code: 'no-active-detainer' });
+  });
+
+  run('after a restart the detainer clock still fires and the fingerprint galleries are reloaded from the tables', async () => {
+    const p = await world('2012-03-05T15:00:00Z', reentrantEncounters, { convictions: [robbery] });
+    await activate(p, 'activated', '2011-07-01T00:00:00Z');
+    const caseId = await p.book(booking('alpha', '2012-03-05', [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }]));
+    const releaseDue = ms('2012-03-12T17:00:00-05:00');
+    await p.releaseDue(caseId, releaseDue);
+    await p.close();
+    const clock = new ManualClock(releaseDue);
+    const reopened = await Pipeline.open({ store: await database!.open(clock), clock, random: createRng(`acceptance/${variant.kind}/restart`), extractor });
+    pipeline = reopened;
+    await reopened.advanceTo(ms('2012-03-15T00:00:00Z'));
+    expect(await reopened.finalState(caseId)).toMatchObject({ custody: 'released', releasedAt: ms('2012-03-14T17:00:00-05:00'), releaseReason: 'hold-lapsed' });
+    const again = await reopened.book(booking('alpha', '2012-03-15', [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }]), { at: ms('2012-03-15T15:00:00Z') });
+    const state = await reopened.finalState(again);
+    expect(state.fbiNumber).toBe((await reopened.finalState(caseId)).fbiNumber);
+    expect(state.immigrationSearch).toBe('match');
   });
 
   describe('bad input changes nothing', () => {

@@ -262,7 +262,7 @@ export function createFieldOffice(deps: AgencyDeps) {
           const hold = holdExpiresAt(n.at, timeZone);
           await t(trx).updateTable('field_office_detainers').set({ state: 'holding', release_due_at: n.at, expires_at: hold.expiresAtMs }).where('detainer_id', '=', det.detainer_id).execute();
           await deps.timers.schedule(trx, detainerTimerKey(det.detainer_id), hold.expiresAtMs, HoldExpired.create({ from: ADDRESS.timers, to: ADDRESS.booking, correlationId: n.caseId, payload: { caseId: n.caseId, detainerId: det.detainer_id, expiresAt: hold.expiresAtMs } }));
-          await event(trx, n.caseId, 'detainer-clock-started', `Detainer clock started: release due ${hold.releaseDueLocal}, hold expires ${hold.expiresAtLocal} (${hold.countedHours} h counted, ${hold.excluded.map((x) => `${x.date} ${x.reasons.join('/')}`).join(', ') || 'no day'} excluded).`, { expiresAt: hold.expiresAtMs, timer: detainerTimerKey(det.detainer_id) });
+          await event(trx, n.caseId, 'detainer-clock-started', `Detainer clock started: release due ${hold.releaseDueLocal}, hold expires ${hold.expiresAtLocal} (${hold.countedHours} h counted, ${hold.excluded.map((x) => `${x.date} ${x.reasons.map((r) => (r.kind === 'weekend' ? r.weekday : r.name)).join('/')}`).join(', ') || 'no day'} excluded).`, { expiresAt: hold.expiresAtMs, timer: detainerTimerKey(det.detainer_id) });
           return;
         }
         const next: DetainerState = n.reason === 'hold-lapsed' ? 'lapsed' : n.reason === 'released-before-detainer' ? 'not-served' : n.reason === 'detainer-lifted' ? 'lifted' : det.state === 'issued' || det.state === 'holding' ? 'not-served' : det.state;
