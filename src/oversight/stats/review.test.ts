@@ -46,7 +46,7 @@ describe('quarterly review', () => {
       targets: { LA: 0.26 },
     });
     expect(r.flags.map((f) => f.unitId)).toEqual(['a']);
-    expect(r.flags[0].reason).toMatch(/26 % for LA's target/);
+    expect(r.flags[0].reason).toMatch(/26 % for the LA target/);
     expect(r.units.find((u) => u.id === 'f')!.note).toMatch(/below the 10 needed/);
     expect(r.units.find((u) => u.id === 'g')!.note).toMatch(/not judged/);
   });

@@ -210,7 +210,7 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
   const flags: ReviewFlag[] = [];
   const drill = (u: UnitReview): string => `review/${encodeURIComponent(input.quarter)}/${encodeURIComponent(u.group)}/${encodeURIComponent(u.id)}`;
   const shrunkOf = (u: UnitReview) => (u.shrunk ? { mean: u.shrunk.mean, lower: u.shrunk.lower, upper: u.shrunk.upper } : { mean: u.observed, lower: 0, upper: 1 });
-  const where = (u: UnitReview): string => (u.group === ALL ? 'the target' : `${u.group}'s target`);
+  const where = (u: UnitReview): string => (u.group === ALL ? 'the target' : `the ${u.group} target`);
   units.forEach((u, k) => {
     if (u.total === 0 || u.qHigh >= thresholds.fdr) return;
     if (u.total < thresholds.minTotal) {
