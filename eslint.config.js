@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/biometrics/**', 'src/nist/**', 'src/policy/**'],
+    files: ['src/biometrics/**', 'src/nist/**', 'src/policy/**', 'src/oversight/stats/**'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
