@@ -253,14 +253,21 @@ export class GalleryShard {
     this.s = { ...next, slots: old.slots, alive: old.alive, poolUsed: old.poolUsed, idUsed: old.idUsed, pool: old.pool, idBytes: old.idBytes };
   }
 
-  private ensurePool(words: number): void {
+  private ensurePool(words: number, exact = false): void {
     const s = this.s;
     if (s.poolUsed + words <= s.pool.length) return;
-    let size = s.pool.length * 2;
+    let size = Math.max(s.pool.length * 2, 256);
     while (size < s.poolUsed + words) size *= 2;
+    if (exact) size = s.poolUsed + words;
     const pool = new Uint32Array(this.allocate(size * 4));
     pool.set(s.pool.subarray(0, s.poolUsed));
     this.s = { ...s, pool };
+  }
+
+  /** Grows the buffers ahead of a bulk load so they need not double (and overshoot) on the way. */
+  reserve(identities: number, minutiaWords: number): void {
+    if (identities > this.s.capacity) this.grow(identities);
+    if (minutiaWords > this.s.pool.length) this.ensurePool(minutiaWords - this.s.poolUsed, true);
   }
 
   /** Rewrites the minutia pool without garbage. */

@@ -4,7 +4,7 @@
  * chunks, applies upserts and deletes in order, and reports damaged or truncated records
  * (which are skipped) instead of failing.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import {
   checkFileHeader,
   encodeDelete,
@@ -88,34 +88,18 @@ export function readGalleryFile(path: string, onOp: (op: GalleryOp) => void, chu
   }
 }
 
-/** Loads a gallery file into a new shard. */
+/** Loads a gallery file into one new shard. */
 export function loadGallery(path: string, allocate?: Allocator): { shard: GalleryShard; report: LoadReport } {
-  const shard = new GalleryShard(allocate, 1 << 14, 1 << 20);
-  let upserts = 0;
-  let deletes = 0;
-  let ignored = 0;
-  const { damaged, bytes } = readGalleryFile(path, (op) => {
-    if (op.kind === 'upsert') {
-      try {
-        shard.upsertRecord(op.record);
-        upserts++;
-      } catch (e) {
-        if (!(e instanceof SearchError)) throw e;
-        ignored++;
-      }
-    } else if (shard.has(op.id)) {
-      shard.delete(op.id);
-      deletes++;
-    } else {
-      ignored++;
-    }
-  });
-  return { shard, report: { upserts, deletes, ignored, damaged, bytes } };
+  const { shards, report } = loadGalleryShards(path, 1, allocate);
+  return { shard: shards[0], report };
 }
 
 /** Loads a gallery file into `count` shards (identity → shard by `shardIndex`). */
 export function loadGalleryShards(path: string, count: number, allocate?: Allocator): { shards: GalleryShard[]; report: LoadReport } {
-  const shards = Array.from({ length: count }, () => new GalleryShard(allocate, 1 << 14, 1 << 20));
+  const shards = Array.from({ length: count }, () => new GalleryShard(allocate, 1 << 10, 1 << 16));
+  // Presize from the file size (~3 KB an identity, ~half of it minutiae) so buffers do not overshoot.
+  const size = existsSync(path) ? statSync(path).size : 0;
+  for (const s of shards) s.reserve(Math.ceil((size / 2600 / count) * 1.05), Math.ceil((size / 4 / count) * 0.6));
   let upserts = 0;
   let deletes = 0;
   let ignored = 0;
