@@ -47,7 +47,7 @@ export class GalleryFileWriter {
 export interface LoadReport {
   readonly upserts: number;
   readonly deletes: number;
-  /** Deletes of ids not present, and the like: applied as no-ops. */
+  /** Deletes of ids not present and records the gallery refuses: skipped. */
   readonly ignored: number;
   readonly damaged: readonly DamagedRecord[];
   readonly bytes: number;
@@ -107,8 +107,14 @@ export function loadGalleryShards(path: string, count: number, allocate?: Alloca
     const id = op.kind === 'upsert' ? op.record.id : op.id;
     const shard = shards[shardIndex(id, count)];
     if (op.kind === 'upsert') {
-      shard.upsertRecord(op.record);
-      upserts++;
+      try {
+        shard.upsertRecord(op.record);
+        upserts++;
+      } catch (e) {
+        // A well-formed record the gallery cannot take (checked twice: codec and gallery): skip it.
+        if (!(e instanceof SearchError)) throw e;
+        ignored++;
+      }
     } else if (shard.has(op.id)) {
       shard.delete(op.id);
       deletes++;
