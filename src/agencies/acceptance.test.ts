@@ -7,12 +7,13 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWsq } from '../biometrics/image/wsq/index.ts';
 import { createRng, synthesizeFinger } from '../biometrics/synth/index.ts';
 import { ManualClock } from '../platform/clock/index.ts';
-import { listOutbox } from '../platform/messaging/index.ts';
+import { listOutbox, type MessagingTables } from '../platform/messaging/index.ts';
+import { tablesOf } from '../platform/store/index.ts';
 import { storeVariants, type TestDatabase } from '../platform/store/testing.ts';
 import type { Booking, FingerprintImage } from '../nist/ebts/messages.ts';
 import type { ChargeDetail } from './booking/index.ts';
 import { AgencyError } from './errors.ts';
-import { ADDRESS, Car, Detainer, DetainerLift, HoldExpired, type Encounter } from './messages.ts';
+import { ADDRESS, Car, Detainer, DetainerLift, HoldExpired, Sre, type Encounter } from './messages.ts';
 import { Pipeline } from './pipeline.ts';
 import { TemplateExtractor } from './tenprint/index.ts';
 
@@ -388,6 +389,30 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
       expect(state.reviews).toHaveLength(1);
       expect(kinds(await p.caseTimeline(caseId)).filter((k) => k === 'duplicate-ignored')).toHaveLength(2);
       expect(await p.deadLetters()).toEqual([]);
+    });
+
+    run('a message redelivered under the same id is handled once', async () => {
+      const p = await world('2012-03-05T15:00:00Z', reentrantEncounters, { convictions: [robbery] });
+      await activate(p, 'activated', '2011-07-01T00:00:00Z');
+      const caseId = await p.book(booking('alpha', '2012-03-05', [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }]));
+      const timeline = (await p.caseTimeline(caseId)).length;
+      // A transport that delivers at least once hands every message of the case over again.
+      await tablesOf<MessagingTables>(p.store.db).updateTable('outbox_messages').set({ state: 'pending' }).where('correlation_id', '=', caseId).execute();
+      const report = await p.dispatcher.drain();
+      expect(report.delivered).toBe(0);
+      expect(report.duplicates).toBeGreaterThan(5);
+      expect((await p.caseTimeline(caseId)).length).toBe(timeline);
+      expect((await p.finalState(caseId)).reviews).toHaveLength(1);
+    });
+
+    run('a message about a case its receiver never saw is retried, then dead-lettered, and writes nothing', async () => {
+      const p = await world('2012-03-05T15:00:00Z', null);
+      await p.deliver(Sre.create({ from: ADDRESS.stateBureau, to: ADDRESS.booking, correlationId: 'CASE-GHOST', payload: { caseId: 'CASE-GHOST', ebts: '', result: 'non-ident', fbiNumber: 'F1', priorConvictions: [] } }));
+      for (let i = 0; i < 6; i++) await p.advanceTo(p.clock.now() + 10 * 60_000);
+      const dead = await p.deadLetters();
+      expect(dead.map((d) => d.message.correlationId)).toEqual(['CASE-GHOST']);
+      expect(dead[0].lastError).toMatch(/unknown-case|no booking/);
+      expect(await p.caseTimeline('CASE-GHOST')).toEqual([]);
     });
 
     run('a lift or a hold expiry for a detainer the jail never received is recorded and ignored', async () => {

@@ -164,6 +164,8 @@ export class Pipeline {
     if (!(this.clock instanceof ManualClock)) throw new Error('advanceTo needs a ManualClock');
     await this.dispatcher.drain();
     await this.scheduler.advanceTo(t, () => this.dispatcher.drain());
+    // Messages whose retry falls due by `t` (no timer marks that moment) go now.
+    await this.dispatcher.drain();
   }
 
   /** Every event of the case, in order, with each decision's reasons in its details. */
