@@ -64,20 +64,22 @@ describe('compareTemplates', () => {
     }
   });
 
-  it('matches when types flip between impressions under either ending/bifurcation direction convention', () => {
+  it('matches when types flip between impressions (ISO convention: ending and bifurcation of one feature agree)', () => {
     const r = lcg(11);
-    // A third of the features change type; in the second copy an ending points opposite to a
-    // bifurcation of the same feature (as some extractors do), in the first they agree (ISO).
+    // A third of the features change type; the directions stay (ISO 19794-2 convention).
     const flipped = transform(base, 0.2, 8, -6, 5, 1).minutiae.map((m) => (r() < 0.33 ? { ...m, type: m.type === 'ending' ? ('bifurcation' as const) : ('ending' as const) } : m));
-    const same: FingerprintTemplate = { ...base, minutiae: flipped };
-    const opposite = (t: FingerprintTemplate): FingerprintTemplate => ({ ...t, minutiae: t.minutiae.map((m) => (m.type === 'ending' ? { ...m, direction: (m.direction + Math.PI) % (2 * Math.PI) } : m)) });
-    const a = comparePair(p, prepareTemplate(same));
-    const b = comparePair(prepareTemplate(opposite(base)), prepareTemplate(opposite(same)));
-    for (const d of [a, b]) {
-      expect(d.score).toBeGreaterThan(THRESHOLD_FMR_0_01_PERCENT);
-      // The features that changed type are paired too.
-      expect(d.pairs).toBeGreaterThan(0.9 * base.minutiae.length);
-    }
+    const d = comparePair(p, prepareTemplate({ ...base, minutiae: flipped }));
+    expect(d.score).toBeGreaterThan(THRESHOLD_FMR_0_01_PERCENT);
+    // The features that changed type are paired too.
+    expect(d.pairs).toBeGreaterThan(0.9 * base.minutiae.length);
+  });
+
+  it('pairs far fewer features when one template turns its endings by a half turn (the other convention)', () => {
+    const other: FingerprintTemplate = { ...base, minutiae: base.minutiae.map((m) => (m.type === 'ending' ? { ...m, direction: (m.direction + Math.PI) % (2 * Math.PI) } : m)) };
+    const endings = base.minutiae.filter((m) => m.type === 'ending').length;
+    const d = comparePair(p, prepareTemplate(other));
+    // Only the bifurcations keep their direction: convert templates to ISO before comparing.
+    expect(d.pairs).toBeLessThanOrEqual(base.minutiae.length - endings + 2);
   });
 
   it('matches a partial overlap (each impression sees a different part of the finger)', () => {

@@ -2,18 +2,24 @@
  * The 1:1 comparison core. Stages, all on prepared templates, with module-level scratch buffers
  * (no allocation in the hot path once the buffers have grown to the largest templates seen):
  *
- * 1. Candidate pairs: every probe neighbour edge is looked up in the candidate's edge hash, in
- *    each direction mode (see below); edges agreeing in length and in both relative angles vote
- *    for the pair of their start minutiae (a hash-accelerated comparison of local structures),
- *    and for the rotation they imply (a rotation histogram per mode).
- * 2. Roots per mode: the most-voted pairs near the (prior-weighted) histogram peak, then the
- *    most-voted others; a quick pairing of each root's nearest minutiae keeps the best few.
+ * 1. Candidate pairs: every probe neighbour edge is looked up in the candidate's edge table;
+ *    edges agreeing in length and in both relative angles vote for the pair of their start
+ *    minutiae (a hash-accelerated comparison of local structures) and for the rotation they imply
+ *    (a rotation histogram).
+ * 2. Roots: the most-voted pairs near the (prior-weighted) histogram peak, then the most-voted
+ *    others; a quick pairing of each root's nearest minutiae keeps the best few — and, when even
+ *    the best quick pairing finds too little, ends the comparison there (most impostors).
  * 3. Consolidation per root: align the probe on the root pair (rotation from the edges that
  *    voted for it), then pair minutiae outward from the root in order of distance, with a
  *    position tolerance that grows with the distance from the root (elastic distortion) and an
  *    angle tolerance. The root with the best weighted pair count wins; its alignment is refined
  *    by least squares on its pairs and pairing is repeated once.
  * 4. Overlap: how many minutiae of each template fall in the other's foreground after alignment.
+ *
+ * Direction convention: ISO 19794-2 — an ending points into its ridge, a bifurcation between its
+ * branches, so an ending and a bifurcation of the same feature (the type often flips between
+ * impressions) point the same way. Templates of the other convention (endings turned by a half
+ * turn) must be converted before preparation.
  */
 import type { PreparedTemplate } from './prepare.ts';
 import { TWO_PI } from './prepare.ts';
@@ -24,7 +30,7 @@ export const MATCH: Record<string, number> = {
   edgeAngleTol: 10,
   /** Below this many agreeing edges for the best pair the templates do not match (early exit). */
   minRootVotes: 2,
-  /** Roots per mode among the remaining pairs (by votes). */
+  /** Roots among the remaining pairs (by votes). */
   roots: 2,
   /** Position tolerance: base + slope × distance from the root, capped. */
   posTolBase: 10,
@@ -34,23 +40,23 @@ export const MATCH: Record<string, number> = {
   /** Pair tolerance after the least-squares refinement. */
   refinedTolBase: 12,
   refinedTolSlope: 0.06,
-  /** Roots per mode among pairs whose rotation agrees with the mode's dominant rotation. */
+  /** Roots among pairs whose rotation agrees with the dominant rotation. */
   peakRoots: 4,
   /** Half-width of the dominant-rotation window, 1/64 turns. */
   peakWidth: 3,
   /** Weight of the pair closeness in the pair weight: w = 1 − closeness × cost. */
   closeness: 0.5,
   /** Roots paired in full; with more, the best by a quick pairing of quickPairs minutiae. */
-  fullRoots: 3,
+  fullRoots: 2,
   quickPairs: 15,
+  /**
+   * Early rejection: when the best quick pairing's weight is below this, the comparison ends
+   * there with score 0 (0 = never). Impostors rarely pair more than 3 of the 15 minutiae nearest
+   * a root; two impressions of one finger almost always do.
+   */
+  minQuick: 0,
   /** Rotation prior at 180° (1 at ≤ 45°, linear in between); also scales the score. */
   rotPrior: 0.5,
-  /**
-   * 2: both direction modes; 1: mode 0 only (directions as given) — enough, and twice as fast
-   * in the vote, when every template follows one convention in which an ending and a
-   * bifurcation of the same feature agree (ISO's; our extractor's `endingDirection: 'into-ridge'`).
-   */
-  modes: 2,
 };
 
 /** Raw result of one comparison (all counts at the best alignment). */
@@ -65,7 +71,7 @@ export interface RawMatch {
   candidateInOverlap: number;
   /** Votes of the winning root. */
   rootVotes: number;
-  /** Height of the highest (prior-weighted, smoothed) peak of the vote rotation histograms. */
+  /** Height of the highest (prior-weighted, smoothed) peak of the vote rotation histogram. */
   peakVotes: number;
   rotation: number;
   /** Probe → candidate: x' = tx + x cos + y sin, y' = ty − x sin + y cos (image coordinates). */
@@ -73,17 +79,9 @@ export interface RawMatch {
   ty: number;
 }
 
-/**
- * Direction conventions. Extractors disagree on whether an ending and a bifurcation of the same
- * ridge feature point the same way (ISO 19794-2, template.ts) or opposite ways, and the type of
- * a feature often flips between impressions. So every comparison runs in two modes: 0 with the
- * directions as given, 1 with every ending turned by a half turn (prepare.ts `dirB`), so that
- * in mode 1 an ending and a bifurcation agree when their directions are opposite. Each mode has
- * its own edge table, votes and roots; the best alignment of either wins.
- */
 let cap = 0;
-/** Per (probe, candidate) minutia pair: votes in mode 0 (low 16 bits) and mode 1 (high 16 bits). */
-let votes = new Uint32Array(0);
+/** Per (probe, candidate) minutia pair (cell = i × m + k): votes, first rotation, rotation sum. */
+let votes = new Uint8Array(0);
 let rotRef = new Uint8Array(0);
 let rotAcc = new Int32Array(0);
 let touched = new Int32Array(0);
@@ -91,17 +89,16 @@ let stamp = new Int32Array(0);
 let gen = 1;
 let pairP = new Int32Array(0);
 let pairC = new Int32Array(0);
-let pairW = new Float32Array(0);
 let bestP = new Int32Array(0);
 let bestC = new Int32Array(0);
 let bestCount = 0;
+/** Agreeing edges of the current comparison: i << 16 | k << 8 | (angle difference + tolerance). */
+let found = new Int32Array(4096);
 const rootIdx = new Int32Array(64);
 const rootVal = new Int32Array(64);
-const hist = new Int32Array(128);
-const peakBin = new Int32Array(2);
-const peakHeight = new Float64Array(2);
-const rootMode = new Uint8Array(64);
 const rootPart = new Float64Array(64);
+const hist = new Int32Array(64);
+let peakHeight = 0;
 
 /**
  * Prior on the rotation between two impressions, per 1/64 turn: fingers are placed roughly
@@ -128,7 +125,7 @@ function rootRot(cell: number): number {
 function ensure(n: number, m: number): void {
   const need = n * m;
   if (need > votes.length) {
-    votes = new Uint32Array(need);
+    votes = new Uint8Array(need);
     rotRef = new Uint8Array(need);
     rotAcc = new Int32Array(need);
     touched = new Int32Array(need);
@@ -139,98 +136,224 @@ function ensure(n: number, m: number): void {
     stamp = new Int32Array(k);
     pairP = new Int32Array(k);
     pairC = new Int32Array(k);
-    pairW = new Float32Array(k);
     bestP = new Int32Array(k);
     bestC = new Int32Array(k);
   }
 }
 
-function angDiff(a: number, b: number): number {
-  let d = a - b;
-  if (d < 0) d = -d;
-  if (d >= TWO_PI) d %= TWO_PI;
-  return d > Math.PI ? TWO_PI - d : d;
+function growFound(need: number): void {
+  const next = new Int32Array(Math.max(need, 2 * found.length));
+  next.set(found);
+  found = next;
+}
+
+/**
+ * Vote pass 1, branch-free: every table entry under each probe edge's key is tested (length and
+ * both angle differences, + tolerance, one combined sign test; integer descriptors, angles in
+ * 1/256 turns) and appended to `found`, the write index advancing only when it agrees. The
+ * accept test is unpredictable (~20 % pass), so a branch here would mispredict often. Returns
+ * the number found.
+ */
+function collectVotes(p: PreparedTemplate, c: PreparedTemplate): number {
+  const LT = MATCH.edgeLengthTol;
+  const AT = MATCH.edgeAngleTol;
+  const A2 = 2 * AT;
+  const L2 = 2 * LT;
+  const pDesc = p.probeDesc;
+  const pKey = p.probeKey;
+  const ks = c.keyStart;
+  const cDesc = c.entryDesc;
+  let nf = 0;
+  for (let e = 0, ne = p.edgeCount; e < ne; e++) {
+    const dp = pDesc[e];
+    const pl = ((dp >>> 16) & 255) - LT;
+    const pa = ((dp >>> 8) & 255) - AT;
+    const pb = (dp & 255) - AT;
+    const tag = (dp >>> 24) << 16;
+    const key = pKey[e];
+    const s0 = ks[key];
+    const s1 = ks[key + 1];
+    if (nf + s1 - s0 > found.length) growFound(nf + s1 - s0);
+    const fb = found;
+    for (let s = s0; s < s1; s++) {
+      const d = cDesc[s];
+      const dl = ((d >>> 16) & 255) - pl;
+      const da = ((d >>> 8) - pa) & 255;
+      const db = (d - pb) & 255;
+      fb[nf] = tag | ((d >>> 16) & 0xff00) | da;
+      nf += ((dl | (L2 - dl) | (A2 - da) | (A2 - db)) >>> 31) ^ 1;
+    }
+  }
+  return nf;
+}
+
+/**
+ * Vote pass 2: the agreeing edges vote for the pair of their start minutiae (votes, touched) and
+ * for the rotation they imply — the candidate edge's absolute angle minus the probe edge's,
+ * = direction difference of the start minutiae + difference of the relative angles — into the
+ * rotation histogram and per pair (rotRef, rotAcc). Returns the number of pairs touched.
+ */
+function tallyVotes(p: PreparedTemplate, c: PreparedTemplate, nf: number): number {
+  const vt = votes;
+  const rr = rotRef;
+  const ra = rotAcc;
+  const tc = touched;
+  const hs = hist;
+  const pq = p.dirQ;
+  const cq = c.dirQ;
+  const m = c.n;
+  const AT = MATCH.edgeAngleTol;
+  let nt = 0;
+  for (let f = 0; f < nf; f++) {
+    const v0 = found[f];
+    const i = v0 >>> 16;
+    const k = (v0 >>> 8) & 255;
+    const rot = (cq[k] - pq[i] + (v0 & 255) - AT) & 255;
+    hs[rot >> 2]++;
+    const cell = i * m + k;
+    const v = vt[cell];
+    if (v === 0) {
+      tc[nt++] = cell;
+      rr[cell] = rot;
+      ra[cell] = 1;
+    } else {
+      // Sum of rotation differences × 256 + vote count (< 256) in one word.
+      ra[cell] += ((((rot - rr[cell] + 128) & 255) - 128) << 8) + 1;
+    }
+    vt[cell] = v + 1;
+  }
+  return nt;
+}
+
+/**
+ * Roots: the peak of the smoothed, prior-weighted vote rotation histogram (the pairs of two
+ * impressions of one finger agree on one rotation; chance votes spread over all), then the
+ * most-voted pairs whose rotation agrees with that peak and the most-voted others. Fills
+ * rootIdx/rootVal and peakHeight; clears the histogram; returns the number of roots.
+ */
+function pickRoots(nt: number): number {
+  let peak = 0;
+  let peakV = -1;
+  for (let b = 0; b < 64; b++) {
+    const v = (hist[(b + 63) & 63] + 2 * hist[b] + hist[(b + 1) & 63]) * ROT_PRIOR[b];
+    if (v > peakV) {
+      peakV = v;
+      peak = b;
+    }
+  }
+  hist.fill(0);
+  peakHeight = peakV;
+  const minVotes = MATCH.minRootVotes;
+  const width = MATCH.peakWidth;
+  let nr = 0;
+  for (let pass = 0; pass < 2; pass++) {
+    const R = pass === 0 ? MATCH.peakRoots : MATCH.roots;
+    const r0 = nr;
+    let cnt = 0;
+    for (let t = 0; t < nt; t++) {
+      const cell = touched[t];
+      const v = votes[cell];
+      if (v < minVotes) continue;
+      if (cnt === R && v <= rootVal[r0 + cnt - 1]) continue;
+      const acc = rotAcc[cell];
+      const rb = ((rotRef[cell] + (acc - (acc & 255)) / 256 / (acc & 255)) / 4 + 64.5) | 0;
+      let dr = (rb - peak) & 63;
+      if (dr > 32) dr = 64 - dr;
+      if (dr <= width !== (pass === 0)) continue;
+      let j = r0 + (cnt < R ? cnt++ : R - 1);
+      while (j > r0 && rootVal[j - 1] < v) {
+        rootVal[j] = rootVal[j - 1];
+        rootIdx[j] = rootIdx[j - 1];
+        j--;
+      }
+      rootVal[j] = v;
+      rootIdx[j] = cell;
+    }
+    nr = r0 + cnt;
+  }
+  return nr;
 }
 
 let pairCount = 0;
-/** 1 when this comparison pairs endings with bifurcations of opposite direction (see FLIP). */
-let flipMode = 0;
+const Q_PER_RAD = 256 / TWO_PI;
 
 /**
  * Pairs minutiae under the transform (rotation `rot`, probe point (ox, oy) → candidate (cx, cy)),
- * visiting probe minutiae by distance from probe minutia `center`. Fills pairP/pairC; returns the
- * weighted count.
+ * visiting probe minutiae by distance from probe minutia `center` (at most `limit`). Fills
+ * pairP/pairC; returns the weighted count. Directions in 1/256 turns.
  */
 function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox: number, oy: number, cx: number, cy: number, rot: number, tolBase: number, tolSlope: number, limit: number): number {
   const cos = Math.cos(rot);
   const sin = Math.sin(rot);
+  const rq = Math.round(rot * Q_PER_RAD);
   const n = p.n;
   const px = p.x;
   const py = p.y;
-  const pd = flipMode === 1 ? p.dirB : p.dir;
+  const pd = p.dirQ;
   const qx = c.x;
   const qy = c.y;
-  const qd = flipMode === 1 ? c.dirB : c.dir;
-  const gc = 32;
+  const qd = c.dirQ;
   const gx0 = c.gridX0;
   const gy0 = c.gridY0;
   const gw = c.gridW;
   const gh = c.gridH;
   const gs = c.gridStart;
   const gi = c.gridItems;
-  const atol = MATCH.angleTol;
+  const atol = MATCH.angleTol * Q_PER_RAD;
   const tolMax = MATCH.posTolMax;
   const closeness = MATCH.closeness;
+  const order = p.order;
+  const st = stamp;
   const g = ++gen;
   let count = 0;
   let weight = 0;
   const base = center * n;
   const visit = limit < n ? limit : n;
   for (let r = 0; r < visit; r++) {
-    const i = p.order[base + r];
+    const i = order[base + r];
     const dx = px[i] - ox;
     const dy = py[i] - oy;
+    // Grid coordinates (cells of 32 px) of the transformed point.
     const tx = cx + dx * cos + dy * sin;
     const ty = cy - dx * sin + dy * cos;
-    const dist = Math.sqrt(dx * dx + dy * dy);
-    let tol = tolBase + tolSlope * dist;
+    let tol = tolBase + tolSlope * Math.sqrt(dx * dx + dy * dy);
     if (tol > tolMax) tol = tolMax;
-    const x0 = Math.floor((tx - tol - gx0) / gc);
-    const x1 = Math.floor((tx + tol - gx0) / gc);
-    const y0 = Math.floor((ty - tol - gy0) / gc);
-    const y1 = Math.floor((ty + tol - gy0) / gc);
+    const x0 = Math.floor((tx - tol - gx0) * 0.03125);
+    const x1 = Math.floor((tx + tol - gx0) * 0.03125);
+    const y0 = Math.floor((ty - tol - gy0) * 0.03125);
+    const y1 = Math.floor((ty + tol - gy0) * 0.03125);
     if (x1 < 0 || y1 < 0 || x0 >= gw || y0 >= gh) continue;
-    const td = pd[i] + rot;
+    const td = pd[i] + rq;
     const tol2 = tol * tol;
     let best = -1;
     let bestCost = 2;
-    for (let gyy = y0 < 0 ? 0 : y0; gyy <= y1 && gyy < gh; gyy++) {
-      for (let gxx = x0 < 0 ? 0 : x0; gxx <= x1 && gxx < gw; gxx++) {
-        const cell = gyy * gw + gxx;
-        for (let s = gs[cell], e = gs[cell + 1]; s < e; s++) {
-          const k = gi[s];
-          if (stamp[k] === g) continue;
-          const ex = qx[k] - tx;
-          const ey = qy[k] - ty;
-          const d2 = ex * ex + ey * ey;
-          if (d2 > tol2) continue;
-          const ad = angDiff(td, qd[k]);
-          if (ad > atol) continue;
-          const cost = Math.sqrt(d2) / tol + ad / atol;
-          if (cost < bestCost) {
-            bestCost = cost;
-            best = k;
-          }
+    const ya = y0 < 0 ? 0 : y0;
+    const yb = y1 < gh ? y1 : gh - 1;
+    const xa = x0 < 0 ? 0 : x0;
+    const xb = x1 < gw ? x1 : gw - 1;
+    for (let gyy = ya; gyy <= yb; gyy++) {
+      const row = gyy * gw;
+      for (let s = gs[row + xa], e = gs[row + xb + 1]; s < e; s++) {
+        const k = gi[s];
+        const ex = qx[k] - tx;
+        const ey = qy[k] - ty;
+        const d2 = ex * ex + ey * ey;
+        if (d2 > tol2 || st[k] === g) continue;
+        let ad = (qd[k] - td) & 255;
+        if (ad > 128) ad = 256 - ad;
+        if (ad > atol) continue;
+        const cost = Math.sqrt(d2) / tol + ad / atol;
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = k;
         }
       }
     }
     if (best >= 0) {
-      stamp[best] = g;
+      st[best] = g;
       pairP[count] = i;
       pairC[count] = best;
-      const w = 1 - closeness * bestCost;
-      pairW[count] = w;
-      weight += w;
+      weight += 1 - closeness * bestCost;
       count++;
     }
   }
@@ -238,10 +361,22 @@ function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox:
   return weight;
 }
 
-function inMask(t: PreparedTemplate, x: number, y: number): boolean {
-  const cx = Math.floor((x - t.maskX0) / 16);
-  const cy = Math.floor((y - t.maskY0) / 16);
-  return cx >= 0 && cy >= 0 && cx < t.maskW && cy < t.maskH && t.mask[cy * t.maskW + cx] === 1;
+/** Minutiae of `a` inside `b`'s foreground mask under x' = tx + x cos + y sin, y' = ty − x sin + y cos. */
+function inOverlap(a: PreparedTemplate, b: PreparedTemplate, tx: number, ty: number, cos: number, sin: number): number {
+  const mw = b.maskW;
+  const mh = b.maskH;
+  const mask = b.mask;
+  const ox = tx - b.maskX0;
+  const oy = ty - b.maskY0;
+  let count = 0;
+  for (let i = 0; i < a.n; i++) {
+    const x = a.x[i];
+    const y = a.y[i];
+    const cx = Math.floor((ox + x * cos + y * sin) * 0.0625);
+    const cy = Math.floor((oy - x * sin + y * cos) * 0.0625);
+    if (cx >= 0 && cy >= 0 && cx < mw && cy < mh) count += mask[cy * mw + cx];
+  }
+  return count;
 }
 
 /** Compares two prepared templates; writes into `out` (reused by the caller) and returns it. */
@@ -263,147 +398,48 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
   if (n === 0 || m === 0) return out;
   ensure(n, m);
 
-  // 1. Votes from matching neighbour edges (integer descriptors, angles in 1/256 turns).
-  const LT = MATCH.edgeLengthTol;
-  const AT = MATCH.edgeAngleTol;
-  const pDesc = p.probeDesc;
-  const pTheta = p.probeTheta;
-  const pKey = p.probeKey;
-  const ks = c.keyStart;
-  const cDesc = c.entryDesc;
-  const cTheta = c.entryTheta;
-  let nt = 0;
-  const A2 = 2 * AT;
-  const L2 = 2 * LT;
-  const vt = votes;
-  const rr = rotRef;
-  const ra = rotAcc;
-  const tc = touched;
-  const hs = hist;
-  const ne = p.edgeCount;
-  const modes = MATCH.modes === 1 ? 1 : 2;
-  for (let e = 0, ee = modes * ne; e < ee; e++) {
-    // Mode 0 edges, then mode 1 edges (directions of the other convention; own table half).
-    const inc = e < ne ? 1 : 0x10000;
-    const hb = e < ne ? 0 : 64;
-    const dp = pDesc[e];
-    const pl = ((dp >>> 16) & 255) - LT;
-    const pa = ((dp >>> 8) & 255) - AT;
-    const pb = (dp & 255) - AT;
-    const pth = pTheta[e];
-    const row = (dp >>> 24) * m;
-    const key = pKey[e];
-    for (let s = ks[key], end = ks[key + 1]; s < end; s++) {
-      const d = cDesc[s];
-      // Length and angle differences (+ tolerance; angles in 1/256 turns) tested at once: one
-      // unpredictable branch per entry.
-      const dl = ((d >>> 16) & 255) - pl;
-      const da = ((d >>> 8) - pa) & 255;
-      const db = (d - pb) & 255;
-      if ((dl | (L2 - dl) | (A2 - da) | (A2 - db)) < 0) continue;
-      const cell = row + (d >>> 24);
-      const rot = (cTheta[s] - pth) & 255;
-      hs[hb + (rot >> 2)]++;
-      const v = vt[cell];
-      if (v === 0) {
-        tc[nt++] = cell;
-        rr[cell] = rot;
-        ra[cell] = 1;
-      } else {
-        // Sum of rotation differences × 256 + vote count (< 256) in one word.
-        ra[cell] += ((((rot - rr[cell] + 128) & 255) - 128) << 8) + 1;
-      }
-      vt[cell] = v + inc;
-    }
-  }
-  // 2. Direction mode: the one whose vote rotation histogram has the higher peak (the pairs of
-  // two impressions of one finger agree on one rotation; chance votes spread over all). Roots:
-  // the most-voted pairs whose rotation agrees with that peak, then the most-voted others.
-  let nr = 0;
-  const peaks = peakBin;
-  const peakVs = peakHeight;
-  for (let mode = 0; mode < 2; mode++) {
-    const h0 = mode * 64;
-    let peak = 0;
-    let peakV = -1;
-    for (let b = 0; b < 64; b++) {
-      const v = (hist[h0 + ((b + 63) & 63)] + 2 * hist[h0 + b] + hist[h0 + ((b + 1) & 63)]) * ROT_PRIOR[b];
-      if (v > peakV) {
-        peakV = v;
-        peak = b;
-      }
-    }
-    for (let b = 0; b < 64; b++) hist[h0 + b] = 0;
-    peaks[mode] = peak;
-    peakVs[mode] = peakV;
-  }
-  out.peakVotes = peakVs[0] > peakVs[1] ? peakVs[0] : peakVs[1];
-  for (let mode = 0; mode < modes; mode++) {
-    const shift = mode === 1 ? 16 : 0;
-    const peak = peaks[mode];
-    for (let pass = 0; pass < 2; pass++) {
-      const R = pass === 0 ? MATCH.peakRoots : MATCH.roots;
-      const r0 = nr;
-      let cnt = 0;
-      for (let t = 0; t < nt; t++) {
-        const cell = touched[t];
-        const v = (votes[cell] >>> shift) & 0xffff;
-        if (v < MATCH.minRootVotes) continue;
-        const acc = rotAcc[cell];
-        const rb = ((rotRef[cell] + (acc - (acc & 255)) / 256 / (acc & 255)) / 4 + 64.5) | 0;
-        let dr = (rb - peak) & 63;
-        if (dr > 32) dr = 64 - dr;
-        if ((dr <= MATCH.peakWidth) !== (pass === 0)) continue;
-        if (cnt === R && v <= rootVal[r0 + cnt - 1]) continue;
-        let j = r0 + (cnt < R ? cnt++ : R - 1);
-        while (j > r0 && rootVal[j - 1] < v) {
-          rootVal[j] = rootVal[j - 1];
-          rootIdx[j] = rootIdx[j - 1];
-          j--;
-        }
-        rootVal[j] = v;
-        rootIdx[j] = cell;
-      }
-      for (let j = r0; j < r0 + cnt; j++) rootMode[j] = mode;
-      nr = r0 + cnt;
-    }
-  }
+  // 1. Votes from matching neighbour edges; 2. roots.
+  const nt = tallyVotes(p, c, collectVotes(p, c));
+  let nr = pickRoots(nt);
+  out.peakVotes = peakHeight;
   if (nr === 0) {
     for (let t = 0; t < nt; t++) votes[touched[t]] = 0;
     return out;
   }
 
-  // 3. Consolidation per root.
+  // 3. Consolidation per root. With many roots, a quick pairing of each root's nearest probe
+  // minutiae picks the few that are paired in full.
   let bestW = -1;
   let bestRoot = -1;
   let bestRot = 0;
   let bestVotes = 0;
-  let bestMode = 0;
-  // With many roots, a quick pairing of each root's nearest probe minutiae picks the few that
-  // are paired in full.
   const full = MATCH.fullRoots;
   if (nr > full) {
+    let top = 0;
     for (let r = 0; r < nr; r++) {
       const cell = rootIdx[r];
       const i = (cell / m) | 0;
       const k = cell - i * m;
-      flipMode = rootMode[r];
-      rootPart[r] = pairUnder(p, c, i, p.x[i], p.y[i], c.x[k], c.y[k], rootRot(cell), MATCH.posTolBase, MATCH.posTolSlope, MATCH.quickPairs);
+      const w = pairUnder(p, c, i, p.x[i], p.y[i], c.x[k], c.y[k], rootRot(cell), MATCH.posTolBase, MATCH.posTolSlope, MATCH.quickPairs);
+      rootPart[r] = w;
+      if (w > top) top = w;
+    }
+    if (top < MATCH.minQuick) {
+      // Early rejection: not even the best root pairs enough of its neighbourhood.
+      for (let t = 0; t < nt; t++) votes[touched[t]] = 0;
+      return out;
     }
     for (let a = 0; a < full; a++) {
       let b = a;
       for (let r = a + 1; r < nr; r++) if (rootPart[r] > rootPart[b]) b = r;
       const ti = rootIdx[a];
       const tv = rootVal[a];
-      const tm = rootMode[a];
       const tp = rootPart[a];
       rootIdx[a] = rootIdx[b];
       rootVal[a] = rootVal[b];
-      rootMode[a] = rootMode[b];
       rootPart[a] = rootPart[b];
       rootIdx[b] = ti;
       rootVal[b] = tv;
-      rootMode[b] = tm;
       rootPart[b] = tp;
     }
     nr = full;
@@ -413,14 +449,12 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
     const i = (cell / m) | 0;
     const k = cell - i * m;
     const rot = rootRot(cell);
-    flipMode = rootMode[r];
     const w = pairUnder(p, c, i, p.x[i], p.y[i], c.x[k], c.y[k], rot, MATCH.posTolBase, MATCH.posTolSlope, n);
     if (w > bestW) {
       bestW = w;
       bestVotes = rootVal[r];
       bestRoot = r;
       bestRot = rot;
-      bestMode = flipMode;
       bestCount = pairCount;
       for (let q = 0; q < pairCount; q++) {
         bestP[q] = pairP[q];
@@ -428,7 +462,6 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
       }
     }
   }
-  flipMode = bestMode;
   for (let t = 0; t < nt; t++) votes[touched[t]] = 0;
 
   const rootCell = rootIdx[bestRoot];
@@ -496,26 +529,11 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
     }
   }
 
-  // 4. Overlap counts.
-  let pin = 0;
-  for (let i = 0; i < n; i++) {
-    const x = tx + p.x[i] * cos + p.y[i] * sin;
-    const y = ty - p.x[i] * sin + p.y[i] * cos;
-    if (inMask(c, x, y)) pin++;
-  }
-  let cin = 0;
-  for (let k = 0; k < m; k++) {
-    // Inverse transform: candidate → probe.
-    const dx = c.x[k] - tx;
-    const dy = c.y[k] - ty;
-    const x = dx * cos - dy * sin;
-    const y = dx * sin + dy * cos;
-    if (inMask(p, x, y)) cin++;
-  }
+  // 4. Overlap counts (candidate → probe is the inverse transform).
   out.pairs = bestCount;
   out.weight = weight;
-  out.probeInOverlap = pin;
-  out.candidateInOverlap = cin;
+  out.probeInOverlap = inOverlap(p, c, tx, ty, cos, sin);
+  out.candidateInOverlap = inOverlap(c, p, -tx * cos + ty * sin, -tx * sin - ty * cos, cos, -sin);
   out.rootVotes = bestVotes;
   out.rotation = rot;
   out.tx = tx;

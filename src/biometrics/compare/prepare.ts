@@ -32,45 +32,35 @@ export const PREP: Record<string, number> = {
 
 export interface PreparedTemplate {
   readonly n: number;
+  /** Minutiae at 500 ppi (image coordinates) and their directions in 1/256 turns. */
   readonly x: Float32Array;
   readonly y: Float32Array;
-  readonly dir: Float32Array;
-  readonly type: Uint8Array;
-  /** Edges: from → to, length, angle of the edge relative to from's direction (a) and to's (b). */
+  readonly dirQ: Uint8Array;
+  /** Number of neighbour edges (each once as a probe edge). */
   readonly edgeCount: number;
-  readonly edgeFrom: Uint16Array;
-  readonly edgeTo: Uint16Array;
-  readonly edgeLen: Float32Array;
-  readonly edgeA: Float32Array;
-  readonly edgeB: Float32Array;
   /**
-   * Directions with endings turned by a half turn: the other ending/bifurcation convention
-   * (see match.ts, direction modes). Mode 0 uses `dir`, mode 1 `dirB`.
-   */
-  readonly dirB: Float32Array;
-  /**
-   * Edge table keyed by mode and quantised (length, a, b), angles relative to the mode's
-   * directions: each edge is filed under the 8 keys within half a bin of its values (so a probe
-   * edge looks up only its own key), sorted by key (CSR start per key). Entries pack
-   * from << 24 | round(length) << 16 | a << 8 | b with angles in 1/256 turns; entryTheta is the
-   * edge's absolute angle.
+   * Edge table keyed by quantised (length, a, b) — a, b: the edge's angle relative to its start
+   * and end minutia's directions: each edge is filed under the 8 keys within half a bin of its
+   * values (so a probe edge looks up only its own key), sorted by key (CSR start per key).
+   * Entries pack from << 24 | round(length) << 16 | a << 8 | b with angles in 1/256 turns.
    */
   readonly keyStart: Uint16Array;
   readonly entryDesc: Int32Array;
-  readonly entryTheta: Uint8Array;
-  /** As a probe: per edge, mode 0 edges then mode 1 edges (2 × edgeCount), its own key. */
+  /**
+   * As a probe: every edge once (same packing) with its own key, sorted by key, so that the
+   * lookups walk the candidate's table in memory order.
+   */
   readonly probeKey: Uint16Array;
   readonly probeDesc: Int32Array;
-  readonly probeTheta: Uint8Array;
   /** For each minutia, all minutiae ordered by distance from it (n × n, itself first). */
-  readonly order: Uint16Array;
+  readonly order: Uint8Array;
   /** Spatial grid over the minutiae (CSR). */
   readonly gridX0: number;
   readonly gridY0: number;
   readonly gridW: number;
   readonly gridH: number;
-  readonly gridStart: Int32Array;
-  readonly gridItems: Uint16Array;
+  readonly gridStart: Uint16Array;
+  readonly gridItems: Uint8Array;
   /** Foreground mask (dilated convex hull of the minutiae), maskCell pixels per cell. */
   readonly maskX0: number;
   readonly maskY0: number;
@@ -104,17 +94,15 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
   const x = new Float32Array(n);
   const y = new Float32Array(n);
   const dir = new Float32Array(n);
-  const type = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const m = src[i];
     x[i] = m.x * scale;
     y[i] = m.y * scale;
     dir[i] = normAngle(m.direction);
-    type[i] = m.type === 'ending' ? 1 : m.type === 'bifurcation' ? 2 : 0;
   }
 
   // Distance order per minutia.
-  const order = new Uint16Array(n * n);
+  const order = new Uint8Array(n * n);
   const d2 = new Float64Array(n);
   const idx: number[] = new Array(n);
   for (let i = 0; i < n; i++) {
@@ -157,59 +145,53 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
   }
   const edgeCount = from.length;
   const q = (v: number): number => Math.round((v / TWO_PI) * 256) & 255;
-  const dirB = new Float32Array(n);
-  for (let i = 0; i < n; i++) dirB[i] = normAngle(dir[i] + (type[i] === 1 ? Math.PI : 0));
-  const probeDesc = new Int32Array(2 * edgeCount);
-  const probeTheta = new Uint8Array(2 * edgeCount);
-  const probeKey = new Uint16Array(2 * edgeCount);
-  const fileKeys = new Int32Array(2 * edgeCount * 8).fill(-1);
-  const keyCount = new Int32Array(2 * KEYS + 1);
-  for (let mode = 0; mode < 2; mode++) {
-    for (let e = 0; e < edgeCount; e++) {
-      const pe = mode * edgeCount + e;
-      const a = mode === 0 ? ea[e] : normAngle(ea[e] + dirB[from[e]] - dir[from[e]]);
-      const b = mode === 0 ? eb[e] : normAngle(eb[e] + dirB[to[e]] - dir[to[e]]);
-      probeDesc[pe] = (from[e] << 24) | (Math.min(255, Math.round(len[e])) << 16) | (q(a) << 8) | q(b);
-      probeTheta[pe] = q(dir[from[e]] + ea[e]);
-      const lf = len[e] / PREP.lengthBin;
-      const af = a / ANGLE_BIN;
-      const bf = b / ANGLE_BIN;
-      const l0 = Math.floor(lf);
-      const a0 = Math.floor(af) % PREP.angleBins;
-      const b0 = Math.floor(bf) % PREP.angleBins;
-      const base = mode * KEYS;
-      probeKey[pe] = base + edgeKey(l0, a0, b0);
-      const l1 = lf - l0 < 0.5 ? l0 - 1 : l0 + 1;
-      const a1 = (af - Math.floor(af) < 0.5 ? a0 - 1 + PREP.angleBins : a0 + 1) % PREP.angleBins;
-      const b1 = (bf - Math.floor(bf) < 0.5 ? b0 - 1 + PREP.angleBins : b0 + 1) % PREP.angleBins;
-      let k = 0;
-      for (const l of [l0, l1]) {
-        for (const aa of [a0, a1]) {
-          for (const bb of [b0, b1]) {
-            if (l >= 0 && l < LENGTH_BINS && rank[e] < PREP.tableNeighbours) {
-              const key = base + edgeKey(l, aa, bb);
-              fileKeys[pe * 8 + k] = key;
-              keyCount[key + 1]++;
-            }
-            k++;
+  const dirQ = new Uint8Array(n);
+  for (let i = 0; i < n; i++) dirQ[i] = q(dir[i]);
+  const desc = new Int32Array(edgeCount);
+  const ownKey = new Int32Array(edgeCount);
+  const fileKeys = new Int32Array(edgeCount * 8).fill(-1);
+  const keyCount = new Int32Array(KEYS + 1);
+  for (let e = 0; e < edgeCount; e++) {
+    const a = ea[e];
+    const b = eb[e];
+    desc[e] = (from[e] << 24) | (Math.min(255, Math.round(len[e])) << 16) | (q(a) << 8) | q(b);
+    const lf = len[e] / PREP.lengthBin;
+    const af = a / ANGLE_BIN;
+    const bf = b / ANGLE_BIN;
+    const l0 = Math.floor(lf);
+    const a0 = Math.floor(af) % PREP.angleBins;
+    const b0 = Math.floor(bf) % PREP.angleBins;
+    ownKey[e] = edgeKey(l0, a0, b0);
+    const l1 = lf - l0 < 0.5 ? l0 - 1 : l0 + 1;
+    const a1 = (af - Math.floor(af) < 0.5 ? a0 - 1 + PREP.angleBins : a0 + 1) % PREP.angleBins;
+    const b1 = (bf - Math.floor(bf) < 0.5 ? b0 - 1 + PREP.angleBins : b0 + 1) % PREP.angleBins;
+    let k = 0;
+    for (const l of [l0, l1]) {
+      for (const aa of [a0, a1]) {
+        for (const bb of [b0, b1]) {
+          if (l >= 0 && l < LENGTH_BINS && rank[e] < PREP.tableNeighbours) {
+            const key = edgeKey(l, aa, bb);
+            fileKeys[e * 8 + k] = key;
+            keyCount[key + 1]++;
           }
+          k++;
         }
       }
     }
   }
-  // At most 255 minutiae × 6 neighbours × 2 modes × 8 keys < 65,536 entries.
-  const keyStart = new Uint16Array(2 * KEYS + 1);
-  for (let k = 0; k < 2 * KEYS; k++) keyStart[k + 1] = keyStart[k] + keyCount[k + 1];
-  const fill = keyStart.slice(0, 2 * KEYS);
-  const entryDesc = new Int32Array(keyStart[2 * KEYS]);
-  const entryTheta = new Uint8Array(keyStart[2 * KEYS]);
-  for (let pe = 0; pe < 2 * edgeCount; pe++) {
+  // Probe edges in key order.
+  const byKey = Array.from({ length: edgeCount }, (_, e) => e).sort((u, v) => ownKey[u] - ownKey[v] || u - v);
+  const probeKey = Uint16Array.from(byKey, (e) => ownKey[e]);
+  const probeDesc = Int32Array.from(byKey, (e) => desc[e]);
+  // At most 255 minutiae × 6 neighbours × 8 keys < 65,536 entries.
+  const keyStart = new Uint16Array(KEYS + 1);
+  for (let k = 0; k < KEYS; k++) keyStart[k + 1] = keyStart[k] + keyCount[k + 1];
+  const fill = keyStart.slice(0, KEYS);
+  const entryDesc = new Int32Array(keyStart[KEYS]);
+  for (let e = 0; e < edgeCount; e++) {
     for (let k = 0; k < 8; k++) {
-      const key = fileKeys[pe * 8 + k];
-      if (key < 0) continue;
-      const at = fill[key]++;
-      entryDesc[at] = probeDesc[pe];
-      entryTheta[at] = probeTheta[pe];
+      const key = fileKeys[e * 8 + k];
+      if (key >= 0) entryDesc[fill[key]++] = desc[e];
     }
   }
 
@@ -230,14 +212,14 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
   const gridY0 = minY;
   const gridW = Math.floor((maxX - minX) / gc) + 1;
   const gridH = Math.floor((maxY - minY) / gc) + 1;
-  const gridStart = new Int32Array(gridW * gridH + 1);
+  const gridStart = new Uint16Array(gridW * gridH + 1);
   const cellOf = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     cellOf[i] = Math.floor((y[i] - gridY0) / gc) * gridW + Math.floor((x[i] - gridX0) / gc);
     gridStart[cellOf[i] + 1]++;
   }
   for (let c = 0; c < gridW * gridH; c++) gridStart[c + 1] += gridStart[c];
-  const gridItems = new Uint16Array(n);
+  const gridItems = new Uint8Array(n);
   const gfill = gridStart.slice(0, gridW * gridH);
   for (let i = 0; i < n; i++) gridItems[gfill[cellOf[i]]++] = i;
 
@@ -262,21 +244,12 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
     n,
     x,
     y,
-    dir,
-    type,
+    dirQ,
     edgeCount,
-    edgeFrom: Uint16Array.from(from),
-    edgeTo: Uint16Array.from(to),
-    edgeLen: Float32Array.from(len),
-    edgeA: Float32Array.from(ea),
-    edgeB: Float32Array.from(eb),
     keyStart,
     entryDesc,
-    entryTheta,
-    dirB,
     probeKey,
     probeDesc,
-    probeTheta,
     order,
     gridX0,
     gridY0,
