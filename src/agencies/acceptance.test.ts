@@ -15,6 +15,7 @@ import type { ChargeDetail } from './booking/index.ts';
 import { AgencyError } from './errors.ts';
 import { ADDRESS, Car, Detainer, DetainerLift, HoldExpired, Sre, type Encounter } from './messages.ts';
 import { Pipeline } from './pipeline.ts';
+import type { StateBureauTables } from './state-bureau/index.ts';
 import { TemplateExtractor } from './tenprint/index.ts';
 
 const FINGERS = [2, 7];
@@ -160,6 +161,12 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
       expect(state.decision?.reasons.length).toBeGreaterThan(1);
       expect(state.detainer).toBeNull();
     }
+    // Decided again under the 2008 rules (read-only): held while removability was investigated.
+    const before = (await p.finalState(first)).reviews.length;
+    const under2008 = await p.decisionUnder(first, '2008-10-27-launch');
+    expect(under2008.decision).toBe('detainer');
+    expect(under2008.version.id).toBe('2008-10-27-launch');
+    expect((await p.finalState(first)).reviews).toHaveLength(before);
     // The second booking is an identification against the subject the first one created.
     expect((await p.finalState(second)).fbiNumber).toBe((await p.finalState(first)).fbiNumber);
   });
@@ -189,6 +196,12 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
     expect(await p.scheduler.pending()).toEqual([]);
     await p.proceedingsOutcome(caseId, 'removed', ms('2012-05-01T00:00:00Z'));
     expect((await p.finalState(caseId)).outcome).toBe('removed');
+    // Biometrics leave the records modules only inside the CAR and the IDENT search; the state bureau's copy is erased.
+    const withPrints = (await listOutbox(p.store.db, { correlationId: caseId })).filter((e) => JSON.stringify(e.message.payload).length > 4000);
+    expect([...new Set(withPrints.map((e) => e.message.type))].sort()).toEqual(['car', 'ident-search']);
+    expect(withPrints.every((e) => [ADDRESS.stateBureau, ADDRESS.criminalRecords, ADDRESS.immigrationRecords].includes(e.message.to as never))).toBe(true);
+    const sib = await tablesOf<StateBureauTables>(p.store.db).selectFrom('state_bureau_submissions').select('ebts').where('case_id', '=', caseId).executeTakeFirstOrThrow();
+    expect(sib.ebts).toBe('');
     expect(kinds(await p.caseTimeline(caseId))).toEqual(expect.arrayContaining(['booked', 'car-routed', 'criminal-search', 'ident-match', 'iaq-sent', 'iar-sent', 'review', 'detainer-issued', 'detainer-received', 'detainer-copy-served', 'hold-started', 'detainer-clock-started', 'custody-assumed', 'custody-transferred', 'proceedings-outcome']));
   });
 

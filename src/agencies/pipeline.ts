@@ -201,6 +201,11 @@ export class Pipeline {
     };
   }
 
+  /** The field office's decision on the case under another policy version; read-only. */
+  decisionUnder(caseId: string, versionId: string) {
+    return this.fieldOffice.decisionUnder(this.store.db, caseId, versionId);
+  }
+
   deadLetters(): Promise<OutboxEntry[]> {
     return this.dispatcher.deadLetters();
   }

@@ -326,6 +326,16 @@ export function createFieldOffice(deps: AgencyDeps) {
       };
     },
 
+    /**
+     * The case decided again under another version (invariant 3), read-only: same facts, same
+     * decision date as the latest stored review. Nothing is stored or sent.
+     */
+    async decisionUnder(d: AnyDatabase, caseId: string, versionId: string): Promise<PolicyDecision> {
+      const row = await caseRow(d, caseId);
+      const last = await t(d).selectFrom('field_office_reviews').select('as_of').where('case_id', '=', caseId).orderBy('seq', 'desc').executeTakeFirst();
+      return evaluate(deps.policy, parseCaseFacts(JSON.parse(row.facts) as CaseFactsInput), { versionId, ...(last ? { asOf: last.as_of } : {}) });
+    },
+
     /** The open supervisor review queue of an area of responsibility, oldest first. */
     async supervisorQueue(d: AnyDatabase, aor: string) {
       const rows = await t(d)
