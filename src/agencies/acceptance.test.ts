@@ -256,7 +256,7 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
     expect(kinds(await p.caseTimeline(dismissed))).not.toContain('ident-search-sent');
   });
 
-  run('a naturalized citizen matching an old visa record gets no detainer and is flagged for supervisor review', async () => {
+  run('a naturalized citizen matching an old visa record gets no detainer and is flagged for supervisor review, where the citizenship is verified', async () => {
     const p = await world('2013-05-02T15:00:00Z', naturalizedEncounters);
     await activate(p, 'activated', '2011-07-01T00:00:00Z');
     const caseId = await p.book({ booking: booking('alpha', '2013-05-02', [{ ncicCode: '2399', literal: 'LARCENY' }], { citizenship: undefined }), charges: [{ ncicCode: '2399', severity: 'misdemeanor', maxSentenceMonths: 12 }] });
@@ -267,6 +267,13 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
     expect(state.detainer).toBeNull();
     expect(state.supervisorReview).toMatchObject({ state: 'open' });
     expect((await p.fieldOffice.supervisorQueue(p.store.db, 'HOU')).map((q) => q.caseId)).toEqual([caseId]);
+    await p.resolveSupervisorReview(caseId, { citizenship: 'verified', basis: 'naturalization', note: 'Certificate of naturalization checked with USCIS.' });
+    const resolved = await p.finalState(caseId);
+    expect(resolved.supervisorReview?.state).toBe('resolved');
+    expect(resolved.decision).toMatchObject({ decision: 'no-action', trigger: 'supervisor-review' });
+    expect(resolved.decision?.reasons.map((r) => r.rule)).toContain('status.us-citizen');
+    expect(resolved.detainer).toBeNull();
+    expect(await p.fieldOffice.supervisorQueue(p.store.db, 'HOU')).toEqual([]);
   });
 
   run('a domestic-violence victim booked at the scene gets no detainer', async () => {

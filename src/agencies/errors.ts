@@ -12,7 +12,8 @@ export type AgencyErrorCode =
   | 'charge-already-disposed'
   | 'invalid-fingerprints'
   | 'no-active-detainer'
-  | 'hold-lapsed';
+  | 'hold-lapsed'
+  | 'invalid-resolution';
 
 /**
  * The one error type the agencies throw for bad input. A command that throws it has changed

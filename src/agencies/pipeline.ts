@@ -150,6 +150,10 @@ export class Pipeline {
     return this.command(at, (trx) => this.fieldOffice.liftDetainer(trx, caseId, at, reason));
   }
 
+  resolveSupervisorReview(caseId: string, resolution: { citizenship: 'verified' | 'not-verified'; basis?: 'birth' | 'naturalization' | 'derivation'; note: string }, at = this.clock.now()) {
+    return this.command(at, (trx) => this.fieldOffice.resolveSupervisorReview(trx, caseId, resolution, at));
+  }
+
   proceedingsOutcome(caseId: string, outcome: ProceedingsOutcomeKind, at: number) {
     return this.deliver(ProceedingsOutcome.create({ from: ADDRESS.immigrationCourt, to: ADDRESS.fieldOffice, correlationId: caseId, payload: { caseId, outcome, at } }), at);
   }

@@ -297,6 +297,25 @@ export function createFieldOffice(deps: AgencyDeps) {
       await event(trx, caseId, 'custody-assumed', `ICE assumed custody on detainer ${det.detainer_id}; the clock is stopped.`);
     },
 
+    /**
+     * A supervisor resolves the review: citizenship verified (the case is decided again as a US
+     * citizen's: no action) or the indication found unfounded (decided again without it). The
+     * resolution and the new decision are stored with their reasons.
+     */
+    async resolveSupervisorReview(trx: AnyTransaction, caseId: string, resolution: { citizenship: 'verified' | 'not-verified'; basis?: 'birth' | 'naturalization' | 'derivation'; note: string }, at: number): Promise<void> {
+      const row = await caseRow(trx, caseId);
+      const open = await t(trx).selectFrom('field_office_supervisor_reviews').selectAll().where('case_id', '=', caseId).where('state', '=', 'open').executeTakeFirst();
+      if (!open) throw new AgencyError('unknown-case', `case ${caseId} has no open supervisor review`);
+      if (resolution.note.trim() === '') throw new AgencyError('invalid-resolution', 'a supervisor resolution needs a note');
+      const facts = JSON.parse(row.facts) as CaseFactsInput;
+      const person = { ...facts.person, citizenshipIndications: { claimed: false, naturalizationRecord: false, birthRecord: false } };
+      if (resolution.citizenship === 'verified') Object.assign(person, { status: 'us-citizen', citizenshipBasis: resolution.basis ?? 'naturalization' });
+      await t(trx).updateTable('field_office_cases').set({ facts: JSON.stringify({ ...facts, person }) }).where('case_id', '=', caseId).execute();
+      await t(trx).updateTable('field_office_supervisor_reviews').set({ state: 'resolved', resolved_at: at }).where('case_id', '=', caseId).execute();
+      await event(trx, caseId, 'supervisor-review-resolved', `Supervisor review resolved: citizenship ${resolution.citizenship}. ${resolution.note}`, { resolution });
+      await review(trx, caseId, 'supervisor-review');
+    },
+
     /** Lifts the detainer in force, e.g. after supervisor review. */
     async liftDetainer(trx: AnyTransaction, caseId: string, at: number, reason: string): Promise<void> {
       const det = await activeDetainer(trx, caseId);

@@ -13,6 +13,11 @@
  * on the synthetic fingers an impostor finger was seen scoring up to ~36 (different people) and
  * ~50 (different fingers of one synthetic identity), while genuine pairs score 110–300, so the
  * thresholds are doubled to keep false matches out of the scenarios with 2–4 fingers per person.
+ * They mean something only on a calibrated scale: after the comparator change of fd5ee78
+ * ("calibration not yet redone") one impostor pair of synthetic people scored 87 fused / 67 best
+ * on two fingers, so revisit them (constructor option `thresholds`) once it is recalibrated.
+ * Summing also lets impostor scores add up over ten fingers; the 1:N engine's own fusion and
+ * decision (src/biometrics/search fusion.ts) should replace this rule with it.
  *
  * Biometric data stays here and in the records modules' tables; only match results leave.
  */
