@@ -43,6 +43,12 @@ describe('tenprint gallery and search', () => {
     expect(r.candidates[1].score).toBeLessThan(r.candidates[0].score / 2);
   });
 
+  it('finds the mate through the quarter-code prefilter that large shards use', () => {
+    const r = searchShard(g.exportState(), prepareProbe(tenprint('person-11', 1)), { prefilterFrom: 0, prefilterKeep: 16 });
+    expect(r.candidates[0].id).toBe('person-11');
+    expect(r.scanned).toBe(40);
+  });
+
   it('searches with any subset of fingers', () => {
     const r = searchShard(g.exportState(), prepareProbe(tenprint('person-3', 1, [2, 7])));
     expect(r.candidates[0].id).toBe('person-3');

@@ -34,6 +34,12 @@ export interface ShardSearchOptions {
   readonly screenThreshold?: number;
   /** Candidates returned, best first (default 10). 1–1000. */
   readonly candidates?: number;
+  /**
+   * Shards with more live identities than `prefilterFrom` (default 32,768) are first scanned on a
+   * quarter of each code, keeping the best `prefilterKeep` (default max(2048, 64 × shortList)).
+   */
+  readonly prefilterFrom?: number;
+  readonly prefilterKeep?: number;
   /** Skip stage 2: candidates carry the filter score only (diagnostics: filter recall). */
   readonly filterOnly?: boolean;
   /** A clock in ms for the stage timings (none given: timings are 0; pure code reads no clock). */
@@ -103,46 +109,36 @@ export function prepareProbe(probe: Tenprint | PackedTenprint): PreparedProbe {
   };
 }
 
-/** z-score tables of one probe finger, indexed by the enrolled finger's bit count. */
-function zTables(probeBits: number): { scale: Float64Array; offset: Float64Array } {
-  const scale = new Float64Array(FILTER_BITS + 1);
-  const offset = new Float64Array(FILTER_BITS + 1);
-  for (let g = 1; g <= FILTER_BITS; g++) {
-    const e = (probeBits * g) / FILTER_BITS;
-    const inv = 1 / Math.sqrt(Math.max(1e-9, e * (1 - g / FILTER_BITS) + 1));
-    scale[g] = inv;
-    offset[g] = -e * inv;
-  }
-  return { scale, offset };
-}
-
-function commonBits(codes: Uint32Array, at: number, probe: Uint32Array): number {
-  let c = 0;
-  for (let w = 0; w < FILTER_WORDS; w++) c += popcount32(codes[at + w] & probe[w]);
-  return c;
-}
-
 const SAMPLE = 512;
+/** Shards larger than this are pre-filtered on the first PREFIX_WORDS words of each code. */
+export const PREFILTER_FROM = 32768;
+const PREFIX_WORDS = 8;
 
-/** Searches one shard. Pure: reads the state, allocates only the short list. */
-export function searchShard(state: GalleryState, probe: PreparedProbe, options: ShardSearchOptions = {}): ShardResult {
-  const shortList = checkCount('shortList', options.shortList, 16);
-  const screenFingers = checkCount('screenFingers', options.screenFingers, 2);
-  const screenThreshold = options.screenThreshold ?? 15;
-  const want = checkCount('candidates', options.candidates, 10);
-  if (state.filterBits !== FILTER_BITS) throw new SearchError('GALLERY_RECORD', `gallery uses ${state.filterBits}-bit filter codes, this engine ${FILTER_BITS}`);
-  const now = options.now ?? (() => 0);
-  const t0 = now();
+/**
+ * Flat per-probe-finger tables turning the common-bit count over the first `words` words of a
+ * code into a standardised score: z against two unrelated codes of those densities (the
+ * enrolled finger's bits in the prefix estimated as its share of the total), then centred and
+ * scaled on a sample of the shard so that every finger weighs alike. Index p · (FILTER_BITS + 1) + g.
+ */
+function scoreTables(state: GalleryState, probe: PreparedProbe, pos: Int32Array, words: number): { scale: Float64Array; offset: Float64Array } {
   const { codes, bitCount, aliveFlags, slots } = state;
+  const T = FILTER_BITS + 1;
   const P = probe.fingers.length;
-  const pos = new Int32Array(P);
-  const scale: Float64Array[] = [];
-  const offset: Float64Array[] = [];
+  const bits = words * 32;
+  const share = words / FILTER_WORDS;
+  const scale = new Float64Array(P * T);
+  const offset = new Float64Array(P * T);
   for (let p = 0; p < P; p++) {
-    const f = probe.fingers[p];
-    pos[p] = f.position - 1;
-    const t = zTables(f.bits);
-    // Standardise each finger's z on a sample of the shard so fingers weigh alike.
+    const code = probe.fingers[p].code;
+    let pb = 0;
+    for (let w = 0; w < words; w++) pb += popcount32(code[w]);
+    for (let g = 1; g < T; g++) {
+      const gb = g * share;
+      const e = (pb * gb) / bits;
+      const inv = 1 / Math.sqrt(Math.max(1e-9, e * (1 - gb / bits) + 1));
+      scale[p * T + g] = inv;
+      offset[p * T + g] = -e * inv;
+    }
     let n = 0;
     let sum = 0;
     let sum2 = 0;
@@ -150,39 +146,42 @@ export function searchShard(state: GalleryState, probe: PreparedProbe, options: 
       const k = slot * F + pos[p];
       const g = bitCount[k];
       if (!aliveFlags[slot] || g === 0) continue;
-      const z = commonBits(codes, k * FILTER_WORDS, f.code) * t.scale[g] + t.offset[g];
+      let c = 0;
+      for (let w = 0; w < words; w++) c += popcount32(codes[k * FILTER_WORDS + w] & code[w]);
+      const z = c * scale[p * T + g] + offset[p * T + g];
       n++;
       sum += z;
       sum2 += z * z;
     }
     const mean = n > 1 ? sum / n : 0;
     const sd = n > 8 ? Math.sqrt(Math.max(1e-6, sum2 / n - mean * mean)) : 1;
-    for (let g = 0; g <= FILTER_BITS; g++) {
-      t.scale[g] /= sd;
-      t.offset[g] = (t.offset[g] - mean) / sd;
+    for (let g = 0; g < T; g++) {
+      scale[p * T + g] /= sd;
+      offset[p * T + g] = (offset[p * T + g] - mean) / sd;
     }
-    scale.push(t.scale);
-    offset.push(t.offset);
   }
+  return { scale, offset };
+}
 
-  // Stage 1: keep the best `shortList` slots by fused filter score. Flat arrays in the hot loop.
-  const K = shortList;
-  const topScore = new Float64Array(K).fill(-Infinity);
-  const topSlot = new Int32Array(K).fill(-1);
-  let minAt = 0;
-  let scanned = 0;
+/**
+ * Fused filter scores over the first `words` words of every finger code, for all live slots
+ * (or only `among`), keeping the best `keep`. The hot loop: flat arrays, inline popcount.
+ */
+function scan(state: GalleryState, probe: PreparedProbe, pos: Int32Array, words: number, among: Int32Array | null, keep: number): { slots: Int32Array; scores: Float64Array; scanned: number } {
+  const { codes, bitCount, aliveFlags, slots } = state;
+  const { scale, offset } = scoreTables(state, probe, pos, words);
+  const P = probe.fingers.length;
   const W = FILTER_WORDS;
   const T = FILTER_BITS + 1;
   const pcodes = new Uint32Array(P * W);
-  const pscale = new Float64Array(P * T);
-  const poffset = new Float64Array(P * T);
-  for (let p = 0; p < P; p++) {
-    pcodes.set(probe.fingers[p].code, p * W);
-    pscale.set(scale[p], p * T);
-    poffset.set(offset[p], p * T);
-  }
-  for (let slot = 0; slot < slots; slot++) {
-    if (aliveFlags[slot] === 0) continue;
+  for (let p = 0; p < P; p++) pcodes.set(probe.fingers[p].code, p * W);
+  const topScore = new Float64Array(keep).fill(-Infinity);
+  const topSlot = new Int32Array(keep).fill(-1);
+  let scanned = 0;
+  const count = among ? among.length : slots;
+  for (let i = 0; i < count; i++) {
+    const slot = among ? among[i] : i;
+    if (slot < 0 || aliveFlags[slot] === 0) continue;
     scanned++;
     let fused = 0;
     const base = slot * F;
@@ -193,20 +192,62 @@ export function searchShard(state: GalleryState, probe: PreparedProbe, options: 
       const at = k * W;
       const pa = p * W;
       let c = 0;
-      for (let w = 0; w < W; w++) {
+      for (let w = 0; w < words; w++) {
         let v = codes[at + w] & pcodes[pa + w];
         v = v - ((v >>> 1) & 0x55555555);
         v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
         c += Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
       }
-      fused += c * pscale[p * T + g] + poffset[p * T + g];
+      fused += c * scale[p * T + g] + offset[p * T + g];
     }
-    if (fused > topScore[minAt]) {
-      topScore[minAt] = fused;
-      topSlot[minAt] = slot;
-      for (let i = 0; i < K; i++) if (topScore[i] < topScore[minAt]) minAt = i;
+    if (fused > topScore[0]) {
+      // Binary min-heap of the best `keep`: replace the root and sift down.
+      let j = 0;
+      for (;;) {
+        const l = 2 * j + 1;
+        if (l >= keep) break;
+        const c = l + 1 < keep && topScore[l + 1] < topScore[l] ? l + 1 : l;
+        if (topScore[c] >= fused) break;
+        topScore[j] = topScore[c];
+        topSlot[j] = topSlot[c];
+        j = c;
+      }
+      topScore[j] = fused;
+      topSlot[j] = slot;
     }
   }
+  return { slots: topSlot, scores: topScore, scanned };
+}
+
+export function searchShard(state: GalleryState, probe: PreparedProbe, options: ShardSearchOptions = {}): ShardResult {
+  const shortList = checkCount('shortList', options.shortList, 16);
+  const screenFingers = checkCount('screenFingers', options.screenFingers, 2);
+  const screenThreshold = options.screenThreshold ?? 15;
+  const want = checkCount('candidates', options.candidates, 10);
+  if (state.filterBits !== FILTER_BITS) throw new SearchError('GALLERY_RECORD', `gallery uses ${state.filterBits}-bit filter codes, this engine ${FILTER_BITS}`);
+  const now = options.now ?? (() => 0);
+  const t0 = now();
+  const { bitCount } = state;
+  const P = probe.fingers.length;
+  const pos = new Int32Array(P);
+  for (let p = 0; p < P; p++) pos[p] = probe.fingers[p].position - 1;
+
+  // Stage 1: the filter. Large shards: a cheap pass on a quarter of each code keeps the best
+  // few thousand, then the full codes rank those.
+  const K = shortList;
+  let among: Int32Array | null = null;
+  let scanned = 0;
+  if (state.alive > (options.prefilterFrom ?? PREFILTER_FROM)) {
+    const keep = options.prefilterKeep ?? Math.max(2048, K * 64);
+    if (!Number.isInteger(keep) || keep < K) throw new SearchError('OPTIONS', `prefilterKeep must be an integer ≥ shortList, got ${String(keep)}`);
+    const pre = scan(state, probe, pos, PREFIX_WORDS, null, keep);
+    among = pre.slots;
+    scanned = pre.scanned;
+  }
+  const top = scan(state, probe, pos, FILTER_WORDS, among, K);
+  if (!among) scanned = top.scanned;
+  const topSlot = top.slots;
+  const topScore = top.scores;
   const t1 = now();
 
   // Stage 2: comparator on the short list, screened on a few fingers first.
