@@ -31,7 +31,7 @@ export const MATCH: Record<string, number> = {
   /** Below this many agreeing edges for the best pair the templates do not match (early exit). */
   minRootVotes: 2,
   /** Roots among the remaining pairs (by votes). */
-  roots: 2,
+  roots: 1,
   /** Position tolerance: base + slope × distance from the root, capped. */
   posTolBase: 10,
   posTolSlope: 0.1,
@@ -41,7 +41,7 @@ export const MATCH: Record<string, number> = {
   refinedTolBase: 12,
   refinedTolSlope: 0.06,
   /** Roots among pairs whose rotation agrees with the dominant rotation. */
-  peakRoots: 4,
+  peakRoots: 3,
   /** Half-width of the dominant-rotation window, 1/64 turns. */
   peakWidth: 3,
   /** Weight of the pair closeness in the pair weight: w = 1 − closeness × cost. */
@@ -54,7 +54,9 @@ export const MATCH: Record<string, number> = {
    * there with score 0 (0 = never). Impostors rarely pair more than 3 of the 15 minutiae nearest
    * a root; two impressions of one finger almost always do.
    */
-  minQuick: 0,
+  minQuick: 3,
+  /** The least-squares refinement runs only when the best pairing weighs at least this. */
+  minRefine: 0,
   /** Rotation prior at 180° (1 at ≤ 45°, linear in between); also scales the score. */
   rotPrior: 0.5,
 };
@@ -80,8 +82,11 @@ export interface RawMatch {
 }
 
 let cap = 0;
-/** Per (probe, candidate) minutia pair (cell = i × m + k): votes, first rotation, rotation sum. */
-let votes = new Uint8Array(0);
+/**
+ * Per (probe, candidate) minutia pair (cell = i × m + k): Σ vote weights, first rotation, rotation
+ * sum and vote count.
+ */
+let votes = new Uint16Array(0);
 let rotRef = new Uint8Array(0);
 let rotAcc = new Int32Array(0);
 let touched = new Int32Array(0);
@@ -92,7 +97,10 @@ let pairC = new Int32Array(0);
 let bestP = new Int32Array(0);
 let bestC = new Int32Array(0);
 let bestCount = 0;
-/** Agreeing edges of the current comparison: i << 16 | k << 8 | (angle difference + tolerance). */
+/**
+ * Agreeing edges of the current comparison: k | i << 8 | (differences + tolerance: angle a << 16,
+ * angle b << 21, length << 26), for the probe edge from i and the candidate edge from k.
+ */
 let found = new Int32Array(4096);
 const rootIdx = new Int32Array(64);
 const rootVal = new Int32Array(64);
@@ -125,7 +133,7 @@ function rootRot(cell: number): number {
 function ensure(n: number, m: number): void {
   const need = n * m;
   if (need > votes.length) {
-    votes = new Uint8Array(need);
+    votes = new Uint16Array(need);
     rotRef = new Uint8Array(need);
     rotAcc = new Int32Array(need);
     touched = new Int32Array(need);
@@ -169,7 +177,7 @@ function collectVotes(p: PreparedTemplate, c: PreparedTemplate): number {
     const pl = ((dp >>> 16) & 255) - LT;
     const pa = ((dp >>> 8) & 255) - AT;
     const pb = (dp & 255) - AT;
-    const tag = (dp >>> 24) << 16;
+    const tag = (dp >>> 24) << 8;
     const key = pKey[e];
     const s0 = ks[key];
     const s1 = ks[key + 1];
@@ -180,7 +188,7 @@ function collectVotes(p: PreparedTemplate, c: PreparedTemplate): number {
       const dl = ((d >>> 16) & 255) - pl;
       const da = ((d >>> 8) - pa) & 255;
       const db = (d - pb) & 255;
-      fb[nf] = tag | ((d >>> 16) & 0xff00) | da;
+      fb[nf] = tag | (d >>> 24) | (da << 16) | (db << 21) | (dl << 26);
       nf += ((dl | (L2 - dl) | (A2 - da) | (A2 - db)) >>> 31) ^ 1;
     }
   }
@@ -203,12 +211,19 @@ function tallyVotes(p: PreparedTemplate, c: PreparedTemplate, nf: number): numbe
   const cq = c.dirQ;
   const m = c.n;
   const AT = MATCH.edgeAngleTol;
+  const LT = MATCH.edgeLengthTol;
   let nt = 0;
   for (let f = 0; f < nf; f++) {
     const v0 = found[f];
-    const i = v0 >>> 16;
-    const k = (v0 >>> 8) & 255;
-    const rot = (cq[k] - pq[i] + (v0 & 255) - AT) & 255;
+    const k = v0 & 255;
+    const i = (v0 >>> 8) & 255;
+    const da = ((v0 >>> 16) & 31) - AT;
+    const db = ((v0 >>> 21) & 31) - AT;
+    const dl = ((v0 >>> 26) & 31) - LT;
+    const rot = (cq[k] - pq[i] + da) & 255;
+    // Vote weight 8..128: closer agreement of the two edges counts more (ranks pairs with equally
+    // many agreeing edges).
+    const w = 128 - 5 * (dl < 0 ? -dl : dl) - 4 * (da < 0 ? -da : da) - 4 * (db < 0 ? -db : db);
     hs[rot >> 2]++;
     const cell = i * m + k;
     const v = vt[cell];
@@ -220,7 +235,7 @@ function tallyVotes(p: PreparedTemplate, c: PreparedTemplate, nf: number): numbe
       // Sum of rotation differences × 256 + vote count (< 256) in one word.
       ra[cell] += ((((rot - rr[cell] + 128) & 255) - 128) << 8) + 1;
     }
-    vt[cell] = v + 1;
+    vt[cell] = v + w;
   }
   return nt;
 }
@@ -253,9 +268,9 @@ function pickRoots(nt: number): number {
     for (let t = 0; t < nt; t++) {
       const cell = touched[t];
       const v = votes[cell];
-      if (v < minVotes) continue;
       if (cnt === R && v <= rootVal[r0 + cnt - 1]) continue;
       const acc = rotAcc[cell];
+      if ((acc & 255) < minVotes) continue;
       const rb = ((rotRef[cell] + (acc - (acc & 255)) / 256 / (acc & 255)) / 4 + 64.5) | 0;
       let dr = (rb - peak) & 63;
       if (dr > 32) dr = 64 - dr;
@@ -452,7 +467,7 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
     const w = pairUnder(p, c, i, p.x[i], p.y[i], c.x[k], c.y[k], rot, MATCH.posTolBase, MATCH.posTolSlope, n);
     if (w > bestW) {
       bestW = w;
-      bestVotes = rootVal[r];
+      bestVotes = rotAcc[cell] & 255;
       bestRoot = r;
       bestRot = rot;
       bestCount = pairCount;
@@ -475,7 +490,7 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
   let weight = bestW;
 
   // Least-squares refinement of the alignment on the pairs, then pair once more from the centroid.
-  if (bestCount >= 3) {
+  if (bestCount >= 3 && weight >= MATCH.minRefine) {
     let mpx = 0;
     let mpy = 0;
     let mcx = 0;
