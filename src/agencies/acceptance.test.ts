@@ -380,6 +380,18 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
       await expect(p.finalState('CASE-NONE')).rejects.toBeInstanceOf(AgencyError);
     });
 
+    run('a submission with a corrupt fingerprint image is answered with an ERRT and goes no further', async () => {
+      const p = await world('2011-08-01T15:00:00Z', lprEncounters);
+      await activate(p, 'activated', '2011-07-01T00:00:00Z');
+      const garbage = prints('stranger', 1).map((f, i) => (i === 0 ? { ...f, data: new Uint8Array(f.data.length).fill(0x5a) } : f));
+      const caseId = await p.book(booking('stranger', '2011-08-01', [{ ncicCode: '2399', literal: 'LARCENY' }], { fingerprints: garbage }));
+      const state = await p.finalState(caseId);
+      expect(state.immigrationSearch).toBe('submission-rejected');
+      expect(state.fbiNumber).toBeNull();
+      expect(kinds(await p.caseTimeline(caseId))).toEqual(['booked', 'car-routed', 'submission-rejected', 'errt-routed', 'errt-received']);
+      expect(await p.deadLetters()).toEqual([]);
+    });
+
     run('a release time before the booking and a conviction for a charge not booked are typed errors', async () => {
       const p = await world('2011-08-01T15:00:00Z', null);
       const caseId = await p.book(booking('stranger', '2011-08-01', [{ ncicCode: '2399', literal: 'LARCENY' }]));

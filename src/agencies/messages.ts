@@ -107,6 +107,9 @@ export const Sre = defineMessage(
     .strict(),
 );
 
+/** ERRT: the FBI rejects a submission it cannot search (e.g. undecodable prints), FBI → SIB → jail. */
+export const Errt = defineMessage('errt', z.object({ caseId: z.string(), ebts: z.string(), problems: z.array(z.string()).min(1) }).strict());
+
 /** The immigration search request: SIB → IDENT, carrying the same prints as the CAR. */
 export const IdentSearch = defineMessage('ident-search', z.object({ caseId: z.string(), tcn: z.string(), ebts: z.string() }).strict());
 

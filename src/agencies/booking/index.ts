@@ -25,6 +25,7 @@ import {
   DetainerDeclined,
   DetainerLift,
   Disposition,
+  Errt,
   HoldExpired,
   Iar,
   Idr,
@@ -278,6 +279,10 @@ export function createBookingAgency(deps: AgencyDeps) {
         await bookingRow(trx, payload.caseId);
         await t(trx).updateTable('booking_bookings').set({ fbi_number: payload.fbiNumber }).where('case_id', '=', payload.caseId).execute();
         await event(trx, payload.caseId, 'sre-received', `SRE received: ${payload.result === 'ident' ? 'identified as' : 'new subject'} FBI ${payload.fbiNumber}, ${payload.priorConvictions.length} prior conviction(s).`);
+      } else if (Errt.is(message)) {
+        const { payload } = Errt.parse(message);
+        await bookingRow(trx, payload.caseId);
+        await event(trx, payload.caseId, 'errt-received', `The submission was rejected: ${payload.problems.join('; ')}. The prints must be retaken and resubmitted.`, { problems: payload.problems });
       } else if (Idr.is(message)) {
         const { payload } = Idr.parse(message);
         await bookingRow(trx, payload.caseId);

@@ -9,12 +9,13 @@ import type { Generated } from 'kysely';
 import type { FingerprintTemplate } from '../../biometrics/template/template.ts';
 import type { Message } from '../../platform/messaging/index.ts';
 import { tablesOf, type AnyDatabase, type AnyTransaction, type ModuleMigrations } from '../../platform/store/index.ts';
-import { buildSre, readCar, type FingerprintImage } from '../../nist/ebts/messages.ts';
+import { buildErrt, buildSre, readCar, type FingerprintImage } from '../../nist/ebts/messages.ts';
+import { NistError } from '../../nist/errors.ts';
 import { serializeTransaction } from '../../nist/serialize.ts';
 import { recordEvent } from '../case-log/index.ts';
 import type { RecordsDeps } from '../deps.ts';
 import { AgencyError } from '../errors.ts';
-import { ADDRESS, Car, Disposition, fromBase64, rapSheetConviction, Sre, toBase64, type RapSheetConviction } from '../messages.ts';
+import { ADDRESS, Car, Disposition, Errt, fromBase64, rapSheetConviction, Sre, toBase64, type RapSheetConviction } from '../messages.ts';
 import { decodeTemplate, encodeTemplate, type FingerTemplates } from '../tenprint/index.ts';
 
 export interface CriminalRecordsTables {
@@ -29,7 +30,7 @@ export interface CriminalRecordsTables {
     date: string;
     detail: string;
   };
-  criminal_records_submissions: { case_id: string; fbi_number: string; result: 'ident' | 'non-ident'; score: number | null; answered_at: number };
+  criminal_records_submissions: { case_id: string; fbi_number: string; result: 'ident' | 'non-ident' | 'rejected'; score: number | null; answered_at: number };
 }
 
 export const criminalRecordsMigrations: ModuleMigrations = {
@@ -142,8 +143,21 @@ export function createCriminalRecords(deps: RecordsDeps) {
         const { payload: car } = Car.parse(message);
         const done = await t(trx).selectFrom('criminal_records_submissions').select('case_id').where('case_id', '=', car.caseId).executeTakeFirst();
         if (done) return; // the same submission again: already answered
-        const booking = readCar(fromBase64(car.ebts));
-        const probe = deps.extractor.templatesOf(booking.fingerprints);
+        let booking: ReturnType<typeof readCar>;
+        let probe: FingerTemplates;
+        try {
+          booking = readCar(fromBase64(car.ebts));
+          probe = deps.extractor.templatesOf(booking.fingerprints);
+        } catch (error) {
+          if (!(error instanceof AgencyError || error instanceof NistError)) throw error;
+          // A submission that cannot be searched is answered with an ERRT, not retried.
+          const problems = [error.message];
+          const errt = buildErrt({ controlReference: car.tcn, problems, controllingAgency: car.ori }, { controlNumber: `ERR${car.tcn}`, destinationOri: car.ori, date: car.person.arrestDate.replaceAll('-', ''), originatingOri: FBI_ORI });
+          await t(trx).insertInto('criminal_records_submissions').values({ case_id: car.caseId, fbi_number: '', result: 'rejected', score: null, answered_at: now }).execute();
+          await ctx.send(Errt.create({ from: AGENCY, to: ADDRESS.stateBureau, correlationId: car.caseId, payload: { caseId: car.caseId, ebts: toBase64(serializeTransaction(errt)), problems } }));
+          await recordEvent(trx, { caseId: car.caseId, at: now, agency: AGENCY, kind: 'submission-rejected', summary: `Submission rejected (ERRT): ${problems.join('; ')}`, details: { problems } });
+          return;
+        }
         const found = await deps.search.search(probe);
         // The search index is memory: a candidate from a rolled-back enrolment is not in the table.
         let hit: { fbiNumber: string; score: number } | null = null;
@@ -175,6 +189,10 @@ export function createCriminalRecords(deps: RecordsDeps) {
         const { payload: d } = Disposition.parse(message);
         const sub = await t(trx).selectFrom('criminal_records_submissions').selectAll().where('case_id', '=', d.caseId).executeTakeFirst();
         if (!sub) throw new Error(`criminal records: disposition for unknown submission ${d.caseId}`);
+        if (sub.result === 'rejected') {
+          await recordEvent(trx, { caseId: d.caseId, at: now, agency: AGENCY, kind: 'ignored', summary: 'Disposition not posted: the submission was rejected, so no subject holds this arrest.', details: {} });
+          return;
+        }
         for (const code of d.ncicCodes) {
           const c = d.charges.find((x) => x.ncicCode === code);
           if (!c) continue;

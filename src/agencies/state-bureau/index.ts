@@ -11,9 +11,9 @@ import { levelOfCode, versionInForce } from '../../policy/index.ts';
 import { recordEvent } from '../case-log/index.ts';
 import type { AgencyDeps } from '../deps.ts';
 import { routingFor, type ParticipationMode } from '../jurisdictions/index.ts';
-import { ADDRESS, Car, Disposition, Iaq, IdentSearch, Idr, Sre, type BookedPerson, type ChargeFacts, type RapSheetConviction } from '../messages.ts';
+import { ADDRESS, Car, Disposition, Errt, Iaq, IdentSearch, Idr, Sre, type BookedPerson, type ChargeFacts, type RapSheetConviction } from '../messages.ts';
 
-export type ImmigrationSearchState = 'awaiting-criminal-response' | 'searching' | 'awaiting-conviction' | 'not-searched' | 'never-searched-after-dismissal' | 'no-match' | 'match';
+export type ImmigrationSearchState = 'awaiting-criminal-response' | 'submission-rejected' | 'searching' | 'awaiting-conviction' | 'not-searched' | 'never-searched-after-dismissal' | 'no-match' | 'match';
 
 export interface StateBureauTables {
   state_bureau_submissions: {
@@ -140,6 +140,12 @@ export function createStateBureau(deps: AgencyDeps) {
           await setImmigration(trx, sre.caseId, 'not-searched', true);
           await event(trx, sre.caseId, 'ident-search-not-routed', `No immigration search: the jurisdiction is ${row.participation}. Prints erased from the state bureau.`);
         }
+      } else if (Errt.is(message)) {
+        const { payload: errt } = Errt.parse(message);
+        await submission(trx, errt.caseId);
+        await setImmigration(trx, errt.caseId, 'submission-rejected', true);
+        await ctx.send(Errt.create({ from: AGENCY, to: ADDRESS.booking, correlationId: errt.caseId, payload: errt }));
+        await event(trx, errt.caseId, 'errt-routed', 'The FBI rejected the submission; ERRT routed to the jail, no immigration search, prints erased.');
       } else if (Idr.is(message)) {
         const { payload: idr } = Idr.parse(message);
         const row = await submission(trx, idr.caseId);
