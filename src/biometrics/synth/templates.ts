@@ -19,7 +19,8 @@
  * bench/results/synth-distributions.png).
  *
  * Everything is drawn from `random.ts` streams keyed by the seed, so the same
- * (identity, finger, impression) always gives the same template. Costs ~20–50 µs per template.
+ * (identity, finger, impression) always gives the same template. Cost: ~0.1–0.3 ms per finger
+ * (master + impression) measured on a busy two-core machine — thousands of times cheaper than images.
  */
 import { BiometricError } from '../errors.ts';
 import type { FingerprintTemplate, Minutia, MinutiaType } from '../template/template.ts';
