@@ -16,7 +16,7 @@ import { recordEvent } from '../case-log/index.ts';
 import type { RecordsDeps } from '../deps.ts';
 import { AgencyError } from '../errors.ts';
 import { ADDRESS, Car, Disposition, Errt, fromBase64, rapSheetConviction, Sre, toBase64, type RapSheetConviction } from '../messages.ts';
-import { decodeTemplate, encodeTemplate, type FingerTemplates } from '../tenprint/index.ts';
+import { confirmedMatch, decodeTemplate, encodeTemplate, type FingerTemplates } from '../tenprint/index.ts';
 
 export interface CriminalRecordsTables {
   criminal_records_subjects: { fbi_number: string; name: string; date_of_birth: string; created_at: number };
@@ -160,12 +160,8 @@ export function createCriminalRecords(deps: RecordsDeps) {
         }
         const found = await deps.search.search(probe);
         // The search index is memory: a candidate from a rolled-back enrolment is not in the table.
-        let hit: { fbiNumber: string; score: number } | null = null;
-        if (found.decision === 'match') {
-          const best = found.candidates[0];
-          const exists = await t(trx).selectFrom('criminal_records_subjects').select('fbi_number').where('fbi_number', '=', best.subjectId).executeTakeFirst();
-          if (exists) hit = { fbiNumber: best.subjectId, score: best.fused };
-        }
+        const confirmed = await confirmedMatch(found, async (id) => (await t(trx).selectFrom('criminal_records_subjects').select('fbi_number').where('fbi_number', '=', id).executeTakeFirst()) !== undefined);
+        const hit = confirmed && { fbiNumber: confirmed.subjectId, score: confirmed.fused };
         const fbiNumber = hit?.fbiNumber ?? newFbiNumber();
         if (!hit) await enrol(trx, fbiNumber, booking.name, booking.dateOfBirth, probe);
         const priorConvictions = await convictionsOf(trx, fbiNumber, car.caseId);

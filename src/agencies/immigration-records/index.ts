@@ -13,7 +13,7 @@ import { recordEvent } from '../case-log/index.ts';
 import type { RecordsDeps } from '../deps.ts';
 import { AgencyError } from '../errors.ts';
 import { ADDRESS, encounter as encounterSchema, fromBase64, IdentSearch, Idr, type Encounter } from '../messages.ts';
-import { decodeTemplate, encodeTemplate } from '../tenprint/index.ts';
+import { confirmedMatch, decodeTemplate, encodeTemplate } from '../tenprint/index.ts';
 
 export interface ImmigrationRecordsTables {
   immigration_records_identities: { identity_id: string; name: string; created_at: number };
@@ -115,12 +115,9 @@ export function createImmigrationRecords(deps: RecordsDeps) {
       if (done) return; // the same request again: already answered
       const probe = deps.extractor.templatesOf(readCar(fromBase64(req.ebts)).fingerprints);
       const found = await deps.search.search(probe);
-      let hit: { identityId: string; score: number } | null = null;
-      if (found.decision === 'match') {
-        const best = found.candidates[0];
-        const exists = await t(trx).selectFrom('immigration_records_identities').select('identity_id').where('identity_id', '=', best.subjectId).executeTakeFirst();
-        if (exists) hit = { identityId: best.subjectId, score: best.fused };
-      }
+      // The search index is memory: a candidate from a rolled-back enrolment is not in the table.
+      const confirmed = await confirmedMatch(found, async (id) => (await t(trx).selectFrom('immigration_records_identities').select('identity_id').where('identity_id', '=', id).executeTakeFirst()) !== undefined);
+      const hit = confirmed && { identityId: confirmed.subjectId, score: confirmed.fused };
       await t(trx).insertInto('immigration_records_searches').values({ case_id: req.caseId, result: hit ? 'match' : 'no-match', identity_id: hit?.identityId ?? null, score: hit?.score ?? null, searched_at: now }).execute();
       if (hit) {
         const encounters = await encountersOf(trx, hit.identityId);

@@ -44,14 +44,21 @@ export interface TenprintCandidate {
   fused: number;
   bestFinger: number;
   fingers: FingerScore[];
+  /** Whether this candidate alone meets the decision thresholds. */
+  match: boolean;
 }
 
 export interface TenprintSearchResult {
+  /** 'match' when the best candidate meets the thresholds. */
   decision: 'match' | 'no-match';
   /** Best first; at most `maxCandidates`. */
   candidates: TenprintCandidate[];
 }
 
+/**
+ * The search seam. Its index may run ahead of the database (an enrolment whose transaction
+ * rolled back), so callers confirm candidates against their own table: see `confirmedMatch`.
+ */
 export interface TenprintSearch {
   /** Adds or replaces a subject's templates. */
   enroll(subjectId: string, templates: FingerTemplates): void;
@@ -83,13 +90,13 @@ export class ExhaustiveTenprintSearch implements TenprintSearch {
         if (c) scores.push({ position, score: compareTemplates(p, c) });
       }
       if (scores.length === 0) continue;
-      candidates.push({ subjectId, fused: scores.reduce((s, f) => s + f.score, 0), bestFinger: Math.max(...scores.map((f) => f.score)), fingers: scores });
+      const fused = scores.reduce((s, f) => s + f.score, 0);
+      const bestFinger = Math.max(...scores.map((f) => f.score));
+      candidates.push({ subjectId, fused, bestFinger, fingers: scores, match: fused >= thresholds.fused && bestFinger >= thresholds.bestFinger });
     }
     candidates.sort((a, b) => b.fused - a.fused || (a.subjectId < b.subjectId ? -1 : 1));
     const top = candidates.slice(0, this.options.maxCandidates ?? 5);
-    const best = top[0];
-    const match = best !== undefined && best.fused >= thresholds.fused && best.bestFinger >= thresholds.bestFinger;
-    return { decision: match ? 'match' : 'no-match', candidates: top };
+    return { decision: top[0]?.match ? 'match' : 'no-match', candidates: top };
   }
 }
 
@@ -124,6 +131,12 @@ export class TemplateExtractor {
     this.memo.set(key, template);
     return template;
   }
+}
+
+/** The best candidate that meets the thresholds and that `exists` confirms, or null. */
+export async function confirmedMatch(result: TenprintSearchResult, exists: (subjectId: string) => Promise<boolean>): Promise<TenprintCandidate | null> {
+  for (const candidate of result.candidates) if (candidate.match && (await exists(candidate.subjectId))) return candidate;
+  return null;
 }
 
 /** Templates as stored in a records module's table (JSON text per finger). */
