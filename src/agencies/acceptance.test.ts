@@ -375,6 +375,7 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
       await expect(p.book(booking('stranger', '2011-08-01', [{ ncicCode: '2399', literal: 'LARCENY' }], { arrestingAgencyOri: 'ZZ0000000' }))).rejects.toMatchObject({ name: 'AgencyError', code: 'unknown-ori' });
       await expect(p.book(booking('stranger', '2011-08-01', [{ ncicCode: '8899', literal: 'NOTHING' }]))).rejects.toMatchObject({ code: 'unknown-ncic-code' });
       await expect(p.book(booking('stranger', '2011-08-01', []))).rejects.toMatchObject({ code: 'invalid-booking' });
+      await expect(p.book({ booking: booking('stranger', '2011-08-01', [{ ncicCode: '2399', literal: 'LARCENY' }]), charges: [{ ncicCode: '2399', severity: 'capital' as never }] })).rejects.toMatchObject({ code: 'invalid-booking' });
       await expect(p.book(booking('stranger', '2011-09-01', [{ ncicCode: '2399', literal: 'LARCENY' }]))).rejects.toMatchObject({ code: 'invalid-time' });
       expect(await outboxSize(p)).toBe(before);
       await expect(p.finalState('CASE-NONE')).rejects.toBeInstanceOf(AgencyError);

@@ -146,6 +146,12 @@ export interface BookingRecord {
 
 const AGENCY = 'booking';
 
+function parsed<T extends z.ZodTypeAny>(schema: T, input: unknown, what: string): z.infer<T> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw new AgencyError('invalid-booking', `invalid ${what}: ${r.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
 export function createBookingAgency(deps: AgencyDeps) {
   const t = (d: AnyDatabase) => tablesOf<BookingTables>(d);
   const event = (trx: AnyTransaction, caseId: string, kind: string, summary: string, details: Record<string, unknown> = {}) =>
@@ -183,7 +189,7 @@ export function createBookingAgency(deps: AgencyDeps) {
       const arrestDate = isoOfEbtsDate(b.dateOfArrest);
       if (arrestDate > localDate(now, jurisdiction.timeZone)) throw new AgencyError('invalid-time', `date of arrest ${arrestDate} is after the booking time`);
       const version = versionInForce(deps.policy, arrestDate < deps.policy.versions[0].effective ? deps.policy.versions[0].effective : arrestDate);
-      const details = (request.charges ?? []).map((d) => chargeDetail.parse(d));
+      const details = (request.charges ?? []).map((d) => parsed(chargeDetail, d, 'charge detail'));
       const charges: ChargeFacts[] = b.charges.map((c) => {
         const offense = findOffense(deps.policy.offenses, c.ncicCode);
         if (offense === null) throw new AgencyError('unknown-ncic-code', `NCIC offense code "${c.ncicCode}" is not in the offense table`);
@@ -214,7 +220,7 @@ export function createBookingAgency(deps: AgencyDeps) {
         claimedCitizenship: b.citizenship ?? null,
         placeOfBirth: b.placeOfBirth,
         arrestDate,
-        circumstances: circumstancesSchema.parse(request.circumstances ?? {}),
+        circumstances: parsed(circumstancesSchema, request.circumstances ?? {}, 'circumstances'),
       };
       const exists = await t(trx).selectFrom('booking_bookings').select('case_id').where('case_id', '=', caseId).executeTakeFirst();
       if (exists) throw new AgencyError('invalid-booking', `case ${caseId} is already booked`);
