@@ -11,7 +11,7 @@
  *        [--image-fingers 12] [--image-impressions 3] [--fvc-fingers 10] [--no-fvc] [--impression '{"missRate":0.2}']
  *
  * Protocol (FVC): genuine = every pair of impressions of a finger; impostor = first impressions
- * of different fingers; both directions are not repeated. Extracted templates are cached under
+ * of different fingers (for FVC2002 within the same database); each unordered pair once. Extracted templates are cached under
  * /tmp/seccom-synth-dist-cache (never in the repository).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -60,6 +60,8 @@ interface Source {
   name: string;
   /** fingers[f][i] = impression i of finger f. */
   fingers: FingerprintTemplate[][];
+  /** Impostor pairs only within a group (FVC: within a database); default one group. */
+  groups?: string[];
 }
 
 interface Summary {
@@ -84,7 +86,9 @@ function scores(src: Source): { genuine: number[]; impostor: number[] } {
   const genuine: number[] = [];
   const impostor: number[] = [];
   for (const f of prepared) for (let i = 0; i < f.length; i++) for (let j = i + 1; j < f.length; j++) genuine.push(compareTemplates(f[i], f[j]));
-  for (let a = 0; a < prepared.length; a++) for (let b = a + 1; b < prepared.length; b++) impostor.push(compareTemplates(prepared[a][0], prepared[b][0]));
+  for (let a = 0; a < prepared.length; a++) {
+    for (let b = a + 1; b < prepared.length; b++) if (!src.groups || src.groups[a] === src.groups[b]) impostor.push(compareTemplates(prepared[a][0], prepared[b][0]));
+  }
   return { genuine, impostor };
 }
 
@@ -124,6 +128,7 @@ const sources: Source[] = [];
 }
 if (!process.argv.includes('--no-fvc') && existsSync(FVC)) {
   const fingers: FingerprintTemplate[][] = [];
+  const groups: string[] = [];
   for (const db of ['DB1_B', 'DB2_B', 'DB3_B', 'DB4_B']) {
     const dir = join(FVC, db);
     if (!existsSync(dir)) continue;
@@ -135,11 +140,12 @@ if (!process.argv.includes('--no-fvc') && existsSync(FVC)) {
     }
     for (const [finger, names] of [...byFinger].slice(0, fvcFingers)) {
       names.sort((a, b) => Number(a.split('_')[1].split('.')[0]) - Number(b.split('_')[1].split('.')[0]));
+      groups.push(db);
       fingers.push(names.map((n) => cached(`fvc-${db}-${n}`, () => extractTemplate(decodeTiff(new Uint8Array(readFileSync(join(dir, n))), ppi)))));
       log(`FVC2002 ${db} finger ${finger}`);
     }
   }
-  if (fingers.length) sources.push({ name: '(c) FVC2002 DB1–4_B + extractor', fingers });
+  if (fingers.length) sources.push({ name: '(c) FVC2002 DB1–4_B + extractor', fingers, groups });
 } else log('FVC2002 skipped');
 
 const summaries: Summary[] = [];
