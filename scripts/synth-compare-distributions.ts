@@ -11,8 +11,8 @@
  *        [--image-fingers 12] [--image-impressions 3] [--fvc-fingers 10] [--no-fvc] [--impression '{"missRate":0.2}']
  *
  * Protocol (FVC): genuine = every pair of impressions of a finger; impostor = first impressions
- * of different fingers (for FVC2002 within the same database); each unordered pair once. Extracted templates are cached under
- * /tmp/seccom-synth-dist-cache (never in the repository).
+ * of different fingers (for FVC2002 within the same database); each unordered pair once.
+ * Extracted templates are cached under /tmp/seccom-synth-dist-cache (never in the repository).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
