@@ -59,8 +59,9 @@ describe('search pool on worker threads', () => {
       expect(hit.candidates[0].id).toBe('person-17');
       expect(hit.decision?.hit).toBe(true);
       expect(hit.usedFingers).toEqual([1, 6]);
-      const miss = await pool.search(syntheticTenprint('somebody-else', 1, 1), { threshold: 200 });
+      const miss = await pool.search(syntheticTenprint('somebody-else', 1, 1), { fpir: 0.001 });
       expect(miss.decision?.hit).toBe(false);
+      expect(miss.decision?.threshold).toBeGreaterThan(100);
       await expect(pool.search([])).rejects.toBeInstanceOf(SearchError);
       pool.delete('person-17');
       pool.enrol('person-new', syntheticTenprint('pool', 99, 0));

@@ -13,6 +13,7 @@ import {
   enrolmentRecord,
   GalleryShard,
   mergeCandidates,
+  modelThreshold,
   packTenprint,
   parseRecords,
   SearchError,
@@ -31,8 +32,10 @@ import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 export const sharedAllocator: Allocator = (bytes) => new SharedArrayBuffer(bytes);
 
 export interface PoolSearchOptions extends Omit<ShardSearchOptions, 'now'> {
-  /** Decision threshold on the fused score (see fusion.ts); no decision without it. */
+  /** Decision threshold on the fused score (see fusion.ts). */
   readonly threshold?: number;
+  /** …or the FPIR to decide at: the model threshold for this gallery size and the probe's usable fingers. */
+  readonly fpir?: number;
 }
 
 export interface SearchOutcome {
@@ -156,7 +159,8 @@ export class SearchPool {
     const packed = packTenprint(probe, 'probe');
     if (packed.fingers.length === 0) throw new SearchError('NO_USABLE_FINGERS', 'probe: every finger is blank (no minutiae)');
     await this.sync();
-    const { threshold, ...shardOptions } = options;
+    const { threshold: given, fpir, ...shardOptions } = options;
+    const threshold = given ?? (fpir === undefined ? undefined : modelThreshold(fpir, Math.max(1, this.size), packed.fingers.length));
     const replies = await Promise.all(this.workers.map((w, i) => w.request({ type: 'search', shards: [i], probe: packed, options: shardOptions })));
     const results: ShardResult[] = [];
     for (const r of replies) if (r.type === 'search') results.push(...r.results);
