@@ -97,14 +97,13 @@ let pairC = new Int32Array(0);
 let bestP = new Int32Array(0);
 let bestC = new Int32Array(0);
 let bestCount = 0;
-/**
- * Agreeing edges of the current comparison: k | i << 8 | (differences + tolerance: angle a << 16,
- * angle b << 21, length << 26), for the probe edge from i and the candidate edge from k.
- */
+/** Agreeing edges of the current comparison: candidate table entry | probe edge << 16. */
 let found = new Int32Array(4096);
 const rootIdx = new Int32Array(64);
 const rootVal = new Int32Array(64);
 const rootPart = new Float64Array(64);
+const otherIdx = new Int32Array(64);
+const otherVal = new Int32Array(64);
 const hist = new Int32Array(64);
 let peakHeight = 0;
 
@@ -158,9 +157,9 @@ function growFound(need: number): void {
 /**
  * Vote pass 1, branch-free: every table entry under each probe edge's key is tested (length and
  * both angle differences, + tolerance, one combined sign test; integer descriptors, angles in
- * 1/256 turns) and appended to `found`, the write index advancing only when it agrees. The
- * accept test is unpredictable (~20 % pass), so a branch here would mispredict often. Returns
- * the number found.
+ * 1/256 turns) and (entry, probe edge) is appended to `found`, the write index advancing only
+ * when it agrees. The accept test is unpredictable (~20 % pass), so a branch here would
+ * mispredict often. Returns the number found.
  */
 function collectVotes(p: PreparedTemplate, c: PreparedTemplate): number {
   const LT = MATCH.edgeLengthTol;
@@ -177,7 +176,7 @@ function collectVotes(p: PreparedTemplate, c: PreparedTemplate): number {
     const pl = ((dp >>> 16) & 255) - LT;
     const pa = ((dp >>> 8) & 255) - AT;
     const pb = (dp & 255) - AT;
-    const tag = (dp >>> 24) << 8;
+    const tag = e << 16;
     const key = pKey[e];
     const s0 = ks[key];
     const s1 = ks[key + 1];
@@ -188,7 +187,7 @@ function collectVotes(p: PreparedTemplate, c: PreparedTemplate): number {
       const dl = ((d >>> 16) & 255) - pl;
       const da = ((d >>> 8) - pa) & 255;
       const db = (d - pb) & 255;
-      fb[nf] = tag | (d >>> 24) | (da << 16) | (db << 21) | (dl << 26);
+      fb[nf] = tag | s;
       nf += ((dl | (L2 - dl) | (A2 - da) | (A2 - db)) >>> 31) ^ 1;
     }
   }
@@ -196,10 +195,11 @@ function collectVotes(p: PreparedTemplate, c: PreparedTemplate): number {
 }
 
 /**
- * Vote pass 2: the agreeing edges vote for the pair of their start minutiae (votes, touched) and
- * for the rotation they imply — the candidate edge's absolute angle minus the probe edge's,
- * = direction difference of the start minutiae + difference of the relative angles — into the
- * rotation histogram and per pair (rotRef, rotAcc). Returns the number of pairs touched.
+ * Vote pass 2: each agreeing edge pair votes for the pair of its start minutiae (votes, touched),
+ * weighted by how closely the edges agree, and for the rotation it implies — the candidate edge's
+ * absolute angle minus the probe edge's, = direction difference of the start minutiae +
+ * difference of the relative angles — into the rotation histogram and per minutia pair (rotRef,
+ * rotAcc). Returns the number of minutia pairs touched.
  */
 function tallyVotes(p: PreparedTemplate, c: PreparedTemplate, nf: number): number {
   const vt = votes;
@@ -209,21 +209,23 @@ function tallyVotes(p: PreparedTemplate, c: PreparedTemplate, nf: number): numbe
   const hs = hist;
   const pq = p.dirQ;
   const cq = c.dirQ;
+  const pDesc = p.probeDesc;
+  const cDesc = c.entryDesc;
   const m = c.n;
-  const AT = MATCH.edgeAngleTol;
-  const LT = MATCH.edgeLengthTol;
   let nt = 0;
   for (let f = 0; f < nf; f++) {
     const v0 = found[f];
-    const k = v0 & 255;
-    const i = (v0 >>> 8) & 255;
-    const da = ((v0 >>> 16) & 31) - AT;
-    const db = ((v0 >>> 21) & 31) - AT;
-    const dl = ((v0 >>> 26) & 31) - LT;
+    const d = cDesc[v0 & 0xffff];
+    const dp = pDesc[v0 >>> 16];
+    const i = dp >>> 24;
+    const k = d >>> 24;
+    const dl = ((d >>> 16) & 255) - ((dp >>> 16) & 255);
+    const da = ((((d >>> 8) - (dp >>> 8)) & 255) ^ 128) - 128;
+    const db = (((d - dp) & 255) ^ 128) - 128;
     const rot = (cq[k] - pq[i] + da) & 255;
     // Vote weight 8..128: closer agreement of the two edges counts more (ranks pairs with equally
     // many agreeing edges).
-    const w = 128 - 5 * (dl < 0 ? -dl : dl) - 4 * (da < 0 ? -da : da) - 4 * (db < 0 ? -db : db);
+    const w = 128 - 5 * ((dl ^ (dl >> 31)) - (dl >> 31)) - 4 * ((da ^ (da >> 31)) - (da >> 31)) - 4 * ((db ^ (db >> 31)) - (db >> 31));
     hs[rot >> 2]++;
     const cell = i * m + k;
     const v = vt[cell];
@@ -260,32 +262,43 @@ function pickRoots(nt: number): number {
   peakHeight = peakV;
   const minVotes = MATCH.minRootVotes;
   const width = MATCH.peakWidth;
-  let nr = 0;
-  for (let pass = 0; pass < 2; pass++) {
-    const R = pass === 0 ? MATCH.peakRoots : MATCH.roots;
-    const r0 = nr;
-    let cnt = 0;
-    for (let t = 0; t < nt; t++) {
-      const cell = touched[t];
-      const v = votes[cell];
-      if (cnt === R && v <= rootVal[r0 + cnt - 1]) continue;
-      const acc = rotAcc[cell];
-      if ((acc & 255) < minVotes) continue;
-      const rb = ((rotRef[cell] + (acc - (acc & 255)) / 256 / (acc & 255)) / 4 + 64.5) | 0;
-      let dr = (rb - peak) & 63;
-      if (dr > 32) dr = 64 - dr;
-      if (dr <= width !== (pass === 0)) continue;
-      let j = r0 + (cnt < R ? cnt++ : R - 1);
-      while (j > r0 && rootVal[j - 1] < v) {
-        rootVal[j] = rootVal[j - 1];
-        rootIdx[j] = rootIdx[j - 1];
-        j--;
-      }
-      rootVal[j] = v;
-      rootIdx[j] = cell;
+  // One pass, two sorted lists: near the peak (rootIdx/rootVal), others (otherIdx/otherVal).
+  const P = MATCH.peakRoots;
+  const O = MATCH.roots;
+  let np = 0;
+  let no = 0;
+  for (let t = 0; t < nt; t++) {
+    const cell = touched[t];
+    const v = votes[cell];
+    if (no === O && np === P && v <= rootVal[P - 1] && v <= otherVal[O - 1]) continue;
+    const acc = rotAcc[cell];
+    const count = acc & 255;
+    if (count < minVotes) continue;
+    const rb = ((rotRef[cell] + (acc - count) / 256 / count) / 4 + 64.5) | 0;
+    let dr = (rb - peak) & 63;
+    if (dr > 32) dr = 64 - dr;
+    const near = dr <= width;
+    const idx = near ? rootIdx : otherIdx;
+    const val = near ? rootVal : otherVal;
+    const R = near ? P : O;
+    const cnt = near ? np : no;
+    if (cnt === R && v <= val[R - 1]) continue;
+    let j = cnt < R ? cnt : R - 1;
+    if (near) np = cnt < R ? cnt + 1 : R;
+    else no = cnt < R ? cnt + 1 : R;
+    while (j > 0 && val[j - 1] < v) {
+      val[j] = val[j - 1];
+      idx[j] = idx[j - 1];
+      j--;
     }
-    nr = r0 + cnt;
+    val[j] = v;
+    idx[j] = cell;
   }
+  for (let j = 0; j < no; j++) {
+    rootIdx[np + j] = otherIdx[j];
+    rootVal[np + j] = otherVal[j];
+  }
+  const nr = np + no;
   return nr;
 }
 
@@ -376,6 +389,12 @@ function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox:
   return weight;
 }
 
+/** Whether (probe i, candidate k) is among the best pairs so far. */
+function pairedIn(i: number, k: number): boolean {
+  for (let q = 0; q < bestCount; q++) if (bestP[q] === i && bestC[q] === k) return true;
+  return false;
+}
+
 /** Minutiae of `a` inside `b`'s foreground mask under x' = tx + x cos + y sin, y' = ty − x sin + y cos. */
 function inOverlap(a: PreparedTemplate, b: PreparedTemplate, tx: number, ty: number, cos: number, sin: number): number {
   const mw = b.maskW;
@@ -463,6 +482,7 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
     const cell = rootIdx[r];
     const i = (cell / m) | 0;
     const k = cell - i * m;
+    if (r > 0 && pairedIn(i, k)) continue; // the same alignment as a root paired already
     const rot = rootRot(cell);
     const w = pairUnder(p, c, i, p.x[i], p.y[i], c.x[k], c.y[k], rot, MATCH.posTolBase, MATCH.posTolSlope, n);
     if (w > bestW) {
