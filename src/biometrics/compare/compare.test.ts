@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FingerprintTemplate, Minutia } from '../template/template.ts';
 import { decodeIso19794_2_2005 } from '../template/iso19794-2-2005.ts';
+import { MATCH } from './match.ts';
 import { calibrate, comparePair, compareTemplates, prepareTemplate, THRESHOLD_FMR_0_01_PERCENT, THRESHOLD_FMR_0_1_PERCENT, THRESHOLD_FMR_1_PERCENT } from './index.ts';
 
 /** A seeded generator (tests only need reproducibility). */
@@ -129,6 +130,30 @@ describe('compareTemplates', () => {
     // And most of them well below it.
     const scores = Array.from({ length: 30 }, (_, k) => compareTemplates(p, prepareTemplate(randomTemplate(100 + k)))).sort((a, b) => a - b);
     expect(scores[15]).toBeLessThan(THRESHOLD_FMR_1_PERCENT / 2);
+  });
+
+  it('ends most unrelated comparisons after the quick pairing (score 0), and only those', () => {
+    const saved = MATCH.minQuick;
+    try {
+      let rejected = 0;
+      for (let s = 200; s < 240; s++) {
+        const q = prepareTemplate(randomTemplate(s));
+        const early = comparePair(p, q);
+        MATCH.minQuick = 0;
+        const late = comparePair(p, q);
+        MATCH.minQuick = saved;
+        if (early.score === 0 && early.pairs === 0) {
+          rejected++;
+          // Without the early exit they would have scored low anyway.
+          expect(late.score).toBeLessThan(THRESHOLD_FMR_1_PERCENT);
+        } else expect(early.score).toBeCloseTo(late.score, 6);
+      }
+      expect(rejected).toBeGreaterThan(5);
+      // Genuine copies are never cut short.
+      for (const angle of [-0.8, 0.1, 0.9]) expect(compareTemplates(p, prepareTemplate(transform(base, angle, -15, 20, 31, 0.6)))).toBeGreaterThan(THRESHOLD_FMR_0_1_PERCENT);
+    } finally {
+      MATCH.minQuick = saved;
+    }
   });
 
   it('normalises resolution, so the same finger at 1000 ppi matches its 500 ppi template', () => {

@@ -49,12 +49,16 @@ export const MATCH: Record<string, number> = {
   /** Roots paired in full; with more, the best by a quick pairing of quickPairs minutiae. */
   fullRoots: 2,
   quickPairs: 15,
+  /** A quick pairing stops after this many minutiae when only the root itself has paired. */
+  quickCheck: 6,
   /**
    * Early rejection: when the best quick pairing's weight is below this, the comparison ends
    * there with score 0 (0 = never). Impostors rarely pair more than 3 of the 15 minutiae nearest
    * a root; two impressions of one finger almost always do.
    */
   minQuick: 3,
+  /** Below this best quick-pairing weight only the best root is paired in full, unrefined. */
+  lightQuick: 4.5,
   /** The least-squares refinement runs only when the best pairing weighs at least this. */
   minRefine: 0,
   /** Rotation prior at 180° (1 at ≤ 45°, linear in between); also scales the score. */
@@ -337,7 +341,10 @@ function pairUnder(p: PreparedTemplate, c: PreparedTemplate, center: number, ox:
   let weight = 0;
   const base = center * n;
   const visit = limit < n ? limit : n;
+  // Quick pairings give up half-way when nothing but the root has paired.
+  const checkAt = limit < n ? MATCH.quickCheck : -1;
   for (let r = 0; r < visit; r++) {
+    if (r === checkAt && count < 2) break;
     const i = order[base + r];
     const dx = px[i] - ox;
     const dy = py[i] - oy;
@@ -448,6 +455,7 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
   let bestRot = 0;
   let bestVotes = 0;
   const full = MATCH.fullRoots;
+  let light = false;
   if (nr > full) {
     let top = 0;
     for (let r = 0; r < nr; r++) {
@@ -477,6 +485,11 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
       rootPart[b] = tp;
     }
     nr = full;
+    // A weak best quick pairing (mostly impostors): only the best root, no refinement.
+    if (top < MATCH.lightQuick) {
+      nr = 1;
+      light = true;
+    }
   }
   for (let r = 0; r < nr; r++) {
     const cell = rootIdx[r];
@@ -510,7 +523,7 @@ export function matchRaw(p: PreparedTemplate, c: PreparedTemplate, out: RawMatch
   let weight = bestW;
 
   // Least-squares refinement of the alignment on the pairs, then pair once more from the centroid.
-  if (bestCount >= 3 && weight >= MATCH.minRefine) {
+  if (bestCount >= 3 && weight >= MATCH.minRefine && !light) {
     let mpx = 0;
     let mpy = 0;
     let mcx = 0;
