@@ -3,6 +3,9 @@
  * stored under /tmp/seccom-cache/<hash>/<DB>/<image>.json where <hash> is a SHA-256 of the
  * contents of src/biometrics/extract/*.ts, so a changed extractor is re-run automatically
  * (SECCOM_HASH=<hash> pins a cached snapshot, SECCOM_CACHE moves the cache).
+ * SECCOM_FLIP_ENDINGS=1 turns every ending by a half turn on loading: the comparator expects the
+ * ISO convention (an ending points into its ridge, = the extractor's `endingDirection:
+ * 'into-ridge'`); use it for snapshots extracted with the older 'out-of-ridge' default.
  *
  *   node --import tsx scripts/compare-cache.ts   (fills the cache; prints the hash)
  */
@@ -69,6 +72,10 @@ export async function loadExtracted(db: string, log = false): Promise<{ names: s
     writeFileSync(file, JSON.stringify(t));
     if (log) process.stdout.write('.');
     templates.push(t);
+  }
+  if (process.env.SECCOM_FLIP_ENDINGS === '1') {
+    for (const t of templates) for (const m of t.minutiae) if (m.type === 'ending') m.direction = (m.direction + Math.PI) % (2 * Math.PI);
+    return { names, templates, hash: `${hash}, endings turned by a half turn (= into-ridge)` };
   }
   return { names, templates, hash };
 }
