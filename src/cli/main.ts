@@ -3,6 +3,7 @@ import { registerDemoCommand } from './demo.ts';
 import { describeError } from './errors.ts';
 import { registerFpCommands } from './fp.ts';
 import { registerNistCommands } from './nist.ts';
+import { registerScenarioCommands } from './scenario.ts';
 import { registerWsqCommands } from './wsq.ts';
 
 /** Builds the `seccom` command tree. Each subcommand lives in its own file and stays thin. */
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerFpCommands(program);
   registerNistCommands(program);
+  registerScenarioCommands(program);
   registerWsqCommands(program);
   return program;
 }

@@ -22,7 +22,9 @@ import { encodeWsq } from '../biometrics/image/wsq/index.ts';
 import { createRng, synthesizeFinger } from '../biometrics/synth/index.ts';
 import type { Booking, FingerprintImage } from '../nist/ebts/messages.ts';
 import { ManualClock } from '../platform/clock/index.ts';
-import type { Store } from '../platform/store/index.ts';
+import type { RandomSource } from '../platform/messaging/index.ts';
+import { tablesOf, type Store } from '../platform/store/index.ts';
+import type { BookingTables } from '../agencies/booking/index.ts';
 import type { PolicyBundle } from '../policy/index.ts';
 
 const DAY = 86_400_000;
@@ -94,7 +96,7 @@ const participation = z
   })
   .strict();
 
-const jurisdiction = z
+export const jurisdictionSchema = z
   .object({
     ori: z.string().regex(/^[A-Z0-9]{9}$/, 'ORI must be 9 uppercase letters or digits'),
     name: z.string().min(1),
@@ -165,7 +167,7 @@ export const scenarioSchema = z
     start: instant.optional(),
     /** The clock runs to here at the end so pending timers fire (defaults to 14 days after the last event). */
     end: instant.optional(),
-    jurisdictions: z.array(jurisdiction).min(1),
+    jurisdictions: z.array(jurisdictionSchema).min(1),
     people: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'a person key: letters, digits, - or _'), person),
     events: z.array(event),
     expect: z.record(expectation).default({}),
@@ -396,31 +398,23 @@ export async function runScenario(input: string | LoadedScenario, options: RunSc
   const lastAt = ordered.at(-1)?.at ?? startedAt;
   const endedAt = scenario.end ? Date.parse(scenario.end) : lastAt + 14 * DAY;
   const clock = new ManualClock(startedAt);
+  // Ids come from the scenario's seed and the number of cases already in the store, so a fresh
+  // store gives the same ids every run and a second run into the same store does not collide.
+  let rng: RandomSource | undefined;
+  const random: RandomSource = { nextUint32: () => (rng ??= createRng(`scenario:${scenario.seed ?? scenario.name}`)).nextUint32() };
   const pipeline = await Pipeline.open({
     store: options.store,
     clock,
-    random: createRng(`scenario:${scenario.seed ?? scenario.name}`),
+    random,
     extractor: options.extractor ?? new TemplateExtractor(),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.criminalSearch ? { criminalSearch: options.criminalSearch } : {}),
     ...(options.immigrationSearch ? { immigrationSearch: options.immigrationSearch } : {}),
   });
 
-  for (const j of scenario.jurisdictions) {
-    await pipeline.registerJurisdiction({ ori: j.ori, name: j.name, state: j.state, county: j.county, timeZone: j.timeZone, aor: j.aor });
-    const changes = [...(j.activated ? [{ mode: 'activated' as const, effective: j.activated }] : []), ...j.participation];
-    for (const c of changes) {
-      const effectiveAt = Date.parse(c.effective);
-      const given = 'noticeGiven' in c && c.noticeGiven ? Date.parse(c.noticeGiven) : effectiveAt - 30 * DAY;
-      await pipeline.changeParticipation(j.ori, {
-        mode: c.mode,
-        effectiveAt,
-        noticeToState: { givenAt: given, text: ('noticeToState' in c && c.noticeToState) || `DHS to the ${j.state} state identification bureau: ${j.ori} (${j.name}) becomes ${c.mode} on ${c.effective}.` },
-        noticeToJurisdiction: { givenAt: given, text: ('noticeToJurisdiction' in c && c.noticeToJurisdiction) || `DHS to ${j.name}: your jurisdiction becomes ${c.mode} on ${c.effective}.` },
-        ...('seriousOffenses' in c && c.seriousOffenses ? { seriousOffenses: c.seriousOffenses } : {}),
-      });
-    }
-  }
+  const before = await tablesOf<BookingTables>(options.store.db).selectFrom('booking_bookings').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  if (Number(before.n) > 0) rng = createRng(`scenario:${scenario.seed ?? scenario.name}:after:${Number(before.n)}`);
+  await registerJurisdictions(pipeline, scenario.jurisdictions);
   for (const [key, p] of Object.entries(scenario.people)) {
     if (!p.criminalRecord && !p.immigrationRecord) continue;
     const records = loaded.printsOf(key).records;
@@ -513,6 +507,41 @@ export async function runScenario(input: string | LoadedScenario, options: RunSc
     passed: failures.length === 0 && expectations.every((x) => x.ok),
     deadLetters,
   };
+}
+
+export type JurisdictionSpec = z.output<typeof jurisdictionSchema>;
+
+/**
+ * Registers each jurisdiction not yet in the registry, with its participation changes (notices
+ * default to 30 days before each change). Returns the ORIs it registered.
+ */
+export async function registerJurisdictions(pipeline: Pipeline, jurisdictions: readonly JurisdictionSpec[]): Promise<string[]> {
+  const registered: string[] = [];
+  for (const j of jurisdictions) {
+    const known = await pipeline.jurisdictions.jurisdictionOf(pipeline.store.db, j.ori).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof AgencyError && error.code === 'unknown-ori') return false;
+        throw error;
+      },
+    );
+    if (known) continue;
+    await pipeline.registerJurisdiction({ ori: j.ori, name: j.name, state: j.state, county: j.county, timeZone: j.timeZone, aor: j.aor });
+    registered.push(j.ori);
+    const changes = [...(j.activated ? [{ mode: 'activated' as const, effective: j.activated }] : []), ...j.participation];
+    for (const c of changes) {
+      const effectiveAt = Date.parse(c.effective);
+      const given = 'noticeGiven' in c && c.noticeGiven ? Date.parse(c.noticeGiven) : effectiveAt - 30 * DAY;
+      await pipeline.changeParticipation(j.ori, {
+        mode: c.mode,
+        effectiveAt,
+        noticeToState: { givenAt: given, text: ('noticeToState' in c && c.noticeToState) || `DHS to the ${j.state} state identification bureau: ${j.ori} (${j.name}) becomes ${c.mode} on ${c.effective}.` },
+        noticeToJurisdiction: { givenAt: given, text: ('noticeToJurisdiction' in c && c.noticeToJurisdiction) || `DHS to ${j.name}: your jurisdiction becomes ${c.mode} on ${c.effective}.` },
+        ...('seriousOffenses' in c && c.seriousOffenses ? { seriousOffenses: c.seriousOffenses } : {}),
+      });
+    }
+  }
+  return registered;
 }
 
 /** Compares each booking's final state with the scenario's `expect` (subset match, arrays by element). */

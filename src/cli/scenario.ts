@@ -1,0 +1,275 @@
+/**
+ * `seccom scenario run`, `seccom book`, `seccom case show`, `seccom policy explain`: the
+ * embedded pipeline from the command line. Each command opens the store named by `--store`
+ * (`sqlite:<path>` or `postgres:<url>`), opens the Pipeline on it, does one thing and closes.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import type { CaseEvent } from '../agencies/case-log/index.ts';
+import { AgencyError } from '../agencies/errors.ts';
+import { Pipeline } from '../agencies/pipeline.ts';
+import { readCar } from '../nist/ebts/messages.ts';
+import { NistError } from '../nist/errors.ts';
+import { ManualClock, systemClock } from '../platform/clock/index.ts';
+import { systemRandom } from '../platform/messaging/index.ts';
+import { loadPolicy } from '../platform/policy/load.ts';
+import { openStore, type Store, type StoreConfig } from '../platform/store/index.ts';
+import { formatLocal } from '../policy/detainer-clock.ts';
+import { PolicyError, versionById, versionInForce, type PolicyDecision, type Reason } from '../policy/index.ts';
+import { jurisdictionSchema, loadScenario, registerJurisdictions, runScenario, ScenarioError, type FinalState, type ScenarioResult } from '../sim/scenario.ts';
+import { UsageError } from './errors.ts';
+import { readBytes } from './io.ts';
+import { createProgress } from './progress.ts';
+
+const STORE_HELP = 'sqlite:<path> or postgres:<url>';
+
+/** `sqlite:<path>` | `postgres:<url>` (a bare postgres:// URL works too). */
+export function parseStoreOption(value: string): StoreConfig {
+  if (value.startsWith('sqlite:')) {
+    const path = value.slice('sqlite:'.length);
+    if (!path) throw new UsageError('--store sqlite: needs a path, e.g. sqlite:data/seccom.db');
+    return { kind: 'sqlite', path };
+  }
+  if (/^postgres(ql)?:\/\//.test(value)) return { kind: 'postgres', connectionString: value };
+  if (value.startsWith('postgres:')) return { kind: 'postgres', connectionString: value.slice('postgres:'.length) };
+  throw new UsageError(`--store must be ${STORE_HELP}, got "${value}"`);
+}
+
+/** Agency, scenario and policy errors are the user's input: one line, exit status 2. */
+async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new UsageError(error.message);
+    if (error instanceof AgencyError || error instanceof PolicyError) throw new UsageError(`${error.code}: ${error.message.split('\n')[0]}`);
+    throw error;
+  }
+}
+
+async function openExisting(option: string | undefined): Promise<Store> {
+  if (!option) throw new UsageError(`--store is required (${STORE_HELP})`);
+  const config = parseStoreOption(option);
+  if (config.kind === 'sqlite' && !existsSync(config.path)) throw new UsageError(`no such store: ${config.path}`);
+  return openStore(config);
+}
+
+/** The pipeline over an existing store, for reading (the clock does not matter) or for a booking at `at`. */
+async function openPipeline(store: Store, at?: number): Promise<Pipeline> {
+  return Pipeline.open({ store, clock: at === undefined ? systemClock : new ManualClock(at), random: systemRandom() });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+const time = (ms: number | null | undefined, tz: string) => (ms === null || ms === undefined ? '—' : formatLocal(ms, tz));
+
+function renderReasons(reasons: readonly Reason[], indent: string): string[] {
+  return reasons.map((r) => `${indent}- ${r.rule}: ${r.text}${r.facts.length ? ` [${r.facts.join('; ')}]` : ''}`);
+}
+
+export function renderTimeline(timeline: readonly CaseEvent[], tz: string): string[] {
+  const lines: string[] = [];
+  for (const e of timeline) {
+    lines.push(`  ${time(e.at, tz)}  ${e.agency.padEnd(19)} ${e.kind.padEnd(22)} ${e.summary}`);
+    const d = e.details;
+    if (e.kind === 'review' && Array.isArray(d.reasons)) {
+      lines.push(`      decision ${String(d.decision)} under policy ${String(d.policyVersion)} (as of ${String(d.asOf)}; level ${String(d.level ?? '—')}; priority ${String(d.priority ?? '—')}):`);
+      lines.push(...renderReasons(d.reasons as Reason[], '        '));
+    }
+  }
+  return lines;
+}
+
+export function renderFinalState(s: FinalState, tz: string): string[] {
+  const iar = s.iar as { status?: string; level?: number | null; sentTo?: string[] } | null;
+  const lines = [
+    `  custody: ${s.custody}${s.releasedAt ? ` (released ${time(s.releasedAt, tz)}, ${s.releaseReason})` : ''}`,
+    `  FBI number: ${s.fbiNumber ?? '—'}; immigration search: ${s.immigrationSearch}; jail received IDR: ${s.jailReceivedIdr ?? '—'}, IAR: ${s.jailReceivedIar ? 'yes' : 'no'}`,
+    `  IAR: ${iar ? `${iar.status ?? '?'}, level ${iar.level ?? '—'}, sent to ${(iar.sentTo ?? []).join(' and ')}` : '—'}`,
+    `  field office: ${s.fieldOfficeState ?? 'never received an IAR'}${s.decision ? `; decision ${s.decision.decision} under ${s.decision.policyVersion} (${s.decision.trigger})` : ''}`,
+  ];
+  if (s.detainer) lines.push(`  detainer ${s.detainer.detainerId}: ${s.detainer.state}, ${s.detainer.form}${s.detainer.expiresAt ? `, hold expires ${time(s.detainer.expiresAt, tz)}` : ''}; at the jail: ${s.jailDetainer?.state ?? '—'}`);
+  if (s.supervisorReview) lines.push(`  supervisor review: ${s.supervisorReview.state}`);
+  if (s.outcome) lines.push(`  proceedings outcome: ${s.outcome}`);
+  lines.push(`  charges: ${s.charges.map((c) => `${c.ncicCode} (${c.disposition})`).join(', ')}`);
+  return lines;
+}
+
+function renderScenario(r: ScenarioResult, zones: Map<string, string>): string {
+  const failed = r.expectations.filter((x) => !x.ok);
+  const lines = [`scenario ${r.name}: ${r.passed ? 'PASSED' : 'FAILED'} — ${r.cases.length} cases, ${r.expectations.length - failed.length}/${r.expectations.length} expectations held, ${r.failures.length} refused events, ${r.deadLetters} dead letters (store: ${r.store})`];
+  if (r.description) lines.push(r.description);
+  for (const c of r.cases) {
+    const tz = zones.get(c.ori) ?? 'UTC';
+    lines.push('', `case ${c.booking} (${c.caseId}): ${c.person}, booked by ${c.ori}`, ...renderTimeline(c.timeline, tz), ' final state:', ...renderFinalState(c.finalState, tz));
+  }
+  if (r.failures.length) lines.push('', 'refused events:', ...r.failures.map((f) => `  events[${f.event}] ${f.type} at ${f.at}: ${f.code}: ${f.message}`));
+  if (failed.length) lines.push('', 'expectations not met:', ...failed.map((x) => `  ${x.booking} ${x.path}: expected ${JSON.stringify(x.expected)}, got ${JSON.stringify(x.actual)}`));
+  return `${lines.join('\n')}\n`;
+}
+
+async function caseReport(p: Pipeline, caseId: string) {
+  const jail = await p.booking.bookingOf(p.store.db, caseId);
+  const jurisdiction = await p.jurisdictions.jurisdictionOf(p.store.db, jail.ori);
+  return { caseId, ori: jail.ori, timeZone: jurisdiction.timeZone, timeline: await p.caseTimeline(caseId), finalState: await p.finalState(caseId) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+const jurisdictionFile = z.union([z.object({ jurisdictions: z.array(jurisdictionSchema).min(1) }).strict(), z.array(jurisdictionSchema).min(1), jurisdictionSchema]);
+
+function readJurisdictionFile(path: string) {
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(existsSync(path) ? `${path} is not JSON: ${error instanceof Error ? error.message : String(error)}` : `no such file: ${path}`);
+  }
+  const parsed = jurisdictionFile.safeParse(document);
+  if (!parsed.success) throw new UsageError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  const d = parsed.data;
+  return Array.isArray(d) ? d : 'jurisdictions' in d ? d.jurisdictions : [d];
+}
+
+export function registerScenarioCommands(program: Command): void {
+  const scenario = program.command('scenario').description('run scenario files (jurisdictions, people, dated events) through the pipeline');
+  scenario
+    .command('run')
+    .description("play a scenario file through the pipeline and print every case's timeline and final state (format: scenarios/README.md)")
+    .argument('<file>', 'scenario file (.json)')
+    .option('--store <store>', `${STORE_HELP} (default: a new temporary SQLite file)`)
+    .option('--json', 'print the result as JSON')
+    .action((file: string, opts: { store?: string; json?: boolean }) =>
+      userErrors(async () => {
+        if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+        const config: StoreConfig = opts.store ? parseStoreOption(opts.store) : { kind: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'seccom-scenario-')), 'scenario.db') };
+        const loaded = loadScenario(file);
+        const store = await openStore(config);
+        const progress = createProgress('events', { enabled: !opts.json });
+        try {
+          const result = await runScenario(loaded, { store, onEvent: (d, t) => progress.update(d, t) });
+          progress.finish();
+          if (opts.json) process.stdout.write(`${JSON.stringify({ ...result, storePath: config.kind === 'sqlite' ? config.path : undefined }, null, 2)}\n`);
+          else {
+            process.stdout.write(renderScenario(result, new Map(loaded.scenario.jurisdictions.map((j) => [j.ori, j.timeZone]))));
+            if (config.kind === 'sqlite') process.stdout.write(`\nstore: sqlite:${config.path} (seccom case show <case id> --store sqlite:${config.path})\n`);
+          }
+          if (!result.passed) process.exitCode = 1;
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+
+  program
+    .command('book')
+    .description("book an arrestee from an EBTS CAR file into the store's pipeline and run the chain as far as it goes")
+    .argument('<car>', 'EBTS criminal tenprint submission (CAR) file')
+    .option('--store <store>', STORE_HELP)
+    .option('--jurisdiction-file <file>', "JSON: a jurisdiction, a list, or { jurisdictions: [...] } in the scenario format; registered if not yet known (the CAR's ORI must be registered)")
+    .option('--at <instant>', 'booking time, ISO 8601 with zone (default: now)')
+    .option('--json', 'print the case as JSON')
+    .action((car: string, opts: { store?: string; jurisdictionFile?: string; at?: string; json?: boolean }) =>
+      userErrors(async () => {
+        const at = opts.at === undefined ? systemClock.now() : Date.parse(opts.at);
+        if (Number.isNaN(at) || (opts.at !== undefined && !/(Z|[+-]\d{2}:\d{2})$/.test(opts.at))) throw new UsageError(`--at must be an ISO 8601 instant with a zone, got "${opts.at}"`);
+        if (!opts.store) throw new UsageError(`--store is required (${STORE_HELP})`);
+        let booking;
+        try {
+          booking = readCar(readBytes(car));
+        } catch (error) {
+          if (error instanceof NistError) throw new UsageError(`${car}: ${error.code}: ${error.message}`);
+          throw error;
+        }
+        const jurisdictions = opts.jurisdictionFile ? readJurisdictionFile(opts.jurisdictionFile) : [];
+        const store = await openStore(parseStoreOption(opts.store));
+        try {
+          const p = await openPipeline(store, at);
+          const registered = await registerJurisdictions(p, jurisdictions);
+          const caseId = await p.book(booking);
+          const report = await caseReport(p, caseId);
+          if (opts.json) process.stdout.write(`${JSON.stringify({ registeredJurisdictions: registered, ...report }, null, 2)}\n`);
+          else process.stdout.write([`booked ${booking.name} from ${car} as ${caseId} (${report.ori})${registered.length ? `; registered ${registered.join(', ')}` : ''}`, ...renderTimeline(report.timeline, report.timeZone), ' final state:', ...renderFinalState(report.finalState, report.timeZone)].join('\n') + '\n');
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+
+  program
+    .command('case')
+    .description('cases in a store')
+    .command('show')
+    .description("a case's timeline (every event, every decision with its policy version and reasons) and final state")
+    .argument('<id>', 'case id (CASE…)')
+    .option('--store <store>', STORE_HELP)
+    .option('--json', 'print as JSON')
+    .action((id: string, opts: { store?: string; json?: boolean }) =>
+      userErrors(async () => {
+        const store = await openExisting(opts.store);
+        try {
+          const report = await caseReport(await openPipeline(store), id);
+          if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+          else process.stdout.write([`case ${id} (${report.ori})`, ...renderTimeline(report.timeline, report.timeZone), ' final state:', ...renderFinalState(report.finalState, report.timeZone)].join('\n') + '\n');
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+
+  program
+    .command('policy')
+    .description('the policy versions applied to cases')
+    .command('explain')
+    .description("decide a case again under another policy version (read-only) and show both decisions and the reasons that differ")
+    .argument('<case>', 'case id (CASE…)')
+    .option('--as-of <date>', 'the version in force on this date (YYYY-MM-DD)')
+    .option('--version <id>', 'a version by id, e.g. 2012-12-21-detainer-criteria')
+    .option('--store <store>', STORE_HELP)
+    .option('--json', 'print as JSON')
+    .action((caseId: string, opts: { asOf?: string; version?: string; store?: string; json?: boolean }) =>
+      userErrors(async () => {
+        if (opts.asOf && opts.version) throw new UsageError('give --as-of or --version, not both');
+        const policy = loadPolicy();
+        const target = opts.version ? versionById(policy, opts.version).id : opts.asOf ? versionInForce(policy, opts.asOf).id : policy.versions[policy.versions.length - 1].id;
+        const store = await openExisting(opts.store);
+        try {
+          const p = await openPipeline(store);
+          const state = await p.finalState(caseId);
+          if (!state.decision) throw new UsageError(`case ${caseId} has no field-office decision (immigration search: ${state.immigrationSearch}; no IAR reached ICE)`);
+          const recorded = await p.decisionUnder(caseId, state.decision.policyVersion);
+          const other = await p.decisionUnder(caseId, target);
+          const diff = differingReasons(recorded, other);
+          const result = { caseId, recorded: { stored: state.decision, reevaluated: recorded }, other, sameDecision: recorded.decision === other.decision, onlyInRecorded: diff.onlyInA, onlyInOther: diff.onlyInB };
+          if (opts.json) {
+            process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+            return;
+          }
+          const lines = [
+            `case ${caseId}: decided ${state.decision.decision} under ${state.decision.policyVersion} (${state.decision.trigger}, as of ${state.decision.asOf})`,
+            `  under ${other.version.id} ("${other.version.title}") as of ${other.asOf}: ${other.decision}${result.sameDecision ? ' — the same decision' : ` — differs from ${recorded.decision}`}`,
+            `  reasons only under ${recorded.version.id}:`,
+            ...(diff.onlyInA.length ? renderReasons(diff.onlyInA, '    ') : ['    (none)']),
+            `  reasons only under ${other.version.id}:`,
+            ...(diff.onlyInB.length ? renderReasons(diff.onlyInB, '    ') : ['    (none)']),
+          ];
+          process.stdout.write(`${lines.join('\n')}\n`);
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+}
+
+/** Reasons (rule + text) in one decision and not the other, leaving out the version-selection line. */
+function differingReasons(a: PolicyDecision, b: PolicyDecision) {
+  const key = (r: Reason) => `${r.rule}\u0000${r.text}`;
+  const inA = new Set(a.reasons.map(key));
+  const inB = new Set(b.reasons.map(key));
+  const differs = (r: Reason, other: Set<string>) => r.rule !== 'version.selected' && !other.has(key(r));
+  return { onlyInA: a.reasons.filter((r) => differs(r, inB)), onlyInB: b.reasons.filter((r) => differs(r, inA)) };
+}
