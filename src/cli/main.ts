@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDemoCommand } from './demo.ts';
 import { describeError } from './errors.ts';
 import { registerFpCommands } from './fp.ts';
+import { registerIdentifyCommands } from './identify.ts';
 import { registerNistCommands } from './nist.ts';
 import { registerScenarioCommands } from './scenario.ts';
 import { registerWsqCommands } from './wsq.ts';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDemoCommand(program);
   registerFpCommands(program);
+  registerIdentifyCommands(program);
   registerNistCommands(program);
   registerScenarioCommands(program);
   registerWsqCommands(program);
