@@ -5,23 +5,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeWsq } from '../biometrics/image/wsq/index.ts';
 import { synthesizeFinger } from '../biometrics/synth/index.ts';
 import { buildCarBytes } from '../nist/ebts/messages.ts';
-import { main } from './main.ts';
+import { runCli } from './testing.ts';
 
-/** Runs the CLI in-process and captures what it prints. */
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'seccom', ...args]);
-    return { code, out, err };
-  } finally {
-    vi.restoreAllMocks();
-    process.exitCode = undefined;
-  }
-}
+const run = runCli;
 
 afterEach(() => vi.restoreAllMocks());
 
