@@ -34,4 +34,11 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Inject the clock.' }],
     },
   },
+,
+  {
+    // The clock is injected everywhere; only the platform's system clock and the CLI read it.
+    files: ['src/**'],
+    ignores: ['src/platform/clock/**', 'src/cli/**', '**/*.test.ts', '**/testing.ts'],
+    rules: { 'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Inject the clock (src/platform/clock).' }] },
+  },
 );
