@@ -34,7 +34,6 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Inject the clock.' }],
     },
   },
-,
   {
     // The clock is injected everywhere; only the platform's system clock and the CLI read it.
     files: ['src/**'],
