@@ -189,7 +189,7 @@ describe.each(storeVariants)('messaging on $kind', (variant) => {
     d.start();
     await send('agency', 'bg', {});
     d.notify();
-    for (let i = 0; i < 200 && (await counters()).bg !== 1; i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 1000 && (await counters()).bg !== 1; i++) await new Promise((r) => setTimeout(r, 5));
     await d.stop();
     expect(await counters()).toEqual({ bg: 1 });
   });

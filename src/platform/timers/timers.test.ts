@@ -91,7 +91,7 @@ describe.each(storeVariants)('timers on $kind', (variant) => {
     // "Restart" two hours after the last one fell due: y is overdue and fires at start.
     await open(new ManualClock(T0 + 4 * HOUR));
     scheduler.start();
-    for (let i = 0; i < 200 && (await scheduler.pending()).length > 0; i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 1000 && (await scheduler.pending()).length > 0; i++) await new Promise((r) => setTimeout(r, 5));
     await scheduler.stop();
     expect(await firedMessages()).toEqual([`x@${HOUR}`, `y@${4 * HOUR}`]);
   });
