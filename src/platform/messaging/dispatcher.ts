@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { Clock } from '../clock/index.ts';
+import { Wakeup, type Clock } from '../clock/index.ts';
 import { tablesOf, type Store } from '../store/index.ts';
 import type { Bus } from './bus.ts';
 import { handleOnce, handlerContext, type Handler } from './inbox.ts';
@@ -64,7 +64,7 @@ export class OutboxDispatcher implements Bus {
   private readonly pollMs: number;
   private running: Promise<void> | undefined;
   private stopping = false;
-  private wake: (() => void) | undefined;
+  private readonly wakeup = new Wakeup();
 
   constructor(private readonly options: DispatcherOptions) {
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -105,26 +105,19 @@ export class OutboxDispatcher implements Bus {
         } catch (error) {
           this.options.onError?.(error);
         }
-        if (!busy && !this.stopping) await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.pollMs);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
+        if (!busy && !this.stopping) await this.wakeup.sleep(this.pollMs);
       }
     })();
   }
 
   /** Ends a background wait early, e.g. right after a commit that enqueued messages. */
   notify(): void {
-    this.wake?.();
+    this.wakeup.wake();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.wakeup.wake();
     await this.running;
     this.running = undefined;
   }

@@ -1,4 +1,4 @@
-import { ManualClock, type Clock } from '../clock/index.ts';
+import { ManualClock, Wakeup, type Clock } from '../clock/index.ts';
 import type { Outbox } from '../messaging/index.ts';
 import { tablesOf, type Store } from '../store/index.ts';
 import type { TimerTables } from './tables.ts';
@@ -30,7 +30,7 @@ export class TimerScheduler {
   private readonly pollMs: number;
   private running: Promise<void> | undefined;
   private stopping = false;
-  private wake: (() => void) | undefined;
+  private readonly wakeup = new Wakeup();
 
   constructor(private readonly options: TimerSchedulerOptions) {
     this.batchSize = options.batchSize ?? 200;
@@ -119,26 +119,19 @@ export class TimerScheduler {
           this.options.onError?.(error);
         }
         if (this.stopping) break;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, waitMs);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
+        await this.wakeup.sleep(waitMs);
       }
     })();
   }
 
   /** Re-checks now, e.g. after scheduling a timer or moving a manual clock. */
   notify(): void {
-    this.wake?.();
+    this.wakeup.wake();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.wakeup.wake();
     await this.running;
     this.running = undefined;
   }
