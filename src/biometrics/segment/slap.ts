@@ -132,8 +132,11 @@ function erode(mask: Uint8Array, bw: number, bh: number, r: number): Uint8Array 
   return d;
 }
 
-/** Removes 4-connected blobs smaller than `minArea` blocks (in place). */
-function removeSmall(mask: Uint8Array, bw: number, bh: number, minArea: number): void {
+/**
+ * Calls `onBlob` with the block indices of each 4-connected blob of `mask`, in the order the
+ * fill reached them. `onBlob` may clear its own blob's blocks.
+ */
+function forEachBlob(mask: Uint8Array, bw: number, bh: number, onBlob: (members: readonly number[]) => void): void {
   const label = new Int32Array(mask.length).fill(-1);
   const stack = new Int32Array(mask.length);
   const members: number[] = [];
@@ -165,8 +168,15 @@ function removeSmall(mask: Uint8Array, bw: number, bh: number, minArea: number):
         stack[sp++] = i + bw;
       }
     }
-    if (members.length < minArea) for (const i of members) mask[i] = 0;
+    onBlob(members);
   }
+}
+
+/** Removes 4-connected blobs smaller than `minArea` blocks (in place). */
+function removeSmall(mask: Uint8Array, bw: number, bh: number, minArea: number): void {
+  forEachBlob(mask, bw, bh, (members) => {
+    if (members.length < minArea) for (const i of members) mask[i] = 0;
+  });
 }
 
 /** Smallest ridge-crossing rate (sign changes per pixel of scan line at 500 ppi) of ridge texture. */
@@ -316,47 +326,23 @@ function blockCentres(m: SlapMask): { xs: Float64Array; ys: Float64Array } {
  */
 function findTilt(m: SlapMask, maxTiltDeg: number): number {
   const { mask, bw, bh } = m;
-  const label = new Int32Array(mask.length).fill(-1);
-  const stack = new Int32Array(mask.length);
   let c2 = 0;
   let s2 = 0;
-  for (let start = 0; start < mask.length; start++) {
-    if (!mask[start] || label[start] >= 0) continue;
-    let sp = 0;
-    stack[sp++] = start;
-    label[start] = start;
-    let n = 0;
+  forEachBlob(mask, bw, bh, (members) => {
+    const n = members.length;
     let sx = 0;
     let sy = 0;
     let sxx = 0;
     let syy = 0;
     let sxy = 0;
-    while (sp > 0) {
-      const i = stack[--sp];
+    for (const i of members) {
       const x = i % bw;
       const y = (i - x) / bw;
-      n++;
       sx += x;
       sy += y;
       sxx += x * x;
       syy += y * y;
       sxy += x * y;
-      if (x > 0 && mask[i - 1] && label[i - 1] < 0) {
-        label[i - 1] = start;
-        stack[sp++] = i - 1;
-      }
-      if (x < bw - 1 && mask[i + 1] && label[i + 1] < 0) {
-        label[i + 1] = start;
-        stack[sp++] = i + 1;
-      }
-      if (y > 0 && mask[i - bw] && label[i - bw] < 0) {
-        label[i - bw] = start;
-        stack[sp++] = i - bw;
-      }
-      if (y < bh - 1 && mask[i + bw] && label[i + bw] < 0) {
-        label[i + bw] = start;
-        stack[sp++] = i + bw;
-      }
     }
     const mx = sx / n;
     const my = sy / n;
@@ -365,14 +351,14 @@ function findTilt(m: SlapMask, maxTiltDeg: number): number {
     const cxy = sxy / n - mx * my;
     // Major axis angle from image-up (y down): doubled-angle vector of the axis (sin φ, −cos φ).
     const tr = cxx + cyy;
-    if (tr <= 0) continue;
+    if (tr <= 0) return;
     const anis = Math.hypot(cyy - cxx, 2 * cxy) / tr;
     // Doubled-angle components for an axis measured from vertical: cos 2φ ∝ (cyy − cxx), sin 2φ ∝ −2cxy.
     // Weight n × anisotropy on the unit doubled-angle vector = n × (cyy − cxx, −2cxy) / trace.
-    if (anis <= 0) continue;
+    if (anis <= 0) return;
     c2 += (n * (cyy - cxx)) / tr;
     s2 += (n * -2 * cxy) / tr;
-  }
+  });
   if (c2 === 0 && s2 === 0) return 0;
   let phi = Math.atan2(s2, c2) / 2;
   const max = (maxTiltDeg * Math.PI) / 180;
