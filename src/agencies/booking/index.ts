@@ -171,7 +171,7 @@ export function createBookingAgency(deps: AgencyDeps) {
   /** Releases the person now (at `at`), records why, and tells the field office when a detainer is involved. */
   async function release(trx: AnyTransaction, caseId: string, at: number, reason: ReleaseReason, detainerId: string | null) {
     await t(trx).updateTable('booking_bookings').set({ state: 'released', released_at: at, release_reason: reason }).where('case_id', '=', caseId).execute();
-    await event(trx, caseId, 'released', `Released (${reason}).`, { at, detainerId });
+    await event(trx, caseId, 'released', `Released (${reason}).`, { at, detainerId, reason });
     if (detainerId !== null) {
       await send(trx, ReleaseNotice.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: caseId, payload: { caseId, detainerId, kind: 'released', at, reason, holdExpiresAt: null } }));
     }
@@ -228,7 +228,15 @@ export function createBookingAgency(deps: AgencyDeps) {
         .insertInto('booking_bookings')
         .values({ case_id: caseId, ori: b.arrestingAgencyOri, tcn: caseId, person: JSON.stringify(person), booked_at: now, charges: JSON.stringify(charges), state: 'in-custody', release_due_at: null, released_at: null, release_reason: null, fbi_number: null, idr_result: null, iar: null })
         .execute();
-      await event(trx, caseId, 'booked', `Booked at ${jurisdiction.name} (${b.arrestingAgencyOri}) on ${charges.map((c) => `${c.ncicCode} ${c.literal}`).join(', ')}; CAR sent to the state bureau.`, { charges: charges.map((c) => c.ncicCode) });
+      await event(trx, caseId, 'booked', `Booked at ${jurisdiction.name} (${b.arrestingAgencyOri}) on ${charges.map((c) => `${c.ncicCode} ${c.literal}`).join(', ')}; CAR sent to the state bureau.`, {
+        charges: charges.map((c) => c.ncicCode),
+        // For oversight (src/oversight/facts): where, who (as booked) and each charge's Level under the version in force on the arrest date.
+        ori: b.arrestingAgencyOri,
+        arrestDate,
+        policyVersion: version.id,
+        demographics: { sex: b.sex, race: b.race, yearOfBirth: /^\d{4}/.test(b.dateOfBirth) && !b.dateOfBirth.startsWith('0000') ? Number(b.dateOfBirth.slice(0, 4)) : null, placeOfBirth: b.placeOfBirth, claimedCitizenship: b.citizenship ?? null },
+        chargeLevels: charges.map((c) => ({ ncicCode: c.ncicCode, severity: c.severity, maxSentenceMonths: c.maxSentenceMonths, level: levelOfCode(version.levels, c.ncicCode, { severity: c.severity, maxSentenceMonths: c.maxSentenceMonths }).level })),
+      });
       await send(trx, Car.create({ from: AGENCY, to: ADDRESS.stateBureau, correlationId: caseId, payload: { caseId, ori: b.arrestingAgencyOri, tcn: caseId, ebts: toBase64(ebts), bookedAt: now, person, charges } }));
     },
 

@@ -181,7 +181,7 @@ export function createFieldOffice(deps: AgencyDeps) {
       .insertInto('field_office_reviews')
       .values({ case_id: caseId, reviewed_at: now, as_of: asOf, trigger, policy_version: decision.version.id, decision: decision.decision, level: decision.level.value, priority: decision.priority?.id ?? null, reasons: JSON.stringify(decision.reasons) })
       .execute();
-    await event(trx, caseId, 'review', `Field office review (${trigger}) under ${decision.version.id}: ${decision.decision}.`, { decision: decision.decision, policyVersion: decision.version.id, asOf, level: decision.level.value, priority: decision.priority?.id ?? null, reasons: decision.reasons });
+    await event(trx, caseId, 'review', `Field office review (${trigger}) under ${decision.version.id}: ${decision.decision}.`, { decision: decision.decision, policyVersion: decision.version.id, asOf, level: decision.level.value, convictionLevel: decision.convictionLevel.value, priority: decision.priority?.id ?? null, reasons: decision.reasons });
     const setState = (state: FieldOfficeCaseState) => t(trx).updateTable('field_office_cases').set({ state }).where('case_id', '=', caseId).execute();
     switch (decision.decision) {
       case 'detainer': {
@@ -278,7 +278,7 @@ export function createFieldOffice(deps: AgencyDeps) {
         const { payload: o } = ProceedingsOutcome.parse(message);
         await caseRow(trx, o.caseId);
         await t(trx).updateTable('field_office_cases').set({ outcome: o.outcome, outcome_at: o.at, state: o.outcome === 'pending' ? 'in-ice-custody' : 'closed' }).where('case_id', '=', o.caseId).execute();
-        await event(trx, o.caseId, 'proceedings-outcome', `Removal proceedings: ${o.outcome}.`);
+        await event(trx, o.caseId, 'proceedings-outcome', `Removal proceedings: ${o.outcome}.`, { outcome: o.outcome, at: o.at });
       } else {
         throw new Error(`field office: unexpected message type ${message.type}`);
       }
@@ -294,7 +294,7 @@ export function createFieldOffice(deps: AgencyDeps) {
       await t(trx).updateTable('field_office_detainers').set({ state: 'custody-assumed', ended_at: at }).where('detainer_id', '=', det.detainer_id).execute();
       await t(trx).updateTable('field_office_cases').set({ state: 'in-ice-custody' }).where('case_id', '=', caseId).execute();
       await send(trx)(CustodyTransfer.create({ from: AGENCY, to: ADDRESS.booking, correlationId: caseId, payload: { caseId, detainerId: det.detainer_id, at } }));
-      await event(trx, caseId, 'custody-assumed', `ICE assumed custody on detainer ${det.detainer_id}; the clock is stopped.`);
+      await event(trx, caseId, 'custody-assumed', `ICE assumed custody on detainer ${det.detainer_id}; the clock is stopped.`, { detainerId: det.detainer_id, at });
     },
 
     /**

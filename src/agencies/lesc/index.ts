@@ -6,7 +6,7 @@
  */
 import type { Message } from '../../platform/messaging/index.ts';
 import { tablesOf, type AnyDatabase, type AnyTransaction, type ModuleMigrations } from '../../platform/store/index.ts';
-import { evaluate, parseCaseFacts } from '../../policy/index.ts';
+import { evaluate, levelOfCode, parseCaseFacts, versionById } from '../../policy/index.ts';
 import { recordEvent } from '../case-log/index.ts';
 import { localDate, type AgencyDeps } from '../deps.ts';
 import { routingFor } from '../jurisdictions/index.ts';
@@ -95,7 +95,19 @@ export function createLesc(deps: AgencyDeps) {
         agency: AGENCY,
         kind: 'iar-sent',
         summary: `IAR: status ${determination.status}, Level ${classification.level.value ?? 'none (non-criminal)'} under ${classification.version.id}; sent to ${sentTo.join(' and ')}${routing.iarToJail ? '' : ' (the jurisdiction opted out of receiving IARs)'}.`,
-        details: { status: determination.status, statusReasons: determination.reasons, citizenshipIndications: determination.citizenshipIndications, level: classification.level, policyVersion: classification.version.id, reasons: payload.levelReasons, sentTo },
+        details: {
+          status: determination.status,
+          statusReasons: determination.reasons,
+          citizenshipIndications: determination.citizenshipIndications,
+          level: classification.level,
+          policyVersion: classification.version.id,
+          reasons: payload.levelReasons,
+          sentTo,
+          // For oversight (src/oversight/facts): the Level by conviction and each prior conviction's Level under the same version.
+          ori: iaq.ori,
+          convictionLevel: classification.convictionLevel,
+          priorConvictions: iaq.priorConvictions.map((c) => ({ ncicCode: c.ncicCode, date: c.date, level: levelOfCode(versionById(deps.policy, classification.version.id).levels, c.ncicCode, c).level })),
+        },
       });
     },
 

@@ -119,7 +119,7 @@ export function createStateBureau(deps: AgencyDeps) {
           .values({ case_id: car.caseId, ori: car.ori, tcn: car.tcn, ebts: car.ebts, person: JSON.stringify(car.person), charges: JSON.stringify(car.charges), booked_at: car.bookedAt, participation: participation.mode, fbi_number: null, prior_convictions: '[]', immigration: 'awaiting-criminal-response', identity_id: null, updated_at: now })
           .execute();
         await ctx.send(Car.create({ from: AGENCY, to: ADDRESS.criminalRecords, correlationId: car.caseId, payload: car }));
-        await event(trx, car.caseId, 'car-routed', `CAR routed to FBI CJIS; the jurisdiction's participation at booking: ${participation.mode}.`, { participation: participation.mode });
+        await event(trx, car.caseId, 'car-routed', `CAR routed to FBI CJIS; the jurisdiction's participation at booking: ${participation.mode}.`, { participation: participation.mode, ori: car.ori });
       } else if (Sre.is(message)) {
         const { payload: sre } = Sre.parse(message);
         const row = await submission(trx, sre.caseId);
