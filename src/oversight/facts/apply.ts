@@ -1,0 +1,401 @@
+/**
+ * The reducer: one case-log event applied to a case's facts. Pure and deterministic — the
+ * result depends only on the case's own events (in seq order) and the registry — so folding
+ * a case's events one batch at a time (incremental) or all at once (rebuild) gives the same
+ * facts. Unknown kinds and malformed details are reported, never thrown.
+ */
+import { categoryOf, mostSerious, type CaseFact, type ChargeFact, type Demographics, type DetainerFact, type Level, type LevelCategory, type LogEvent, type Registry } from './types.ts';
+
+/** Kinds whose details the reducer reads (the reader may skip the details of every other kind). */
+export const KINDS_WITH_DETAILS: readonly string[] = [
+  'booked',
+  'car-routed',
+  'criminal-search',
+  'iar-sent',
+  'detainer-issued',
+  'hold-started',
+  'released',
+  'custody-assumed',
+  'proceedings-outcome',
+  'disposition',
+  'supervisor-review-resolved',
+];
+
+/** Kinds that change facts without details, and known kinds the facts do not use. */
+const KINDS_WITHOUT_DETAILS = new Set([
+  'ident-search-sent',
+  'ident-search-deferred',
+  'ident-search-not-routed',
+  'ident-search-dropped',
+  'submission-rejected',
+  'ident-match',
+  'ident-no-match',
+  'supervisor-review-queued',
+  'detainer-declined',
+  'detainer-after-release',
+  'hold-lapsed',
+  'detainer-lifted',
+]);
+export const KINDS_NOT_USED: readonly string[] = [
+  'sre-received',
+  'errt-received',
+  'errt-routed',
+  'idr-received',
+  'idr-no-match',
+  'iaq-sent',
+  'iar-received',
+  'duplicate-ignored',
+  'ignored',
+  'detainer-received',
+  'detainer-copy-served',
+  'custody-transferred',
+  'rap-sheet-updated',
+  'review',
+  'disposition-noted',
+  'closed',
+  'detainer-clock-started',
+  'detainer-ended',
+];
+const NOT_USED = new Set(KINDS_NOT_USED);
+const WITH_DETAILS = new Set(KINDS_WITH_DETAILS);
+
+/** Every kind the agencies write (as of this projection's version). */
+export const KNOWN_KINDS: readonly string[] = [...KINDS_WITH_DETAILS, ...KINDS_WITHOUT_DETAILS, ...KINDS_NOT_USED];
+
+/** Proceedings outcomes counted as a removal (ICE counts returns with removals). */
+export const REMOVAL_OUTCOMES: readonly string[] = ['removed', 'voluntary-departure'];
+
+export type ApplyResult = { status: 'applied' } | { status: 'not-used' } | { status: 'unknown-kind' } | { status: 'malformed'; problem: string };
+
+class Malformed extends Error {}
+
+type Obj = Record<string, unknown>;
+
+function parseDetails(e: LogEvent): Obj {
+  if (e.details === null) throw new Malformed('details missing');
+  let v: unknown;
+  try {
+    v = JSON.parse(e.details);
+  } catch {
+    throw new Malformed('details are not JSON');
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Malformed('details are not a JSON object');
+  return v as Obj;
+}
+
+const str = (o: Obj, k: string): string | null => {
+  const v = o[k];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') throw new Malformed(`${k} is not a string`);
+  return v;
+};
+const reqStr = (o: Obj, k: string): string => {
+  const v = str(o, k);
+  if (v === null) throw new Malformed(`${k} is missing`);
+  return v;
+};
+const num = (o: Obj, k: string): number | null => {
+  const v = o[k];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Malformed(`${k} is not a finite number`);
+  return v;
+};
+function levelOf(v: unknown, what: string): Level | null {
+  if (v === null || v === undefined) return null;
+  if (v === 1 || v === 2 || v === 3) return v;
+  throw new Malformed(`${what} is not a Level (1, 2, 3 or null)`);
+}
+/** A LevelFinding ({ value }) or a bare Level. */
+function findingLevel(v: unknown, what: string): Level | null {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return levelOf((v as Obj).value, `${what}.value`);
+  return levelOf(v, what);
+}
+function arr(o: Obj, k: string): unknown[] | null {
+  const v = o[k];
+  if (v === undefined || v === null) return null;
+  if (!Array.isArray(v)) throw new Malformed(`${k} is not an array`);
+  return v;
+}
+function obj(v: unknown, what: string): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Malformed(`${what} is not an object`);
+  return v as Obj;
+}
+
+function setJurisdiction(f: CaseFact, ori: string | null, registry: Registry): void {
+  if (ori === null || f.ori !== null) return;
+  f.ori = ori;
+  const j = registry.get(ori);
+  f.state = j?.state ?? null;
+  f.aor = j?.aor ?? null;
+}
+
+function levelValue(c: LevelCategory | null): Level | null {
+  return c === 'level-1' ? 1 : c === 'level-2' ? 2 : c === 'level-3' ? 3 : null;
+}
+
+/** Level by conviction at `t`: prior convictions (or LESC's conviction Level) and this booking's charges convicted by then. */
+export function convictionLevelAt(f: CaseFact, t: number): LevelCategory {
+  const levels: (Level | null)[] = [];
+  if (f.priorConvictionLevels !== null) levels.push(...f.priorConvictionLevels);
+  if (f.convictionLevelAtIar !== null) levels.push(levelValue(f.convictionLevelAtIar));
+  for (const c of f.charges) if (c.disposition === 'convicted' && c.dispositionAt !== null && c.dispositionAt <= t) levels.push(c.level);
+  return categoryOf(mostSerious(levels));
+}
+
+function derive(f: CaseFact): void {
+  f.levelAtIceCustody = f.iceCustodyAt === null ? null : convictionLevelAt(f, f.iceCustodyAt);
+  f.levelAtRemoval = f.removedAt === null ? null : convictionLevelAt(f, f.removedAt);
+  const convicted = f.charges.filter((c) => c.disposition === 'convicted');
+  f.convictedAt = convicted.length === 0 ? null : Math.min(...convicted.map((c) => c.dispositionAt ?? Number.MAX_SAFE_INTEGER));
+  if (f.convictedAt === Number.MAX_SAFE_INTEGER) f.convictedAt = null;
+  const all = f.charges.length > 0;
+  if (convicted.length > 0) {
+    f.disposition = 'convicted';
+    f.dismissedAt = null;
+  } else if (all && f.charges.every((c) => c.disposition === 'dismissed')) {
+    f.disposition = 'dismissed';
+    f.dismissedAt = Math.max(...f.charges.map((c) => c.dispositionAt ?? 0));
+  } else {
+    f.disposition = 'pending';
+    f.dismissedAt = null;
+  }
+}
+
+function demographicsOf(v: unknown): Demographics | null {
+  if (v === undefined || v === null) return null;
+  const o = obj(v, 'demographics');
+  const yob = num(o, 'yearOfBirth');
+  return { sex: str(o, 'sex'), race: str(o, 'race'), yearOfBirth: yob === null ? null : Math.trunc(yob), placeOfBirth: str(o, 'placeOfBirth'), claimedCitizenship: str(o, 'claimedCitizenship') };
+}
+
+function currentDetainer(f: CaseFact) {
+  return f.detainers.at(-1);
+}
+
+/**
+ * Applies `e` to `f` (mutated in place; the caller owns the copy). The event is assumed to be
+ * the case's next in seq order; an event with a seq at or below `f.lastSeq` is not re-applied.
+ */
+export function applyEvent(f: CaseFact, e: LogEvent, registry: Registry): ApplyResult {
+  if (e.seq <= f.lastSeq) return { status: 'not-used' };
+  if (NOT_USED.has(e.kind)) return { status: 'not-used' };
+  if (!WITH_DETAILS.has(e.kind) && !KINDS_WITHOUT_DETAILS.has(e.kind)) return { status: 'unknown-kind' };
+  try {
+    // Validate (and parse) everything before touching the fact: a malformed event changes nothing.
+    const d = WITH_DETAILS.has(e.kind) ? parseDetails(e) : {};
+    const changes = plan(f, e, d);
+    changes();
+  } catch (error) {
+    if (error instanceof Malformed) return { status: 'malformed', problem: error.message };
+    throw error;
+  }
+  f.events += 1;
+  f.lastSeq = e.seq;
+  derive(f);
+  return { status: 'applied' };
+
+  function plan(f: CaseFact, e: LogEvent, d: Obj): () => void {
+    const at = e.at;
+    switch (e.kind) {
+      case 'booked': {
+        const ori = str(d, 'ori');
+        const demographics = demographicsOf(d.demographics);
+        const arrestDate = str(d, 'arrestDate');
+        const levels = arr(d, 'chargeLevels');
+        let charges: ChargeFact[];
+        if (levels !== null) {
+          charges = levels.map((x, i) => {
+            const o = obj(x, `chargeLevels[${i}]`);
+            return { ncicCode: reqStr(o, 'ncicCode'), level: levelOf(o.level, `chargeLevels[${i}].level`), disposition: 'pending', dispositionAt: null };
+          });
+        } else {
+          const codes = arr(d, 'charges') ?? [];
+          charges = codes.map((x, i) => {
+            if (typeof x !== 'string') throw new Malformed(`charges[${i}] is not a string`);
+            return { ncicCode: x, level: null, disposition: 'pending', dispositionAt: null };
+          });
+        }
+        return () => {
+          setJurisdiction(f, ori, registry);
+          f.bookedAt = at;
+          f.fingerprintSubmittedAt = at;
+          f.arrestDate = arrestDate;
+          f.demographics = demographics;
+          f.charges = charges;
+        };
+      }
+      case 'car-routed': {
+        const participation = str(d, 'participation');
+        const ori = str(d, 'ori');
+        return () => {
+          setJurisdiction(f, ori, registry);
+          f.participationAtBooking = participation;
+        };
+      }
+      case 'criminal-search': {
+        const result = str(d, 'result');
+        if (result !== 'ident' && result !== 'non-ident') throw new Malformed('result is not ident or non-ident');
+        return () => {
+          f.criminalSearch = result;
+          f.criminalSearchAt = at;
+        };
+      }
+      case 'submission-rejected':
+        return () => {
+          f.criminalSearch = 'rejected';
+          f.criminalSearchAt = at;
+          f.identSearch = 'submission-rejected';
+        };
+      case 'ident-search-sent':
+        return () => {
+          f.identSearch = 'searched';
+          if (f.identSearchedAt === null) f.identSearchedAt = at;
+        };
+      case 'ident-search-deferred':
+        return () => {
+          f.identSearch = 'deferred';
+        };
+      case 'ident-search-not-routed':
+        return () => {
+          f.identSearch = 'not-routed';
+        };
+      case 'ident-search-dropped':
+        return () => {
+          f.identSearch = 'dropped';
+        };
+      case 'ident-match':
+        return () => {
+          f.identResult = 'match';
+          f.identResultAt ??= at;
+          f.identifiedAt ??= at;
+        };
+      case 'ident-no-match':
+        return () => {
+          f.identResult ??= 'no-match';
+          f.identResultAt ??= at;
+        };
+      case 'iar-sent': {
+        const status = str(d, 'status');
+        const level = findingLevel(d.level, 'level');
+        const convictionLevel = d.convictionLevel === undefined ? undefined : findingLevel(d.convictionLevel, 'convictionLevel');
+        const priors = arr(d, 'priorConvictions')?.map((x, i) => levelOf(obj(x, `priorConvictions[${i}]`).level, `priorConvictions[${i}].level`));
+        const indications = (arr(d, 'citizenshipIndications') ?? []).map((x, i) => {
+          if (typeof x !== 'string') throw new Malformed(`citizenshipIndications[${i}] is not a string`);
+          return x;
+        });
+        const version = str(d, 'policyVersion');
+        const ori = str(d, 'ori');
+        return () => {
+          setJurisdiction(f, ori, registry);
+          f.iarAt ??= at;
+          f.immigrationStatus = status;
+          f.iarPolicyVersion = version;
+          f.levelAtIdentification = categoryOf(level);
+          f.convictionLevelAtIar = convictionLevel === undefined ? null : categoryOf(convictionLevel);
+          f.priorConvictionLevels = priors === undefined ? null : priors.filter((l): l is Level => l !== null);
+          if (indications.length > 0) {
+            f.citizenshipIndicatedAt ??= at;
+            f.citizenshipIndications = [...new Set([...f.citizenshipIndications, ...indications])];
+          }
+        };
+      }
+      case 'detainer-issued': {
+        const detainerId = reqStr(d, 'detainerId');
+        return () => {
+          if (f.detainers.some((x) => x.detainerId === detainerId)) return;
+          f.detainers.push({ detainerId, issuedAt: at, releaseDueAt: null, holdExpiresAt: null, ended: null, endedAt: null });
+          f.firstDetainerAt ??= at;
+        };
+      }
+      case 'custody-assumed': {
+        const when = num(d, 'at') ?? at;
+        const detainerId = str(d, 'detainerId');
+        return () => {
+          f.iceCustodyAt ??= when;
+          const det = detainerId === null ? currentDetainer(f) : f.detainers.find((x) => x.detainerId === detainerId);
+          if (det !== undefined && det.ended === null) {
+            det.ended = 'custody';
+            det.endedAt = when;
+          }
+        };
+      }
+      case 'proceedings-outcome': {
+        const outcome = reqStr(d, 'outcome');
+        const when = num(d, 'at') ?? at;
+        return () => {
+          f.proceedingsOutcome = outcome;
+          f.proceedingsOutcomeAt = when;
+          if (REMOVAL_OUTCOMES.includes(outcome)) f.removedAt ??= when;
+        };
+      }
+      case 'disposition': {
+        const outcome = reqStr(d, 'outcome');
+        if (outcome !== 'conviction' && outcome !== 'dismissal') throw new Malformed('outcome is not conviction or dismissal');
+        const codes = (arr(d, 'ncicCodes') ?? []).map((x, i) => {
+          if (typeof x !== 'string') throw new Malformed(`ncicCodes[${i}] is not a string`);
+          return x;
+        });
+        const when = num(d, 'at') ?? at;
+        return () => {
+          for (const code of codes) {
+            const c = f.charges.find((x) => x.ncicCode === code && x.disposition === 'pending') ?? f.charges.find((x) => x.ncicCode === code);
+            if (c === undefined) f.charges.push({ ncicCode: code, level: null, disposition: outcome === 'conviction' ? 'convicted' : 'dismissed', dispositionAt: when });
+            else {
+              c.disposition = outcome === 'conviction' ? 'convicted' : 'dismissed';
+              c.dispositionAt = when;
+            }
+          }
+        };
+      }
+      case 'supervisor-review-queued':
+        return () => {
+          f.supervisorReviewAt ??= at;
+        };
+      case 'supervisor-review-resolved': {
+        const resolution = obj(d.resolution, 'resolution');
+        const citizenship = reqStr(resolution, 'citizenship');
+        if (citizenship !== 'verified' && citizenship !== 'not-verified') throw new Malformed('resolution.citizenship is not verified or not-verified');
+        return () => {
+          f.citizenshipResolution = citizenship;
+          f.citizenshipResolvedAt = at;
+        };
+      }
+      // Detainer lifecycle (the jail's and the field office's view), for the detainer audits.
+      case 'hold-started': {
+        const releaseDue = num(d, 'releaseDue');
+        const expires = num(d, 'holdExpiresAt');
+        return () => {
+          const det = currentDetainer(f);
+          if (det === undefined) return;
+          det.releaseDueAt = releaseDue;
+          det.holdExpiresAt = expires;
+        };
+      }
+      case 'released': {
+        const when = num(d, 'at') ?? at;
+        const reason = str(d, 'reason');
+        return () => {
+          f.releasedAt ??= when;
+          f.releaseReason ??= reason;
+        };
+      }
+      case 'detainer-declined':
+        return () => endDetainer(f, 'declined', at);
+      case 'detainer-after-release':
+        return () => endDetainer(f, 'not-served', at);
+      case 'hold-lapsed':
+        return () => endDetainer(f, 'lapsed', at);
+      case 'detainer-lifted':
+        return () => endDetainer(f, 'lifted', at);
+      default:
+        throw new Error(`unhandled kind ${e.kind}`);
+    }
+  }
+}
+
+function endDetainer(f: CaseFact, how: NonNullable<DetainerFact['ended']>, at: number): void {
+  const det = currentDetainer(f);
+  if (det === undefined || det.ended !== null) return;
+  det.ended = how;
+  det.endedAt = at;
+}
