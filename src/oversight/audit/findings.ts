@@ -1,0 +1,205 @@
+/**
+ * What an auditor concludes about each detainer, from its projected record (`project.ts`) read
+ * as of an instant. Pure: the jail's time zone comes in through `timeZoneOf`, the clock through
+ * `asOf`.
+ *
+ * The legal limit is the hold's expiry instant: the earlier of what the jail and the field
+ * office recorded, and — when the jail's time zone is known — of the limit recomputed here from
+ * the release-due instant with the project's detainer clock (48 h excluding weekends and
+ * federal holidays, `src/policy/detainer-clock.ts`), so a miscomputed expiry cannot hide an
+ * overlong hold. Time held beyond it is measured to the moment the jail *recorded* the person
+ * leaving (release or hand-over to ICE), not to the release instant it wrote down, which a
+ * late-firing timer can backdate.
+ */
+import { holdExpiresAt } from '../../policy/detainer-clock.ts';
+import type { CaseRecord, DetainerRecord } from './project.ts';
+import { caseAsOf, firstSeen } from './project.ts';
+
+export const FINDING_KINDS = ['held-past-limit', 'open-past-limit', 'limit-miscomputed', 'us-citizen', 'never-convicted', 'declined', 'lapsed', 'no-copy-served', 'copy-without-hotline'] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+export const END_KINDS = ['custody', 'lapsed', 'lifted', 'declined', 'released', 'not-served', 'open'] as const;
+export type EndKind = (typeof END_KINDS)[number];
+
+export interface Finding {
+  kind: FindingKind;
+  /** One sentence for a reader. */
+  text: string;
+  /** held-past-limit, open-past-limit, limit-miscomputed: hours beyond the legal limit (real elapsed hours). */
+  hoursOver?: number;
+  /** us-citizen: 'verified' (a supervisor verified it) or 'indication' (naturalization record / claim); never-convicted: 'dismissed' or 'no-conviction-as-of'. */
+  basis?: string;
+}
+
+/** One detainer as the audit reports it (times in epoch ms; null when unknown or not yet). */
+export interface AuditedDetainer {
+  detainerId: string;
+  caseId: string;
+  ori: string | null;
+  aor: string | null;
+  issuedAt: number | null;
+  policyVersion: string | null;
+  form: string | null;
+  receivedAt: number | null;
+  copyServedAt: number | null;
+  hotline: string | null;
+  releaseDueAt: number | null;
+  /** The legal limit: the hold's expiry instant (see the file comment). */
+  legalLimitAt: number | null;
+  /** The expiry the agencies recorded (earlier of jail and field office). */
+  recordedLimitAt: number | null;
+  end: { kind: EndKind; at: number | null; how: string };
+  /** Real hours the person was held on the detainer (release due → end, or → as-of while open). */
+  hoursHeld: number | null;
+  findings: Finding[];
+}
+
+export interface AuditOptions {
+  /** The instant the audit is taken at; milestones recorded later are ignored. */
+  asOf: number;
+  /** The jail's IANA zone by ORI, or null when unknown (the recomputed limit is then skipped). */
+  timeZoneOf?: (ori: string) => string | null;
+  /** Field office by ORI, for detainers whose record does not name it. */
+  aorOf?: (ori: string) => string | null;
+  /** From this local date on the detainer form requires a copy served on the person (default 2011-12-29). */
+  copyRequiredFrom?: string;
+}
+
+export const COPY_REQUIRED_FROM = '2011-12-29';
+/** The last instant a JavaScript Date can hold: "as of now and forever". */
+export const END_OF_TIME = 8_640_000_000_000_000;
+const HOUR = 3_600_000;
+/** Recorded vs recomputed limits within this tolerance are the same limit (rounding, seconds). */
+const SLACK = 60_000;
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+function localDate(ms: number, timeZone: string | null): string {
+  if (timeZone === null) return new Date(ms).toISOString().slice(0, 10);
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(ms));
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** The legal limit and the recorded one (null when the hold never started). */
+function limits(x: DetainerRecord, timeZone: string | null): { legal: number | null; recorded: number | null; recomputed: number | null } {
+  const recordedCandidates = [x.hold?.expiresAt, x.clock?.expiresAt].filter((v): v is number => typeof v === 'number');
+  const recorded = recordedCandidates.length > 0 ? Math.min(...recordedCandidates) : null;
+  let recomputed: number | null = null;
+  const due = x.hold?.releaseDue ?? null;
+  if (timeZone !== null && due !== null) {
+    try {
+      recomputed = holdExpiresAt(due, timeZone).expiresAtMs;
+    } catch {
+      recomputed = null; // an unknown zone or an instant out of the calendar's range: rely on the recorded limit
+    }
+  }
+  const all = [recorded, recomputed].filter((v): v is number => v !== null);
+  return { legal: all.length > 0 ? Math.min(...all) : null, recorded, recomputed };
+}
+
+/** When and how the person left the jail's hold on this detainer, or how the detainer ended otherwise. */
+function endOf(x: DetainerRecord): { kind: EndKind; at: number | null; how: string; leftJailAt: number | null } {
+  const transferAt = x.custodyTransferred?.at ?? null;
+  const assumedAt = x.custodyAssumed?.at ?? null;
+  if (x.declined) return { kind: 'declined', at: x.declined.at, how: `declined by the jail${x.declined.reason ? `: ${x.declined.reason}` : ''}`, leftJailAt: null };
+  if (x.notServed) return { kind: 'not-served', at: x.notServed.at, how: 'reached the jail after the person had left custody', leftJailAt: null };
+  if (transferAt !== null || assumedAt !== null) {
+    const at = transferAt ?? assumedAt!;
+    return { kind: 'custody', at, how: transferAt !== null ? 'ICE assumed custody; the jail handed the person over' : 'ICE assumed custody (the jail recorded no hand-over)', leftJailAt: at };
+  }
+  if (x.lapsed) {
+    const left = x.released?.at ?? x.lapsed.at;
+    return { kind: 'lapsed', at: x.lapsed.at, how: 'the hold lapsed without ICE taking custody; the person was released', leftJailAt: left };
+  }
+  if (x.lifted) return { kind: 'lifted', at: x.lifted.at, how: `lifted by ICE${x.lifted.reason ? `: ${x.lifted.reason}` : ''}`, leftJailAt: x.released?.at ?? null };
+  if (x.released) return { kind: 'released', at: x.released.at, how: `the jail released the person (${x.released.reason ?? 'no reason recorded'})`, leftJailAt: x.released.at };
+  if (x.fieldOfficeEnded) return { kind: 'released', at: x.fieldOfficeEnded.at, how: `the field office closed it (${x.fieldOfficeEnded.state ?? 'no state recorded'})`, leftJailAt: null };
+  return { kind: 'open', at: null, how: x.hold ? 'the person is held on it' : 'in force; the person is not yet due for release', leftJailAt: null };
+}
+
+/** Audits every detainer of one case as of `options.asOf`. */
+export function auditCase(full: CaseRecord, options: AuditOptions): AuditedDetainer[] {
+  const record = caseAsOf(full, options.asOf);
+  const ori = record.ori?.value ?? null;
+  const timeZone = ori !== null ? (options.timeZoneOf?.(ori) ?? null) : null;
+  const copyFrom = options.copyRequiredFrom ?? COPY_REQUIRED_FROM;
+  const convicted = record.dispositions.some((d) => d.outcome === 'conviction');
+  const charges = record.booked?.charges ?? [];
+  const dismissedCodes = new Set(record.dispositions.filter((d) => d.outcome === 'dismissal').flatMap((d) => d.ncicCodes));
+  const allDismissed = !convicted && charges.length > 0 && charges.every((c) => dismissedCodes.has(c));
+  const priors = record.priorConvictions.at(-1)?.count ?? null;
+  const verified = record.citizenship.find((c) => c.verdict === 'verified') ?? null;
+  const indications = record.iar?.citizenshipIndications ?? [];
+
+  return record.detainers.map((x) => {
+    const findings: Finding[] = [];
+    const { legal, recorded, recomputed } = limits(x, timeZone);
+    const end = endOf(x);
+    const releaseDue = x.hold?.releaseDue ?? null;
+    const issuedAt = x.issued?.at ?? x.received?.at ?? firstSeen(x);
+
+    // Holds past the legal limit.
+    if (x.hold && legal !== null) {
+      if (end.leftJailAt !== null) {
+        const over = end.leftJailAt - legal;
+        if (over > 0) {
+          const claimed = x.released?.claimedAt ?? null;
+          const backdated = claimed !== null && end.leftJailAt - claimed > SLACK ? ` The jail's record gives the release as ${iso(claimed)}, ${round2((end.leftJailAt - claimed) / HOUR)} h before it was recorded.` : '';
+          findings.push({ kind: 'held-past-limit', hoursOver: round2(over / HOUR), text: `Held ${round2(over / HOUR)} h past the legal limit (${iso(legal)}); the person left the jail at ${iso(end.leftJailAt)} (${end.kind}).${backdated}` });
+        }
+      } else if (end.kind === 'open' && options.asOf > legal) {
+        const over = options.asOf - legal;
+        findings.push({ kind: 'open-past-limit', hoursOver: round2(over / HOUR), text: `Still held ${round2(over / HOUR)} h past the legal limit (${iso(legal)}) as of ${iso(options.asOf)}.` });
+      }
+    }
+    if (recorded !== null && recomputed !== null && recorded - recomputed > SLACK) {
+      findings.push({ kind: 'limit-miscomputed', hoursOver: round2((recorded - recomputed) / HOUR), text: `The recorded expiry ${iso(recorded)} is ${round2((recorded - recomputed) / HOUR)} h later than the limit the detainer clock gives for a release due ${iso(releaseDue!)} in ${timeZone} (${iso(recomputed)}).` });
+    }
+
+    // People later found to be US citizens.
+    if (verified) {
+      findings.push({ kind: 'us-citizen', basis: 'verified', text: `A supervisor verified US citizenship${verified.basis ? ` (${verified.basis})` : ''} on ${iso(verified.at)}${issuedAt !== null && verified.at < issuedAt ? ', before the detainer was issued' : ''}.` });
+    } else if (indications.length > 0 || record.iar?.status === 'us-citizen') {
+      const what = indications.length > 0 ? indications.join(', ') : 'status us-citizen';
+      findings.push({ kind: 'us-citizen', basis: 'indication', text: `The IAR carried an indication of US citizenship (${what}); no supervisor verification is on record.` });
+    }
+
+    // People never convicted.
+    if (!convicted && (priors === null || priors === 0)) {
+      const priorText = priors === null ? 'prior convictions unknown' : 'no prior conviction';
+      if (allDismissed) findings.push({ kind: 'never-convicted', basis: 'dismissed', text: `Every charge of the arrest was dismissed (${charges.join(', ')}); ${priorText}.` });
+      else findings.push({ kind: 'never-convicted', basis: 'no-conviction-as-of', text: `No conviction on the arrest as of ${iso(options.asOf)}; ${priorText}.` });
+    }
+
+    // Declined or lapsed.
+    if (x.declined) findings.push({ kind: 'declined', text: `The jail declined the detainer${x.declined.reason ? `: ${x.declined.reason}` : ''}.` });
+    if (x.lapsed || x.fieldOfficeEnded?.state === 'lapsed') findings.push({ kind: 'lapsed', text: `The hold lapsed without ICE taking custody${legal !== null ? ` (limit ${iso(legal)})` : ''}.` });
+
+    // The copy of the detainer and the hotline.
+    const copyRequired = x.issued?.copyToDetainee ?? (issuedAt !== null ? localDate(issuedAt, timeZone) >= copyFrom : false);
+    if (copyRequired && x.received && !x.copyServed) findings.push({ kind: 'no-copy-served', text: `The jail received the detainer on ${iso(x.received.at)} but no copy was served on the person (required for detainers issued from ${copyFrom}).` });
+    if (copyRequired && x.copyServed && x.copyServed.hotline === null) findings.push({ kind: 'copy-without-hotline', text: 'A copy was served without the hotline number.' });
+
+    const heldUntil = end.leftJailAt ?? (end.kind === 'open' && x.hold ? options.asOf : null);
+    return {
+      detainerId: x.detainerId,
+      caseId: x.caseId,
+      ori,
+      aor: x.issued?.aor ?? (ori !== null ? (options.aorOf?.(ori) ?? null) : null),
+      issuedAt,
+      policyVersion: x.issued?.policyVersion ?? x.received?.policyVersion ?? null,
+      form: x.issued?.form ?? x.received?.form ?? null,
+      receivedAt: x.received?.at ?? null,
+      copyServedAt: x.copyServed?.at ?? null,
+      hotline: x.copyServed?.hotline ?? null,
+      releaseDueAt: releaseDue,
+      legalLimitAt: legal,
+      recordedLimitAt: recorded,
+      end: { kind: end.kind, at: end.at, how: end.how },
+      hoursHeld: releaseDue !== null && heldUntil !== null ? round2(Math.max(0, heldUntil - releaseDue) / HOUR) : null,
+      findings,
+    };
+  });
+}

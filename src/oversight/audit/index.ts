@@ -1,0 +1,18 @@
+export { AuditError, type AuditErrorCode } from './errors.ts';
+export { auditCase, COPY_REQUIRED_FROM, END_KINDS, END_OF_TIME, FINDING_KINDS, type AuditedDetainer, type AuditOptions, type EndKind, type Finding, type FindingKind } from './findings.ts';
+export { AUDITED_KINDS, caseAsOf, DETAINER_KINDS, foldCase, type CaseRecord, type DetainerRecord, type LogEvent } from './project.ts';
+export {
+  auditMigrations,
+  auditStoredDetainers,
+  jurisdictionRegistry,
+  migrateAudit,
+  rebuildDetainerAudit,
+  refreshDetainerAudit,
+  storedCases,
+  type AuditTables,
+  type DetainerAuditOptions,
+  type JurisdictionInfo,
+  type RefreshOptions,
+  type RefreshReport,
+} from './read-model.ts';
+export { GROUP_BY, groupAudit, type AuditGroup, type DetainerAudit, type FindingCounts, type GroupBy } from './report.ts';
