@@ -263,6 +263,7 @@ export function createBookingAgency(deps: AgencyDeps) {
       await event(trx, caseId, 'hold-started', `Release due ${hold.releaseDueLocal}; held on detainer ${detainer.detainer_id} until ${hold.expiresAtLocal} at the latest.`, {
         releaseDue: at,
         holdExpiresAt: hold.expiresAtMs,
+        detainerId: detainer.detainer_id,
         excluded: hold.excluded,
       });
       await send(trx, ReleaseNotice.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: caseId, payload: { caseId, detainerId: detainer.detainer_id, kind: 'release-due', at, reason: 'release-due', holdExpiresAt: hold.expiresAtMs } }));
@@ -318,7 +319,7 @@ export function createBookingAgency(deps: AgencyDeps) {
         const base = { detainer_id: d.detainerId, case_id: d.caseId, received_at: now, form: d.form, policy_version: d.policyVersion, hotline: d.hotline, copy_served_at: null, hold_expires_at: null, ended_at: null };
         if (row.state !== 'in-custody') {
           await t(trx).insertInto('booking_detainers').values({ ...base, state: 'after-release', ended_at: now }).execute();
-          await event(trx, d.caseId, 'detainer-after-release', `Detainer ${d.detainerId} arrived after the person left custody (${row.state}); nothing to hold.`);
+          await event(trx, d.caseId, 'detainer-after-release', `Detainer ${d.detainerId} arrived after the person left custody (${row.state}); nothing to hold.`, { detainerId: d.detainerId });
           await send(trx, ReleaseNotice.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: d.caseId, payload: { caseId: d.caseId, detainerId: d.detainerId, kind: 'released', at: Number(row.released_at ?? now), reason: 'released-before-detainer', holdExpiresAt: null } }));
           return;
         }
@@ -327,13 +328,13 @@ export function createBookingAgency(deps: AgencyDeps) {
         if (!routingFor(participation).honoursDetainer(charges.filter((c) => c.disposition !== 'dismissed').map((c) => c.ncicCode))) {
           await t(trx).insertInto('booking_detainers').values({ ...base, state: 'declined', ended_at: now }).execute();
           const reason = `the jurisdiction declines detainers except for serious offenses (${participation.seriousOffenses.join(', ')}); none is charged`;
-          await event(trx, d.caseId, 'detainer-declined', `Detainer ${d.detainerId} declined: ${reason}.`, { participation: participation.mode });
+          await event(trx, d.caseId, 'detainer-declined', `Detainer ${d.detainerId} declined: ${reason}.`, { participation: participation.mode, detainerId: d.detainerId, reason });
           await send(trx, DetainerDeclined.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: d.caseId, payload: { caseId: d.caseId, detainerId: d.detainerId, at: now, reason } }));
           return;
         }
         await t(trx).insertInto('booking_detainers').values({ ...base, state: 'received', copy_served_at: d.copyToDetainee ? now : null }).execute();
         await event(trx, d.caseId, 'detainer-received', `Detainer ${d.detainerId} (${d.form}) received; hold no longer than ${d.holdLimitHours} h excluding weekends and holidays.`, { detainerId: d.detainerId, policyVersion: d.policyVersion });
-        if (d.copyToDetainee) await event(trx, d.caseId, 'detainer-copy-served', `Copy of the detainer served on the person, with the hotline ${d.hotline ?? '(none)'}.`, { hotline: d.hotline });
+        if (d.copyToDetainee) await event(trx, d.caseId, 'detainer-copy-served', `Copy of the detainer served on the person, with the hotline ${d.hotline ?? '(none)'}.`, { hotline: d.hotline, detainerId: d.detainerId });
       } else if (DetainerLift.is(message)) {
         const { payload } = DetainerLift.parse(message);
         const det = await t(trx).selectFrom('booking_detainers').selectAll().where('detainer_id', '=', payload.detainerId).executeTakeFirst();
@@ -342,7 +343,7 @@ export function createBookingAgency(deps: AgencyDeps) {
           return;
         }
         await t(trx).updateTable('booking_detainers').set({ state: 'lifted', ended_at: payload.at }).where('detainer_id', '=', payload.detainerId).execute();
-        await event(trx, payload.caseId, 'detainer-lifted', `Detainer ${payload.detainerId} lifted: ${payload.reason}.`);
+        await event(trx, payload.caseId, 'detainer-lifted', `Detainer ${payload.detainerId} lifted: ${payload.reason}.`, { detainerId: payload.detainerId, reason: payload.reason, at: payload.at });
         if (det.state === 'holding') await release(trx, payload.caseId, Math.max(now, payload.at), 'detainer-lifted', payload.detainerId);
       } else if (HoldExpired.is(message)) {
         const { payload } = HoldExpired.parse(message);
@@ -352,7 +353,7 @@ export function createBookingAgency(deps: AgencyDeps) {
           return;
         }
         await t(trx).updateTable('booking_detainers').set({ state: 'lapsed', ended_at: payload.expiresAt }).where('detainer_id', '=', payload.detainerId).execute();
-        await event(trx, payload.caseId, 'hold-lapsed', `The detainer hold lapsed at ${new Date(payload.expiresAt).toISOString()} without ICE taking custody; the person must be released.`);
+        await event(trx, payload.caseId, 'hold-lapsed', `The detainer hold lapsed at ${new Date(payload.expiresAt).toISOString()} without ICE taking custody; the person must be released.`, { detainerId: payload.detainerId, expiresAt: payload.expiresAt });
         await release(trx, payload.caseId, payload.expiresAt, 'hold-lapsed', payload.detainerId);
       } else if (CustodyTransfer.is(message)) {
         const { payload } = CustodyTransfer.parse(message);
@@ -363,7 +364,7 @@ export function createBookingAgency(deps: AgencyDeps) {
         }
         await t(trx).updateTable('booking_detainers').set({ state: 'custody-transferred', ended_at: payload.at }).where('detainer_id', '=', payload.detainerId).execute();
         await t(trx).updateTable('booking_bookings').set({ state: 'transferred-to-ice', released_at: payload.at, release_reason: 'custody-transfer' }).where('case_id', '=', payload.caseId).execute();
-        await event(trx, payload.caseId, 'custody-transferred', 'Released into ICE custody.');
+        await event(trx, payload.caseId, 'custody-transferred', 'Released into ICE custody.', { detainerId: payload.detainerId, at: payload.at });
       } else {
         throw new Error(`booking: unexpected message type ${message.type}`);
       }

@@ -191,7 +191,8 @@ export function createFieldOffice(deps: AgencyDeps) {
         await t(trx).insertInto('field_office_detainers').values({ detainer_id: detainerId, case_id: caseId, issued_at: now, form: form.name, policy_version: decision.version.id, state: 'issued', release_due_at: null, expires_at: null, ended_at: null }).execute();
         await setState('detainer-issued');
         await send(trx)(Detainer.create({ from: AGENCY, to: ADDRESS.booking, correlationId: caseId, payload: { caseId, detainerId, form: form.name, issuedAt: now, copyToDetainee: form.copyToDetainee, hotline: form.hotline, holdLimitHours: form.holdLimitHours, policyVersion: decision.version.id } }));
-        await event(trx, caseId, 'detainer-issued', `Detainer ${detainerId} (${form.name}) issued to the jail.`, { detainerId });
+        // For oversight (src/oversight/audit): where, by which office, and what the form asks of the jail.
+        await event(trx, caseId, 'detainer-issued', `Detainer ${detainerId} (${form.name}) issued to the jail.`, { detainerId, ori: row.ori, aor: row.aor, form: form.name, copyToDetainee: form.copyToDetainee, hotline: form.hotline, holdLimitHours: form.holdLimitHours, policyVersion: decision.version.id });
         return;
       }
       case 'supervisor-review': {
@@ -262,18 +263,18 @@ export function createFieldOffice(deps: AgencyDeps) {
           const hold = holdExpiresAt(n.at, timeZone);
           await t(trx).updateTable('field_office_detainers').set({ state: 'holding', release_due_at: n.at, expires_at: hold.expiresAtMs }).where('detainer_id', '=', det.detainer_id).execute();
           await deps.timers.schedule(trx, detainerTimerKey(det.detainer_id), hold.expiresAtMs, HoldExpired.create({ from: ADDRESS.timers, to: ADDRESS.booking, correlationId: n.caseId, payload: { caseId: n.caseId, detainerId: det.detainer_id, expiresAt: hold.expiresAtMs } }));
-          await event(trx, n.caseId, 'detainer-clock-started', `Detainer clock started: release due ${hold.releaseDueLocal}, hold expires ${hold.expiresAtLocal} (${hold.countedHours} h counted, ${hold.excluded.map((x) => `${x.date} ${x.reasons.map((r) => (r.kind === 'weekend' ? r.weekday : r.name)).join('/')}`).join(', ') || 'no day'} excluded).`, { expiresAt: hold.expiresAtMs, timer: detainerTimerKey(det.detainer_id) });
+          await event(trx, n.caseId, 'detainer-clock-started', `Detainer clock started: release due ${hold.releaseDueLocal}, hold expires ${hold.expiresAtLocal} (${hold.countedHours} h counted, ${hold.excluded.map((x) => `${x.date} ${x.reasons.map((r) => (r.kind === 'weekend' ? r.weekday : r.name)).join('/')}`).join(', ') || 'no day'} excluded).`, { expiresAt: hold.expiresAtMs, timer: detainerTimerKey(det.detainer_id), detainerId: det.detainer_id, releaseDue: n.at });
           return;
         }
         const next: DetainerState = n.reason === 'hold-lapsed' ? 'lapsed' : n.reason === 'released-before-detainer' ? 'not-served' : n.reason === 'detainer-lifted' ? 'lifted' : det.state === 'issued' || det.state === 'holding' ? 'not-served' : det.state;
         await deps.timers.cancel(trx, detainerTimerKey(det.detainer_id));
         await t(trx).updateTable('field_office_detainers').set({ state: next, ended_at: n.at }).where('detainer_id', '=', det.detainer_id).execute();
         await t(trx).updateTable('field_office_cases').set({ state: 'closed' }).where('case_id', '=', n.caseId).where('state', '=', 'detainer-issued').execute();
-        await event(trx, n.caseId, 'detainer-ended', `Detainer ${det.detainer_id}: the jail released the person (${n.reason}); detainer ${next}.`);
+        await event(trx, n.caseId, 'detainer-ended', `Detainer ${det.detainer_id}: the jail released the person (${n.reason}); detainer ${next}.`, { detainerId: det.detainer_id, state: next, reason: n.reason, at: n.at });
       } else if (DetainerDeclined.is(message)) {
         const { payload: d } = DetainerDeclined.parse(message);
         await t(trx).updateTable('field_office_detainers').set({ state: 'declined', ended_at: d.at }).where('detainer_id', '=', d.detainerId).where('state', 'in', ['issued', 'holding']).execute();
-        await event(trx, d.caseId, 'detainer-declined', `The jail declined detainer ${d.detainerId}: ${d.reason}.`);
+        await event(trx, d.caseId, 'detainer-declined', `The jail declined detainer ${d.detainerId}: ${d.reason}.`, { detainerId: d.detainerId, reason: d.reason });
       } else if (ProceedingsOutcome.is(message)) {
         const { payload: o } = ProceedingsOutcome.parse(message);
         await caseRow(trx, o.caseId);
@@ -324,7 +325,7 @@ export function createFieldOffice(deps: AgencyDeps) {
       await t(trx).updateTable('field_office_detainers').set({ state: 'lifted', ended_at: at }).where('detainer_id', '=', det.detainer_id).execute();
       await t(trx).updateTable('field_office_cases').set({ state: 'closed' }).where('case_id', '=', caseId).execute();
       await send(trx)(DetainerLift.create({ from: AGENCY, to: ADDRESS.booking, correlationId: caseId, payload: { caseId, detainerId: det.detainer_id, at, reason } }));
-      await event(trx, caseId, 'detainer-lifted', `Detainer ${det.detainer_id} lifted: ${reason}.`);
+      await event(trx, caseId, 'detainer-lifted', `Detainer ${det.detainer_id} lifted: ${reason}.`, { detainerId: det.detainer_id, reason, at });
     },
 
     async caseOf(d: AnyDatabase, caseId: string) {
