@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { StatsError } from './errors.ts';
+import { suppress, tableWithTotals } from './suppress.ts';
+
+/** What an outsider learns by subtraction: a withheld cell equal to a published total minus the published parts of one relation. */
+function derivable(values: number[], cells: (string | null)[], relations: { total: number; parts: readonly number[] }[]): number[] {
+  const out: number[] = [];
+  for (const r of relations) {
+    if (cells[r.total] !== null) continue;
+    const hidden = r.parts.filter((i) => cells[i] !== null);
+    if (hidden.length === 1) out.push(hidden[0]);
+  }
+  return out;
+}
+
+const table = fc.integer({ min: 1, max: 6 }).chain((rows) => fc.integer({ min: 1, max: 6 }).chain((cols) => fc.array(fc.array(fc.oneof(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 500 })), { minLength: cols, maxLength: cols }), { minLength: rows, maxLength: rows })));
+
+describe('small-count suppression', () => {
+  it('withholds every count under the threshold and nothing else when no total gives one away', () => {
+    const { values, relations } = tableWithTotals([
+      [3, 0],
+      [40, 50],
+    ]);
+    // 3 is primary; its row (3 + 0 = 3) has total 3 < 10 → the total is withheld too; the column 3 + 40 = 43 needs a complement: 40.
+    const r = suppress(values, relations);
+    expect(r.cells[0]).toBe('primary');
+    expect(derivable(values, r.cells, relations)).toEqual([]);
+  });
+
+  it('picks the smallest cell of the row as the complement', () => {
+    const { values, relations, cell } = tableWithTotals([[5, 300, 20, 100]]);
+    const r = suppress(values, relations, 10);
+    expect(r.cells[cell(0, 0)]).toBe('primary');
+    expect(r.cells[cell(0, 2)]).toBe('complementary');
+    expect(r.cells[cell(0, 1)]).toBeNull();
+    expect(r.cells[cell(0, 3)]).toBeNull();
+  });
+
+  it('publishes zeros and counts at or above the threshold when nothing is small', () => {
+    const { values, relations } = tableWithTotals([
+      [0, 10],
+      [25, 0],
+    ]);
+    expect(suppress(values, relations, 10).cells.every((c) => c === null)).toBe(true);
+  });
+
+  it('no withheld cell can be recovered by subtraction from a published row or column total (property)', () => {
+    fc.assert(
+      fc.property(table, fc.integer({ min: 1, max: 15 }), (interior, k) => {
+        const { values, relations } = tableWithTotals(interior);
+        const r = suppress(values, relations, k);
+        // every small count is withheld
+        values.forEach((v, i) => {
+          if (v > 0 && v < k) expect(r.cells[i]).not.toBeNull();
+        });
+        expect(derivable(values, r.cells, relations)).toEqual([]);
+        // every relation with a published total has 0 or ≥ 2 withheld parts
+        for (const rel of relations) {
+          if (r.cells[rel.total] !== null) continue;
+          const n = rel.parts.filter((i) => r.cells[i] !== null).length;
+          expect(n === 0 || n >= 2).toBe(true);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('refuses negative or non-finite counts, a bad threshold and relations outside the table', () => {
+    expect(() => suppress([1, Number.NaN], [])).toThrow(StatsError);
+    expect(() => suppress([-1], [])).toThrow(StatsError);
+    expect(() => suppress([1], [], -2)).toThrow(StatsError);
+    expect(() => suppress([1, 2], [{ total: 5, parts: [0] }])).toThrow(StatsError);
+    expect(() => suppress([1, 2], [{ total: 0, parts: [0, 1] }])).toThrow(StatsError);
+  });
+
+  it('threshold 0 withholds nothing', () => {
+    const { values, relations } = tableWithTotals([[1, 2, 3]]);
+    expect(suppress(values, relations, 0).cells.every((c) => c === null)).toBe(true);
+  });
+});
