@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommands } from './audit.ts';
 import { registerDemoCommand } from './demo.ts';
 import { describeError } from './errors.ts';
 import { registerFpCommands } from './fp.ts';
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .description('Secure Communities: model, simulate and audit the program on synthetic and public data.')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerAuditCommands(program);
   registerDemoCommand(program);
   registerFpCommands(program);
   registerIdentifyCommands(program);

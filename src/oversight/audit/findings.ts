@@ -11,7 +11,7 @@
  * leaving (release or hand-over to ICE), not to the release instant it wrote down, which a
  * late-firing timer can backdate.
  */
-import { holdExpiresAt } from '../../policy/detainer-clock.ts';
+import { formatLocal, holdExpiresAt } from '../../policy/detainer-clock.ts';
 import type { CaseRecord, DetainerRecord } from './project.ts';
 import { caseAsOf, firstSeen } from './project.ts';
 
@@ -37,6 +37,8 @@ export interface AuditedDetainer {
   caseId: string;
   ori: string | null;
   aor: string | null;
+  /** The jail's IANA zone when known (the texts give local times then). */
+  timeZone: string | null;
   issuedAt: number | null;
   policyVersion: string | null;
   form: string | null;
@@ -73,7 +75,7 @@ const HOUR = 3_600_000;
 const SLACK = 60_000;
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const utc = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 function localDate(ms: number, timeZone: string | null): string {
   if (timeZone === null) return new Date(ms).toISOString().slice(0, 10);
@@ -124,6 +126,16 @@ export function auditCase(full: CaseRecord, options: AuditOptions): AuditedDetai
   const record = caseAsOf(full, options.asOf);
   const ori = record.ori?.value ?? null;
   const timeZone = ori !== null ? (options.timeZoneOf?.(ori) ?? null) : null;
+  const iso = (ms: number) => {
+    if (timeZone !== null && ms < END_OF_TIME) {
+      try {
+        return formatLocal(ms, timeZone);
+      } catch {
+        // an unknown zone: UTC below
+      }
+    }
+    return utc(ms);
+  };
   const copyFrom = options.copyRequiredFrom ?? COPY_REQUIRED_FROM;
   const convicted = record.dispositions.some((d) => d.outcome === 'conviction');
   const charges = record.booked?.charges ?? [];
@@ -187,6 +199,7 @@ export function auditCase(full: CaseRecord, options: AuditOptions): AuditedDetai
       detainerId: x.detainerId,
       caseId: x.caseId,
       ori,
+      timeZone,
       aor: x.issued?.aor ?? (ori !== null ? (options.aorOf?.(ori) ?? null) : null),
       issuedAt,
       policyVersion: x.issued?.policyVersion ?? x.received?.policyVersion ?? null,
