@@ -5,6 +5,7 @@ import { describeError } from './errors.ts';
 import { registerFpCommands } from './fp.ts';
 import { registerIdentifyCommands } from './identify.ts';
 import { registerNistCommands } from './nist.ts';
+import { registerReviewCommands } from './review.ts';
 import { registerScenarioCommands } from './scenario.ts';
 import { registerWsqCommands } from './wsq.ts';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerFpCommands(program);
   registerIdentifyCommands(program);
   registerNistCommands(program);
+  registerReviewCommands(program);
   registerScenarioCommands(program);
   registerWsqCommands(program);
   return program;

@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { emptyFact, type CaseFact, type JurisdictionRef } from '../facts/types.ts';
+import { reportHtml } from '../report/html.ts';
+import { segmentedRegression } from '../stats/segmented.ts';
+import { reviewQuarter } from './build.ts';
+import { monthOf, parseQuarter } from './calendar.ts';
+import { ReviewError } from './errors.ts';
+import { fittedShares } from './fit.ts';
+import { quarterReviewReport } from './report.ts';
+import { factsOf, syntheticLog } from './testing.ts';
+
+const BAD = /NaN|undefined|Infinity/;
+const log = syntheticLog();
+const registry = new Map(log.registry.map((r) => [r.ori, r]));
+const facts = factsOf(log.events, registry);
+const result = reviewQuarter(facts, registry, '2011Q3');
+
+describe('quarterly review from the facts of a synthetic event log', () => {
+  it('flags the planted pretextual-arrest jurisdiction on its arrests, its minor-offense bookings at activation and the foreign-born share', () => {
+    const mine = result.flags.filter((f) => f.ori === log.planted);
+    const kinds = new Set(mine.map((f) => `${f.measure}/${f.kind}`));
+    expect(kinds.has('ice-arrests/share-above-state')).toBe(true);
+    expect(kinds.has('bookings/share-rose-at-activation')).toBe(true);
+    expect(kinds.has('bookings/group-share-rose')).toBe(true);
+    const arrests = mine.find((f) => f.measure === 'ice-arrests')!;
+    expect(arrests.reason).toMatch(/^\d+ % of ICE arrests were arrests of people with no criminal record or only Level 3 offenses \(\d+ of \d+\) against \d+ % (nationally|for the state \(AZ\));/);
+    const rise = mine.find((f) => f.kind === 'share-rose-at-activation')!;
+    expect(rise.reason).toMatch(/jumped by \d+ % .* when the jurisdiction was activated \(2010-10\), over and above the rest of AZ \(12 months before, 12 after\)/);
+    expect(rise.numbers.effect!.estimate).toBeGreaterThan(0.1);
+    expect(mine.find((f) => f.kind === 'group-share-rose')!.reason).toMatch(/^Foreign-born people were \d+ % of those booked after activation against \d+ % before activation/);
+  });
+
+  it('leaves the normal jurisdiction alone, and raises at most one flag on any other background jurisdiction', () => {
+    expect(result.flags.filter((f) => f.ori === log.normal)).toEqual([]);
+    expect(new Set(result.flags.filter((f) => f.ori !== log.planted).map((f) => f.ori)).size).toBeLessThanOrEqual(1);
+  });
+
+  it('drills down to exactly the cases behind each count', () => {
+    const byId = new Map(facts.map((f) => [f.caseId, f]));
+    const q = parseQuarter('2011Q3');
+    const inQuarter = (t: number | null) => t !== null && q.months.includes(monthOf(t, 'America/Phoenix'));
+    const arrests = result.flags.find((f) => f.ori === log.planted && f.measure === 'ice-arrests')!;
+    expect(arrests.cases.length).toBe(arrests.numbers.count);
+    for (const id of arrests.cases) {
+      const f = byId.get(id)!;
+      expect(f.ori).toBe(log.planted);
+      expect(inQuarter(f.iceCustodyAt)).toBe(true);
+      expect(['non-criminal', 'level-3']).toContain(f.levelAtIceCustody);
+    }
+    const all = facts.filter((f) => f.ori === log.planted && inQuarter(f.iceCustodyAt));
+    expect(arrests.numbers.total).toBe(all.length);
+    expect(result.cases[arrests.drillDown]).toEqual({ cases: arrests.cases, count: arrests.numbers.count, total: arrests.numbers.total });
+    expect(arrests.drillDown).toBe(`review/2011Q3/ice-arrests/AZ/${log.planted}`);
+  });
+
+  it('reports every activated jurisdiction with finite numbers, state and national rates, and the series of flagged ones', () => {
+    expect(result.jurisdictions.length).toBe(log.registry.length);
+    expect(JSON.stringify(result)).not.toMatch(BAD);
+    const az = result.rates.states.find((s) => s.state === 'AZ')!;
+    expect(az.arrests.total).toBe(result.jurisdictions.filter((j) => j.state === 'AZ').reduce((n, j) => n + j.arrests.total, 0));
+    const s = result.series.find((x) => x.ori === log.planted)!;
+    expect(s.periods[0]).toBe('2009-10');
+    expect(s.periods[s.activationIndex]).toBe('2010-10');
+    expect(s.fitted!.every((v) => v === null || (v >= 0 && v <= 1))).toBe(true);
+    expect(result.national.arrests.periods.length).toBe(24);
+    expect(result.notes.join(' ')).toMatch(/complaint counts per jurisdiction were not available/);
+  });
+
+  it('shows complaint counts when the complaints module supplies them', () => {
+    const r = reviewQuarter(facts.slice(0, 2000), registry, '2011Q3', { complaints: new Map([[log.planted, 3]]) });
+    expect(r.jurisdictions.find((j) => j.ori === log.planted)!.complaints).toBe(3);
+    expect(r.jurisdictions.find((j) => j.ori === log.normal)!.complaints).toBe(0);
+  });
+
+  it('renders as a report with no NaN, the flags, funnel plots and activation charts', () => {
+    const html = reportHtml(quarterReviewReport(result, { generated: 'test' }));
+    expect(html).not.toMatch(BAD);
+    expect(html).toContain(`<th scope="row">${log.planted}</th>`);
+    expect(html).toContain('ICE arrests: no record or Level 3 only, against the national rate');
+    expect(html).toContain(`${log.planted}: share of bookings for minor offenses only`);
+    expect(html).toMatch(/<details><summary>AZ0070000, ICE arrests/);
+  });
+});
+
+describe('empty and bad input', () => {
+  it('explains a quarter before any activation and a quarter without cases, never NaN', () => {
+    const before = reviewQuarter(facts, registry, '2008Q1');
+    expect(before.flags).toEqual([]);
+    expect(before.jurisdictions).toEqual([]);
+    expect(before.notes.join(' ')).toMatch(/no jurisdiction was activated by the end of 2008Q1/);
+    const after = reviewQuarter(facts, registry, '2013Q1');
+    expect(after.flags).toEqual([]);
+    expect(after.notes.join(' ')).toMatch(/no ICE arrests in 2013Q1 in any activated jurisdiction/);
+    expect(after.jurisdictions.every((j) => !j.arrests.judged && j.arrests.share === 0)).toBe(true);
+    const none = reviewQuarter([], new Map(), '2011Q3');
+    expect(none.notes.join(' ')).toMatch(/the event log has no cases/);
+    for (const r of [before, after, none]) {
+      expect(JSON.stringify(r)).not.toMatch(BAD);
+      expect(reportHtml(quarterReviewReport(r))).not.toMatch(BAD);
+    }
+  });
+
+  it('refuses a malformed quarter and impossible options with a typed error', () => {
+    for (const q of ['2011Q5', '2011', 'Q3 2011', '', '11Q3', '2011Q3x']) expect(() => reviewQuarter([], new Map(), q)).toThrow(ReviewError);
+    expect(() => reviewQuarter([], new Map(), '2011Q3', { fdr: 0 })).toThrow(/fdr 0 must be between 0 and 1/);
+    expect(() => reviewQuarter([], new Map(), '2011Q3', { seriesMonths: 3 })).toThrow(/seriesMonths/);
+    expect(() => reviewQuarter([], new Map(), '2011Q3', { minTotal: 0 })).toThrow(/minTotal/);
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        try {
+          const q = parseQuarter(s);
+          expect(q.label).toMatch(/^\d{4}Q[1-4]$/);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ReviewError);
+        }
+      }),
+    );
+  });
+
+  it('counts zero-arrest jurisdictions as not judged and facts without a registered ORI as unattributed', () => {
+    const ref: JurisdictionRef = { ori: 'AZ9990000', state: 'AZ', aor: 'PHO', timeZone: 'America/Phoenix', activatedAt: Date.UTC(2010, 0, 1) };
+    const stray: CaseFact = { ...emptyFact('stray'), ori: 'ZZ0000000', bookedAt: Date.UTC(2011, 7, 1) };
+    const r = reviewQuarter([stray], new Map([[ref.ori, ref]]), '2011Q3');
+    expect(r.jurisdictions[0].arrests).toEqual({ count: 0, total: 0, share: 0, judged: false });
+    expect(r.jurisdictions[0].notes.join(' ')).toMatch(/not judged/);
+    expect(r.notes.join(' ')).toMatch(/1 case\(s\) with no ORI or an ORI missing from the registry/);
+  });
+
+  it('reads months on the jurisdiction\'s wall clock', () => {
+    // 05:00 UTC on 1 October 2011 is 22:00 on 30 September in Phoenix: a third-quarter booking.
+    expect(monthOf(Date.UTC(2011, 9, 1, 5), 'America/Phoenix')).toBe(2011 * 12 + 8);
+    expect(monthOf(Date.UTC(2011, 9, 1, 5), 'UTC')).toBe(2011 * 12 + 9);
+  });
+});
+
+describe('segmented fit for drawing', () => {
+  it('recovers the fitted line of an exactly linear excess over the state', () => {
+    const state = Array.from({ length: 20 }, (_, t) => ({ period: t, count: 300 + 10 * (t % 3), total: 1000 }));
+    const excess = (t: number) => 0.05 + 0.002 * t + (t >= 10 ? 0.1 + 0.003 * (t - 10) : 0);
+    const unit = state.map((s) => ({ period: s.period, count: Math.round((s.count / s.total + excess(s.period)) * 100000), total: 100000 }));
+    const res = segmentedRegression(unit, 10, state);
+    const fitted = fittedShares(unit, 10, state, res);
+    fitted.forEach((v, t) => expect(v!).toBeCloseTo(unit[t].count / unit[t].total, 4));
+  });
+});
