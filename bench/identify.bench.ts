@@ -1,28 +1,31 @@
 /**
  * Tenprint 1:N identification benchmark → bench/results/identify.json.
  *
- *   node --import tsx bench/identify.bench.ts [--sizes 10000,100000] [--probes 1000] [--workers 2]
+ *   nice node --import tsx bench/identify.bench.ts [--sizes 10000,100000,1000000] [--probes 1000]
+ *        [--workers 2] [--cache /tmp/seccom-bench]
  *        [--image-identities 1000 --image-probes 200 --image-fingers 1,…,10] [--skip-image]
- *        [--scale-to 1000000 --scale-probes 100] [--out bench/results/identify.json]
+ *        [--out bench/results/identify.json]
  *
- * Statistical part: galleries of synthetic identities (ten statistical templates each), mated
- * and non-mated tenprint probes, on worker threads (src/platform/search/identify-bench.ts).
+ * Statistical part: populations of distinct synthetic identities (ten statistical templates
+ * each) generated into gallery files (cached under --cache, never in the repository: a million
+ * identities is ~3 GB and ~15 min of two cores), loaded back, and mated and non-mated tenprint
+ * probes searched on worker threads (src/platform/search/identify-bench.ts). Sizes not run this
+ * time keep their previous entry in the results file; so does the image part with --skip-image.
  * Image part: identities whose fingers are rendered by the image generator and extracted by
  * the real extractor (cached under /tmp/seccom-identify-image-cache, never in the repository),
  * enrolled in one in-process shard and searched with impression 1 (mated) or unenrolled
  * identities (non-mated).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { extractTemplate } from '../src/biometrics/extract/index.ts';
 import { empiricalThreshold, GalleryShard, modelThreshold, prepareProbe, searchShard, type Tenprint } from '../src/biometrics/search/index.ts';
 import { synthesizeFinger } from '../src/biometrics/synth/index.ts';
 import { decodeNativeTemplate, encodeNativeTemplate } from '../src/biometrics/template/native.ts';
 import type { FingerprintTemplate } from '../src/biometrics/template/template.ts';
-import { GalleryFileWriter, loadGalleryShards, readGalleryFile } from '../src/platform/search/gallery-file.ts';
 import { runIdentifyBench, type IdentifyBenchResult } from '../src/platform/search/identify-bench.ts';
-import { SearchPool, sharedAllocator } from '../src/platform/search/pool.ts';
-import { syntheticTenprint } from '../src/platform/search/synthetic.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,10 +40,7 @@ const imageIdentities = Number(arg('image-identities', '1000'));
 const imageProbes = Number(arg('image-probes', '200'));
 const imageFingers = arg('image-fingers', '1,2,3,4,5,6,7,8,9,10').split(',').map(Number);
 const CACHE = '/tmp/seccom-identify-image-cache';
-const WORK = '/tmp/seccom-identify-bench';
-/** Scale-only run: the largest gallery file copied `scaleTo / size` times under new ids. */
-const scaleTo = Number(arg('scale-to', '0'));
-const scaleProbes = Number(arg('scale-probes', '100'));
+const cache = arg('cache', '/tmp/seccom-bench');
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -115,66 +115,22 @@ function imageRun(): Record<string, unknown> {
   };
 }
 
-/**
- * Latency, memory and load time at `scaleTo` identities without generating them: the gallery
- * file of `size` synthetic identities is copied under new ids (person-i#k). Accuracy is not
- * measured here (every mate has copies); the templates are real synthetic ones, so the filter
- * and comparator work is what a gallery of that size costs.
- */
-async function scaleRun(size: number): Promise<Record<string, unknown>> {
-  const source = join(WORK, `gallery-identify-bench-${size}.scg`);
-  const target = join(WORK, `gallery-scale-${scaleTo}.scg`);
-  const copies = Math.ceil(scaleTo / size);
-  const t0 = performance.now();
-  rmSync(target, { force: true });
-  const writer = new GalleryFileWriter(target);
-  for (let k = 0; k < copies; k++) {
-    readGalleryFile(source, (op) => {
-      if (op.kind === 'upsert') writer.upsert({ ...op.record, id: k === 0 ? op.record.id : `${op.record.id}#${k}` });
-    });
-    log(`scale: copy ${k + 1}/${copies}`);
+const commit = (() => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
   }
-  writer.close();
-  const writeSeconds = (performance.now() - t0) / 1000;
-  const rssBefore = process.memoryUsage().rss;
-  const t1 = performance.now();
-  const loaded = loadGalleryShards(target, workers, sharedAllocator);
-  const loadSeconds = (performance.now() - t1) / 1000;
-  const rssAfter = process.memoryUsage().rss;
-  const n = loaded.shards.reduce((a, s) => a + s.size, 0);
-  const pool = new SearchPool(workers, loaded.shards);
-  await pool.sync();
-  await pool.search(syntheticTenprint('identify-bench', 0, 1));
-  const lat: number[] = [];
-  let filterMs = 0;
-  let compareMs = 0;
-  for (let i = 0; i < scaleProbes; i++) {
-    const mated = i % 2 === 0;
-    const r = await pool.search(syntheticTenprint(mated ? 'identify-bench' : 'identify-bench/non-mated', mated ? (i * 97) % size : i, 1));
-    lat.push(r.ms);
-    filterMs += r.shards.reduce((a, s) => a + s.filterMs, 0) / r.shards.length;
-    compareMs += r.shards.reduce((a, s) => a + s.compareMs, 0) / r.shards.length;
-    if (i % 10 === 9) log(`scale: search ${i + 1}/${scaleProbes}`);
-  }
-  await pool.close();
-  const result = {
-    identities: n,
-    note: `gallery file of ${size} synthetic identities copied ${copies}× under new ids: latency, memory and load time only (no accuracy)`,
-    fileBytes: loaded.report.bytes,
-    writeSeconds: Math.round(writeSeconds),
-    loadSeconds: Math.round(loadSeconds * 10) / 10,
-    bytesPerIdentityUsed: Math.round(loaded.shards.reduce((a, s) => a + s.usedBytes, 0) / n),
-    bytesPerIdentityAllocated: Math.round(loaded.shards.reduce((a, s) => a + s.bytes, 0) / n),
-    rssBytesPerIdentity: Math.round((rssAfter - rssBefore) / n),
-    probes: scaleProbes,
-    latencyMs: { p50: Math.round(quantile(lat, 0.5)), p95: Math.round(quantile(lat, 0.95)), filterMeanMs: Math.round(filterMs / lat.length), compareMeanMs: Math.round(compareMs / lat.length) },
-    searchesPerMinute: Math.round(60000 / (lat.reduce((a, b) => a + b, 0) / lat.length)),
-  };
-  rmSync(target, { force: true });
-  return result;
+})();
+const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { statistical?: (IdentifyBenchResult & { commit?: string })[]; image?: unknown; commit?: string }) : {};
+const results: (IdentifyBenchResult & { commit: string })[] = [];
+const machine = `${cpus().length} cores shared with other engineers' work (see loadAverage; CPU-bound figures assume the workers had their cores)`;
+function save(image: unknown): void {
+  const kept = (previous.statistical ?? []).filter((p) => !results.some((r) => r.gallery === p.gallery)).map((p) => ({ ...p, commit: p.commit ?? previous.commit ?? 'unknown' }));
+  const statistical = [...kept, ...results].sort((x, y) => x.gallery - y.gallery);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ generated: new Date().toISOString(), machine, statistical, image }, null, 2)}\n`);
 }
-
-const results: IdentifyBenchResult[] = [];
 for (const size of sizes) {
   log(`gallery ${size} …`);
   let last = '';
@@ -182,19 +138,18 @@ for (const size of sizes) {
     gallery: size,
     probes,
     workers,
-    dir: WORK,
+    cacheDir: cache,
     onProgress: (phase, done, total) => {
-      const line = `${phase} ${Math.floor((done / total) * 10) * 10}%`;
-      if (line !== last) log(`  ${line}`);
+      const step = phase === 'search' || size >= 500_000 ? 100 : 10;
+      const line = `${phase} ${Math.floor((done / total) * step) * (100 / step)}%`;
+      if (line !== last) log(`  ${new Date().toISOString()} ${line} (${done}/${total}, load average ${loadavg().map((v) => v.toFixed(1)).join(' ')})`);
       last = line;
     },
   });
   log(JSON.stringify(r));
-  results.push(r);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ generated: new Date().toISOString(), machine: '2 cores shared with other engineers’ benchmarks (timings are upper bounds)', statistical: results }, null, 2)}\n`);
+  results.push({ ...r, commit });
+  save(previous.image);
 }
-const scale = scaleTo > 0 ? await scaleRun(sizes[sizes.length - 1]) : undefined;
-const image = process.argv.includes('--skip-image') ? undefined : imageRun();
-writeFileSync(out, `${JSON.stringify({ generated: new Date().toISOString(), machine: '2 cores shared with other engineers’ benchmarks (timings are upper bounds)', statistical: results, scale, image }, null, 2)}\n`);
+const image = process.argv.includes('--skip-image') ? previous.image : imageRun();
+save(image);
 log(`wrote ${out}`);

@@ -58,6 +58,45 @@ export function empiricalThreshold(nonMatedTopScores: readonly number[], fpir: n
   return { threshold, reliable: sorted.length * fpir >= 1 };
 }
 
+export interface CrossValidatedRates {
+  readonly folds: number;
+  /** Thresholds set on the calibration folds (lowest and highest over the folds). */
+  readonly thresholds: readonly [number, number];
+  /** FPIR measured on the held-out non-mated scores, pooled over the folds. */
+  readonly fpir: number;
+  /** FNIR at each fold's threshold, averaged over the folds (mated probes are never calibrated on). */
+  readonly fnir: number;
+}
+
+/**
+ * Empirical threshold without measuring FPIR on the very searches that set it: the non-mated
+ * top scores are split into `folds` folds (by index, i mod folds); each fold's threshold is
+ * `empiricalThreshold` of the other folds, its FPIR is counted on the held-out fold and its
+ * FNIR by `fnirAt`. When the m calibration scores of a fold allow no exceedance (FPIR · m < 1,
+ * e.g. 900 scores at 0.1 %), its threshold is their maximum and the held-out FPIR estimates
+ * the chance that a new search beats the maximum of m, 1 / (m + 1) for exchangeable scores:
+ * the FPIR target cannot be resolved below that with this many searches.
+ */
+export function crossValidatedRates(nonMatedTopScores: readonly number[], fpir: number, fnirAt: (threshold: number) => number, folds = 10): CrossValidatedRates {
+  const n = nonMatedTopScores.length;
+  if (!Number.isInteger(folds) || folds < 2 || folds > n) throw new SearchError('OPTIONS', `folds must be an integer 2–${n}, got ${String(folds)}`);
+  let lo = Infinity;
+  let hi = -Infinity;
+  let exceed = 0;
+  let fnir = 0;
+  for (let f = 0; f < folds; f++) {
+    const calibrate = nonMatedTopScores.filter((_, i) => i % folds !== f);
+    const { threshold } = empiricalThreshold(calibrate, fpir);
+    lo = Math.min(lo, threshold);
+    hi = Math.max(hi, threshold);
+    nonMatedTopScores.forEach((s, i) => {
+      if (i % folds === f && s >= threshold) exceed++;
+    });
+    fnir += fnirAt(threshold) / folds;
+  }
+  return { folds, thresholds: [lo, hi], fpir: exceed / n, fnir };
+}
+
 export interface Decision {
   readonly hit: boolean;
   readonly threshold: number;

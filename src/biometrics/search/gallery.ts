@@ -16,11 +16,14 @@
  * Typical cost: ~40 minutiae × 4 B × 10 fingers + 10 codes + ~100 B of tables ≈ 3 KB/identity.
  *
  * Only the owner (one thread) mutates a shard; readers get `exportState()` snapshots, which
- * are views over the same buffers. A mutation that grows a buffer replaces it, so owners
- * re-send the state after mutations (`generation` tells when).
+ * are views over the same buffers plus the counters at that moment. A mutation that grows a
+ * buffer replaces it, so owners re-send the state after mutations (`generation` tells when).
+ * Bulk loads go through `upsertLaidOut`, which decodes an encoded record straight into the
+ * arrays (no per-record objects).
  */
 import { SearchError } from './errors.ts';
 import { filterCode, FILTER_BITS, FILTER_WORDS, MAX_MINUTIAE_PER_FINGER, unpackFinger, type PackedFinger } from './features.ts';
+import { LAYOUT_FINGER_FIELDS } from './record.ts';
 import { FINGER_POSITIONS, packTenprint, type PackedTenprintFinger, type Tenprint } from './tenprint.ts';
 import type { FingerprintTemplate } from '../template/template.ts';
 
@@ -79,11 +82,30 @@ export function enrolmentRecord(id: string, tenprint: Tenprint): EnrolmentRecord
   };
 }
 
+interface Arrays {
+  codes: Uint32Array;
+  bitCount: Uint16Array;
+  fingerStart: Uint32Array;
+  fingerCount: Uint8Array;
+  fingerMeta: Uint16Array;
+  aliveFlags: Uint8Array;
+  idStart: Uint32Array;
+  idLength: Uint8Array;
+  idBytes: Uint8Array;
+  pool: Uint32Array;
+}
+
 export class GalleryShard {
-  private s: GalleryState;
+  private a: Arrays;
+  private capacity: number;
+  private slots = 0;
+  private alive = 0;
+  private poolUsed = 0;
+  private idUsed = 0;
   private readonly ids = new Map<string, number>();
   private readonly free: number[] = [];
   private garbage = 0;
+  private snapshot: GalleryState | undefined;
   /** Incremented on every mutation. */
   generation = 0;
 
@@ -92,11 +114,12 @@ export class GalleryShard {
     initialCapacity = 1024,
     initialPool = 1 << 16,
   ) {
-    this.s = emptyState(allocate, Math.max(1, initialCapacity), Math.max(256, initialPool), Math.max(1, initialCapacity) * 16);
+    this.capacity = Math.max(1, initialCapacity);
+    this.a = allocateArrays(allocate, this.capacity, Math.max(256, initialPool), this.capacity * 16);
   }
 
   get size(): number {
-    return this.s.alive;
+    return this.alive;
   }
 
   has(id: string): boolean {
@@ -105,15 +128,13 @@ export class GalleryShard {
 
   /** Bytes held by the shard's buffers (capacity, not use). */
   get bytes(): number {
-    const s = this.s;
-    return [s.codes, s.bitCount, s.fingerStart, s.fingerCount, s.fingerMeta, s.aliveFlags, s.idStart, s.idLength, s.idBytes, s.pool].reduce((n, a) => n + a.byteLength, 0);
+    return Object.values(this.a).reduce((n: number, v: ArrayBufferView) => n + v.byteLength, 0);
   }
 
   /** Bytes actually used by live data (what a tight layout would need). */
   get usedBytes(): number {
-    const s = this.s;
     const perSlot = F * (FILTER_WORDS * 4 + 2 + 4 + 1 + 6) + 1 + 4 + 1;
-    return s.slots * perSlot + s.idUsed + (s.poolUsed - this.garbage) * 4;
+    return this.slots * perSlot + this.idUsed + (this.poolUsed - this.garbage) * 4;
   }
 
   enrol(id: string, tenprint: Tenprint): void {
@@ -140,31 +161,109 @@ export class GalleryShard {
     this.put(r);
   }
 
+  /**
+   * Enrols or replaces identity `id` straight from an encoded upsert payload, laid out by
+   * `upsertLayout` (record.ts) into `layout` — no intermediate objects: the bulk loader's path.
+   * `view` is a DataView over the bytes the layout's offsets refer to (little-endian words are
+   * read through it: the fastest way V8 has). The layout must come from `upsertLayout` (which
+   * validated positions, counts and bounds); one without fingers is refused.
+   */
+  upsertLaidOut(id: string, view: DataView, layout: Int32Array): void {
+    const count = layout[2];
+    if (count < 1) throw new SearchError('NO_USABLE_FINGERS', `identity ${id}: no fingers`);
+    let need = 0;
+    for (let k = 0; k < count; k++) need += layout[3 + k * LAYOUT_FINGER_FIELDS + 4];
+    const slot = this.claimSlot(id, view, layout[0], layout[1]);
+    this.ensurePool(need);
+    const { codes, bitCount, fingerStart, fingerCount, fingerMeta, pool } = this.a;
+    let at = this.poolUsed;
+    for (let k = 0; k < count; k++) {
+      const o = 3 + k * LAYOUT_FINGER_FIELDS;
+      const f = slot * F + layout[o] - 1;
+      let src = layout[o + 6];
+      const dst = f * FILTER_WORDS;
+      for (let w = 0; w < FILTER_WORDS; w++, src += 4) codes[dst + w] = view.getUint32(src, true);
+      const n = layout[o + 4];
+      bitCount[f] = Math.max(1, layout[o + 5]);
+      fingerStart[f] = at;
+      fingerCount[f] = n;
+      fingerMeta[f * 3] = layout[o + 2];
+      fingerMeta[f * 3 + 1] = layout[o + 3];
+      fingerMeta[f * 3 + 2] = layout[o + 1];
+      src = layout[o + 7];
+      for (let i = 0; i < n; i++, src += 4) pool[at + i] = view.getUint32(src, true);
+      at += n;
+    }
+    this.poolUsed = at;
+    this.changed();
+  }
+
   delete(id: string): void {
     const slot = this.ids.get(id);
     if (slot === undefined) throw new SearchError('UNKNOWN_IDENTITY', `identity ${id} is not enrolled`);
     this.releaseFingers(slot);
-    this.s.aliveFlags[slot] = 0;
+    this.a.aliveFlags[slot] = 0;
     this.ids.delete(id);
     this.free.push(slot);
-    this.s = { ...this.s, alive: this.s.alive - 1 };
-    this.generation++;
+    this.alive--;
+    this.changed();
   }
 
   /** The stored fingers of an identity, as templates at 500 ppi (packed precision). */
   fingersOf(id: string): { position: number; template: FingerprintTemplate }[] {
     const slot = this.ids.get(id);
     if (slot === undefined) throw new SearchError('UNKNOWN_IDENTITY', `identity ${id} is not enrolled`);
-    return storedFingers(this.s, slot);
+    return storedFingers(this.exportState(), slot);
   }
 
+  /** A snapshot (views over the shard's buffers plus its counters); a new one after each mutation. */
   exportState(): GalleryState {
-    return this.s;
+    if (!this.snapshot) {
+      this.snapshot = {
+        filterBits: FILTER_BITS,
+        capacity: this.capacity,
+        slots: this.slots,
+        alive: this.alive,
+        poolUsed: this.poolUsed,
+        idUsed: this.idUsed,
+        ...this.a,
+      };
+    }
+    return this.snapshot;
   }
 
   /** Enrolled identity ids (insertion order, deleted ones gone). */
   identityIds(): IterableIterator<string> {
     return this.ids.keys();
+  }
+
+  private changed(): void {
+    this.snapshot = undefined;
+    this.generation++;
+    if (this.garbage > 1 << 20 && this.garbage > this.poolUsed / 2) this.compact();
+  }
+
+  /**
+   * The slot of `id`: its old one with its fingers released (an update), or a new one with the
+   * id written from idSource[idAt … idAt + idLen) (UTF-8); all ten fingers cleared.
+   */
+  private claimSlot(id: string, idSource: DataView, idAt: number, idLen: number): number {
+    let slot = this.ids.get(id);
+    if (slot !== undefined) {
+      this.releaseFingers(slot);
+    } else {
+      slot = this.free.pop() ?? this.newSlot();
+      this.writeId(slot, idSource, idAt, idLen);
+      this.ids.set(id, slot);
+      this.a.aliveFlags[slot] = 1;
+      this.alive++;
+    }
+    const { bitCount, fingerCount } = this.a;
+    for (let f = 0; f < F; f++) {
+      bitCount[slot * F + f] = 0;
+      fingerCount[slot * F + f] = 0;
+    }
+    return slot;
   }
 
   private put(r: EnrolmentRecord): void {
@@ -173,24 +272,14 @@ export class GalleryShard {
       if (f.code.length !== FILTER_WORDS) throw new SearchError('GALLERY_RECORD', `identity ${r.id}: filter code of ${f.code.length * 32} bits, this gallery uses ${FILTER_BITS}`);
       if (f.minutiae.length > MAX_MINUTIAE_PER_FINGER) throw new SearchError('GALLERY_RECORD', `identity ${r.id}: more than ${MAX_MINUTIAE_PER_FINGER} minutiae`);
     }
-    let slot = this.ids.get(r.id);
-    if (slot !== undefined) {
-      this.releaseFingers(slot);
-    } else {
-      slot = this.free.pop() ?? this.newSlot();
-      this.writeId(slot, r.id);
-      this.ids.set(r.id, slot);
-      this.s.aliveFlags[slot] = 1;
-      this.s = { ...this.s, alive: this.s.alive + 1 };
-    }
+    if (new Set(r.fingers.map((f) => f.position)).size !== r.fingers.length) throw new SearchError('DUPLICATE_FINGER', `identity ${r.id}: a finger position given twice`);
+    const idBytes = encoder.encode(r.id);
+    if (idBytes.length === 0 || idBytes.length > MAX_ID_BYTES) throw new SearchError('IDENTITY_ID', `identity id must be 1–${MAX_ID_BYTES} UTF-8 bytes`);
+    const slot = this.claimSlot(r.id, new DataView(idBytes.buffer, idBytes.byteOffset, idBytes.byteLength), 0, idBytes.length);
     const need = r.fingers.reduce((n, f) => n + f.minutiae.length, 0);
     this.ensurePool(need);
-    const s = this.s;
-    let at = s.poolUsed;
-    for (let f = 0; f < F; f++) {
-      s.bitCount[slot * F + f] = 0;
-      s.fingerCount[slot * F + f] = 0;
-    }
+    const s = this.a;
+    let at = this.poolUsed;
     for (const f of r.fingers) {
       const k = slot * F + f.position - 1;
       s.codes.set(f.code, k * FILTER_WORDS);
@@ -203,13 +292,12 @@ export class GalleryShard {
       s.pool.set(f.minutiae, at);
       at += f.minutiae.length;
     }
-    this.s = { ...s, poolUsed: at };
-    this.generation++;
-    if (this.garbage > 1 << 20 && this.garbage > this.s.poolUsed / 2) this.compact();
+    this.poolUsed = at;
+    this.changed();
   }
 
   private releaseFingers(slot: number): void {
-    const s = this.s;
+    const s = this.a;
     for (let f = 0; f < F; f++) {
       const k = slot * F + f;
       if (s.bitCount[k] > 0) this.garbage += s.fingerCount[k];
@@ -219,29 +307,28 @@ export class GalleryShard {
   }
 
   private newSlot(): number {
-    if (this.s.slots >= this.s.capacity) this.grow(this.s.capacity * 2);
-    const slot = this.s.slots;
-    this.s = { ...this.s, slots: slot + 1 };
-    return slot;
+    if (this.slots >= this.capacity) this.grow(this.capacity * 2);
+    return this.slots++;
   }
 
-  private writeId(slot: number, id: string): void {
-    const bytes = encoder.encode(id);
-    let s = this.s;
-    if (s.idUsed + bytes.length > s.idBytes.length) {
-      const bigger = new Uint8Array(this.allocate(Math.max(s.idBytes.length * 2, s.idUsed + bytes.length + 1024)));
-      bigger.set(s.idBytes.subarray(0, s.idUsed));
-      s = this.s = { ...s, idBytes: bigger };
+  private writeId(slot: number, src: DataView, at: number, len: number): void {
+    const a = this.a;
+    if (this.idUsed + len > a.idBytes.length) {
+      const bigger = new Uint8Array(this.allocate(Math.max(a.idBytes.length * 2, this.idUsed + len + 1024)));
+      bigger.set(a.idBytes.subarray(0, this.idUsed));
+      a.idBytes = bigger;
     }
-    s.idBytes.set(bytes, s.idUsed);
-    s.idStart[slot] = s.idUsed;
-    s.idLength[slot] = bytes.length;
-    this.s = { ...s, idUsed: s.idUsed + bytes.length };
+    const dst = a.idBytes;
+    const base = this.idUsed;
+    for (let i = 0; i < len; i++) dst[base + i] = src.getUint8(at + i);
+    a.idStart[slot] = base;
+    a.idLength[slot] = len;
+    this.idUsed = base + len;
   }
 
   private grow(capacity: number): void {
-    const old = this.s;
-    const next = emptyState(this.allocate, capacity, 0, 0);
+    const old = this.a;
+    const next = allocateArrays(this.allocate, capacity, 0, 0);
     next.codes.set(old.codes);
     next.bitCount.set(old.bitCount);
     next.fingerStart.set(old.fingerStart);
@@ -250,32 +337,43 @@ export class GalleryShard {
     next.aliveFlags.set(old.aliveFlags);
     next.idStart.set(old.idStart);
     next.idLength.set(old.idLength);
-    this.s = { ...next, slots: old.slots, alive: old.alive, poolUsed: old.poolUsed, idUsed: old.idUsed, pool: old.pool, idBytes: old.idBytes };
+    next.pool = old.pool;
+    next.idBytes = old.idBytes;
+    this.a = next;
+    this.capacity = capacity;
+    this.snapshot = undefined;
   }
 
   private ensurePool(words: number, exact = false): void {
-    const s = this.s;
-    if (s.poolUsed + words <= s.pool.length) return;
-    let size = Math.max(s.pool.length * 2, 256);
-    while (size < s.poolUsed + words) size *= 2;
-    if (exact) size = s.poolUsed + words;
+    const a = this.a;
+    if (this.poolUsed + words <= a.pool.length) return;
+    let size = Math.max(a.pool.length * 2, 256);
+    while (size < this.poolUsed + words) size *= 2;
+    if (exact) size = this.poolUsed + words;
     const pool = new Uint32Array(this.allocate(size * 4));
-    pool.set(s.pool.subarray(0, s.poolUsed));
-    this.s = { ...s, pool };
+    pool.set(a.pool.subarray(0, this.poolUsed));
+    a.pool = pool;
+    this.snapshot = undefined;
   }
 
   /** Grows the buffers ahead of a bulk load so they need not double (and overshoot) on the way. */
-  reserve(identities: number, minutiaWords: number): void {
-    if (identities > this.s.capacity) this.grow(identities);
-    if (minutiaWords > this.s.pool.length) this.ensurePool(minutiaWords - this.s.poolUsed, true);
+  reserve(identities: number, minutiaWords: number, idBytes = 0): void {
+    if (identities > this.capacity) this.grow(identities);
+    if (minutiaWords > this.a.pool.length) this.ensurePool(minutiaWords - this.poolUsed, true);
+    if (idBytes > this.a.idBytes.length) {
+      const bigger = new Uint8Array(this.allocate(idBytes));
+      bigger.set(this.a.idBytes.subarray(0, this.idUsed));
+      this.a.idBytes = bigger;
+      this.snapshot = undefined;
+    }
   }
 
   /** Rewrites the minutia pool without garbage. */
   compact(): void {
-    const s = this.s;
-    const pool = new Uint32Array(this.allocate(Math.max(256, (s.poolUsed - this.garbage) * 2) * 4));
+    const s = this.a;
+    const pool = new Uint32Array(this.allocate(Math.max(256, (this.poolUsed - this.garbage) * 2) * 4));
     let at = 0;
-    for (let k = 0; k < s.slots * F; k++) {
+    for (let k = 0; k < this.slots * F; k++) {
       if (s.bitCount[k] === 0) continue;
       const n = s.fingerCount[k];
       pool.set(s.pool.subarray(s.fingerStart[k], s.fingerStart[k] + n), at);
@@ -283,22 +381,18 @@ export class GalleryShard {
       at += n;
     }
     this.garbage = 0;
-    this.s = { ...s, pool, poolUsed: at };
+    s.pool = pool;
+    this.poolUsed = at;
+    this.snapshot = undefined;
     this.generation++;
   }
 }
 
-function emptyState(allocate: Allocator, capacity: number, poolWords: number, idBytes: number): GalleryState {
+function allocateArrays(allocate: Allocator, capacity: number, poolWords: number, idBytes: number): Arrays {
   const u32 = (n: number) => new Uint32Array(allocate(n * 4));
   const u16 = (n: number) => new Uint16Array(allocate(n * 2));
   const u8 = (n: number) => new Uint8Array(allocate(n));
   return {
-    filterBits: FILTER_BITS,
-    capacity,
-    slots: 0,
-    alive: 0,
-    poolUsed: 0,
-    idUsed: 0,
     codes: u32(capacity * F * FILTER_WORDS),
     bitCount: u16(capacity * F),
     fingerStart: u32(capacity * F),

@@ -9,5 +9,5 @@ export { FILTER_BITS, FILTER_WORDS, MAX_MINUTIAE_PER_FINGER, packFinger, unpackF
 export { FINGER_POSITIONS, packTenprint, type PackedTenprint, type SkippedFinger, type Tenprint, type TenprintFinger } from './tenprint.ts';
 export { checkIdentityId, enrolmentRecord, GalleryShard, heapAllocator, shardIndex, slotId, storedFingers, type Allocator, type EnrolmentRecord, type GalleryState } from './gallery.ts';
 export { mergeCandidates, prepareProbe, searchShard, type Candidate, type FingerScore, type PreparedProbe, type ShardResult, type ShardSearchOptions } from './search.ts';
-export { crc32, checkFileHeader, encodeDelete, encodeFileHeader, encodeUpsert, parseRecords, HEADER_BYTES, type DamagedRecord, type GalleryOp } from './record.ts';
-export { decide, empiricalThreshold, gammaUpperTail, modelThreshold, type Decision } from './fusion.ts';
+export { crc32, checkFileHeader, decodeId, decodeOp, encodeDelete, encodeFileHeader, encodeUpsert, LAYOUT_FINGER_FIELDS, LAYOUT_LENGTH, parseRecords, RECORD_DELETE, RECORD_UPSERT, scanRecords, upsertLayout, HEADER_BYTES, type Crc32, type DamagedRecord, type GalleryOp } from './record.ts';
+export { crossValidatedRates, decide, empiricalThreshold, gammaUpperTail, modelThreshold, type CrossValidatedRates, type Decision } from './fusion.ts';

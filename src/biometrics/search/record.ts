@@ -63,16 +63,6 @@ export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number 
   return (c ^ -1) >>> 0;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/** n little-endian u32 words at p[at …] as a new array (a plain copy on little-endian hosts). */
-function readWords(p: Uint8Array, v: DataView, at: number, n: number): Uint32Array {
-  const out = new Uint32Array(n);
-  if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(p.subarray(at, at + 4 * n));
-  else for (let i = 0; i < n; i++) out[i] = v.getUint32(at + 4 * i, true);
-  return out;
-}
-
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -155,62 +145,137 @@ export interface DamagedRecord {
   readonly reason: string;
 }
 
-function decodePayload(kind: number, p: Uint8Array): GalleryOp {
-  const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
-  let at = 0;
-  const need = (n: number, what: string) => {
-    if (at + n > p.length) throw new Error(`payload too short for ${what}`);
-  };
-  need(1, 'id length');
-  const idLen = v.getUint8(at++);
-  need(idLen, 'id');
-  const id = decoder.decode(p.subarray(at, at + idLen));
-  at += idLen;
-  if (idLen === 0) throw new Error('empty id');
-  if (kind === KIND_DELETE) {
-    if (at !== p.length) throw new Error('bytes after a delete');
-    return { kind: 'delete', id };
-  }
-  need(1, 'finger count');
-  const count = v.getUint8(at++);
-  if (count > 10) throw new Error(`${count} fingers`);
-  const fingers: EnrolmentRecord['fingers'][number][] = [];
-  for (let k = 0; k < count; k++) {
-    need(9, 'finger header');
-    const position = v.getUint8(at);
-    const quality = v.getUint8(at + 1);
-    const width = v.getUint16(at + 2, true);
-    const height = v.getUint16(at + 4, true);
-    const n = v.getUint8(at + 6);
-    const bits = v.getUint16(at + 7, true);
-    at += 9;
-    if (position < 1 || position > 10) throw new Error(`finger position ${position}`);
-    if (n > MAX_MINUTIAE_PER_FINGER) throw new Error(`${n} minutiae`);
-    need(FILTER_WORDS * 4 + n * 4, 'finger data');
-    const code = readWords(p, v, at, FILTER_WORDS);
-    at += FILTER_WORDS * 4;
-    const minutiae = readWords(p, v, at, n);
-    at += n * 4;
-    fingers.push({ position, quality, width, height, minutiae, code, bits });
-  }
-  if (at !== p.length) throw new Error('bytes after the fingers');
-  return { kind: 'upsert', record: { id, fingers } };
-}
+/** Fields per finger in an `upsertLayout` (after the 3 leading ones). */
+export const LAYOUT_FINGER_FIELDS = 8;
+/** Length of the Int32Array `upsertLayout` fills (ten fingers). */
+export const LAYOUT_LENGTH = 3 + 10 * LAYOUT_FINGER_FIELDS;
 
 /**
- * Parses as many complete records as `bytes` holds. `base` is the file offset of bytes[0] (for
- * reports). Returns the number of bytes consumed: the caller keeps the rest and calls again
- * with more appended (streaming); at the end of the file, pass `final` so that an incomplete
- * tail is reported as truncated instead of waited for.
+ * Checks an upsert payload p[at … at + len) and writes where its parts are into `out` (an
+ * Int32Array of LAYOUT_LENGTH), without allocating: out[0] byte offset of the id, out[1] its
+ * length, out[2] the finger count; then for finger k at 3 + 8k: position, quality, width,
+ * height, minutia count, code bits, byte offset of the filter code, byte offset of the packed
+ * minutiae (both little-endian u32 words). Returns why the payload is malformed, or undefined.
+ * This is the one place that knows the payload layout: the object decoder below and the
+ * gallery's direct loader (GalleryShard.upsertLaidOut) both read through it.
  */
-export function parseRecords(
+export function upsertLayout(p: Uint8Array, at: number, len: number, out: Int32Array): string | undefined {
+  const end = at + len;
+  if (at + 1 > end) return 'payload too short for id length';
+  const idLen = p[at++];
+  if (idLen === 0) return 'empty id';
+  if (at + idLen > end) return 'payload too short for id';
+  out[0] = at;
+  out[1] = idLen;
+  at += idLen;
+  if (at + 1 > end) return 'payload too short for finger count';
+  const count = p[at++];
+  if (count > 10) return `${count} fingers`;
+  out[2] = count;
+  let seen = 0;
+  for (let k = 0; k < count; k++) {
+    if (at + 9 > end) return 'payload too short for finger header';
+    const position = p[at];
+    const n = p[at + 6];
+    if (position < 1 || position > 10) return `finger position ${position}`;
+    if (seen & (1 << position)) return `finger position ${position} twice`;
+    seen |= 1 << position;
+    if (n > MAX_MINUTIAE_PER_FINGER) return `${n} minutiae`;
+    const o = 3 + k * LAYOUT_FINGER_FIELDS;
+    out[o] = position;
+    out[o + 1] = p[at + 1];
+    out[o + 2] = p[at + 2] | (p[at + 3] << 8);
+    out[o + 3] = p[at + 4] | (p[at + 5] << 8);
+    out[o + 4] = n;
+    out[o + 5] = p[at + 7] | (p[at + 8] << 8);
+    at += 9;
+    if (at + FILTER_WORDS * 4 + n * 4 > end) return 'payload too short for finger data';
+    out[o + 6] = at;
+    out[o + 7] = at + FILTER_WORDS * 4;
+    at += FILTER_WORDS * 4 + n * 4;
+  }
+  if (at !== end) return 'bytes after the fingers';
+  return undefined;
+}
+
+/** The little-endian u32 at p[at]. */
+export function readU32(p: Uint8Array, at: number): number {
+  return (p[at] | (p[at + 1] << 8) | (p[at + 2] << 16) | (p[at + 3] << 24)) >>> 0;
+}
+
+function readWords(p: Uint8Array, at: number, n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = readU32(p, at + 4 * i);
+  return out;
+}
+
+/** A record's id (UTF-8 bytes p[at … at + len)). */
+export function decodeId(p: Uint8Array, at: number, len: number): string {
+  // Plain ASCII (the usual case) without a decoder call.
+  let ascii = len <= 64;
+  for (let i = 0; ascii && i < len; i++) ascii = p[at + i] < 0x80;
+  if (ascii) {
+    let s = '';
+    for (let i = 0; i < len; i++) s += String.fromCharCode(p[at + i]);
+    return s;
+  }
+  return decoder.decode(p.subarray(at, at + len));
+}
+
+const layoutScratch = new Int32Array(LAYOUT_LENGTH);
+
+/** Decodes a record payload p[at … at + len) of `kind` into an op; throws Error when malformed. */
+export function decodeOp(kind: number, p: Uint8Array, at: number, len: number): GalleryOp {
+  if (kind === KIND_DELETE) {
+    if (len < 1) throw new Error('payload too short for id length');
+    const idLen = p[at];
+    if (idLen === 0) throw new Error('empty id');
+    if (1 + idLen !== len) throw new Error(1 + idLen > len ? 'payload too short for id' : 'bytes after a delete');
+    return { kind: 'delete', id: decodeId(p, at + 1, idLen) };
+  }
+  const L = layoutScratch;
+  const problem = upsertLayout(p, at, len, L);
+  if (problem) throw new Error(problem);
+  const fingers: EnrolmentRecord['fingers'][number][] = [];
+  for (let k = 0; k < L[2]; k++) {
+    const o = 3 + k * LAYOUT_FINGER_FIELDS;
+    fingers.push({
+      position: L[o],
+      quality: L[o + 1],
+      width: L[o + 2],
+      height: L[o + 3],
+      bits: L[o + 5],
+      code: readWords(p, L[o + 6], FILTER_WORDS),
+      minutiae: readWords(p, L[o + 7], L[o + 4]),
+    });
+  }
+  return { kind: 'upsert', record: { id: decodeId(p, L[0], L[1]), fingers } };
+}
+
+export const RECORD_UPSERT = KIND_UPSERT;
+export const RECORD_DELETE = KIND_DELETE;
+
+/** CRC-32 of bytes[start … end): `crc32` here; a host may pass a native one (same results). */
+export type Crc32 = (bytes: Uint8Array, start: number, end: number) => number;
+
+/**
+ * The framing layer: walks as many complete records as `bytes` holds, checks magic, kind,
+ * length and checksum, and hands each good record's payload to `onRecord(kind, bytes, at,
+ * len)`; when that returns a string (the payload is malformed) the record counts as damaged.
+ * Damage is reported with its file offset (`base` is the offset of bytes[0]) and the walk
+ * resynchronises on the next record magic. Returns the bytes consumed: the caller keeps the
+ * rest and calls again with more appended (streaming); at the end of the file it passes
+ * `final` so that an incomplete tail is reported as truncated instead of waited for.
+ */
+export function scanRecords(
   bytes: Uint8Array,
   base: number,
   final: boolean,
-  onOp: (op: GalleryOp) => void,
+  onRecord: (kind: number, bytes: Uint8Array, at: number, len: number) => string | undefined,
   onDamage: (d: DamagedRecord) => void,
+  crc: Crc32 = crc32,
 ): number {
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = bytes.length;
   let at = 0;
   let damagedAt = -1;
   let damageReason = '';
@@ -227,49 +292,77 @@ export function parseRecords(
     }
     at++;
     // Resynchronise on the next record magic.
-    while (at + 4 <= bytes.length && v.getUint32(at, true) !== RECORD_MAGIC) at++;
+    while (at + 4 <= n && readU32(bytes, at) !== RECORD_MAGIC) at++;
   };
-  while (at < bytes.length) {
-    if (at + RECORD_OVERHEAD > bytes.length) {
+  while (at < n) {
+    if (at + RECORD_OVERHEAD > n) {
       if (!final) break;
       if (damagedAt < 0) {
         damagedAt = at;
         damageReason = 'truncated record';
       }
-      at = bytes.length;
+      at = n;
       break;
     }
-    if (v.getUint32(at, true) !== RECORD_MAGIC) {
+    if (readU32(bytes, at) !== RECORD_MAGIC) {
       damage('no record magic');
       continue;
     }
-    const len = v.getUint32(at + 8, true);
-    const kind = v.getUint8(at + 4);
+    const len = readU32(bytes, at + 8);
+    const kind = bytes[at + 4];
     if (len > MAX_PAYLOAD || (kind !== KIND_UPSERT && kind !== KIND_DELETE)) {
       damage(len > MAX_PAYLOAD ? `payload length ${len}` : `record kind ${kind}`);
       continue;
     }
-    if (at + RECORD_OVERHEAD + len > bytes.length) {
+    if (at + RECORD_OVERHEAD + len > n) {
       if (!final) break;
       // Maybe a damaged length: look for a later record before calling it a truncated tail.
       damage('truncated record');
       continue;
     }
-    if (v.getUint32(at + 12 + len, true) !== crc32(bytes, at + 4, at + 12 + len)) {
+    if (readU32(bytes, at + 12 + len) !== crc(bytes, at + 4, at + 12 + len)) {
       damage('checksum mismatch');
       continue;
     }
-    let op: GalleryOp;
-    try {
-      op = decodePayload(kind, bytes.subarray(at + 12, at + 12 + len));
-    } catch (e) {
-      damage(`bad payload: ${(e as Error).message}`);
+    const problem = onRecord(kind, bytes, at + 12, len);
+    if (problem !== undefined) {
+      damage(`bad payload: ${problem}`);
       continue;
     }
     flushDamage(at);
-    onOp(op);
     at += RECORD_OVERHEAD + len;
   }
   flushDamage(at);
   return at;
+}
+
+/**
+ * `scanRecords` with each good record decoded into a GalleryOp object (convenient; the bulk
+ * loader in src/platform/search decodes straight into a shard instead).
+ */
+export function parseRecords(
+  bytes: Uint8Array,
+  base: number,
+  final: boolean,
+  onOp: (op: GalleryOp) => void,
+  onDamage: (d: DamagedRecord) => void,
+  crc: Crc32 = crc32,
+): number {
+  return scanRecords(
+    bytes,
+    base,
+    final,
+    (kind, b, at, len) => {
+      let op: GalleryOp;
+      try {
+        op = decodeOp(kind, b, at, len);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      onOp(op);
+      return undefined;
+    },
+    onDamage,
+    crc,
+  );
 }

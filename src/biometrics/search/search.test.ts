@@ -3,6 +3,7 @@ import { syntheticTemplate } from '../synth/templates.ts';
 import type { FingerprintTemplate } from '../template/template.ts';
 import {
   crc32,
+  crossValidatedRates,
   decide,
   empiricalThreshold,
   encodeDelete,
@@ -121,6 +122,19 @@ describe('decision thresholds', () => {
     expect(modelThreshold(0.001, 1000, 10)).toBeGreaterThan(modelThreshold(0.001, 1000, 1));
     // One finger, one comparison: FMR 0.1 % is score 30 by construction.
     expect(modelThreshold(0.001, 1, 1)).toBeCloseTo(30, 1);
+  });
+
+  it('cross-validate the empirical threshold on held-out non-mated searches', () => {
+    const scores = Array.from({ length: 1000 }, (_, i) => (i * 7919) % 1000);
+    const fnirAt = (t: number) => (t > 998.5 ? 0.5 : 0);
+    const cv = crossValidatedRates(scores, 0.001, fnirAt, 10);
+    // Nine folds of 100 allow no exceedance: each threshold sits just above their maximum, so
+    // only the held-out fold holding the overall maximum (999) exceeds it, once.
+    expect(cv.fpir).toBeCloseTo(1 / 1000, 12);
+    expect(cv.thresholds[0]).toBeCloseTo(998, 3);
+    expect(cv.thresholds[1]).toBeCloseTo(999, 3);
+    expect(cv.fnir).toBeCloseTo(0.5 * 0.9, 12);
+    expect(() => crossValidatedRates(scores, 0.001, fnirAt, 1)).toThrow(SearchError);
   });
 
   it('calibrate on non-mated top scores and decide', () => {

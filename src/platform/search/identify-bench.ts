@@ -1,15 +1,20 @@
 /**
  * The tenprint identification benchmark behind `seccom identify bench` and
- * bench/identify.bench.ts: a synthetic gallery (statistical templates, ten fingers each) built
- * on the worker threads, written to a gallery file and loaded back, then mated and non-mated
- * tenprint probes searched with the pool.
+ * bench/identify.bench.ts: a synthetic population (statistical templates, ten fingers each)
+ * generated on the worker threads into a gallery file (cached when a cache directory is
+ * given), loaded into shared shards the way a restarted service loads it, then mated and
+ * non-mated tenprint probes searched with the pool.
+ *
+ * Timings are wall time plus process CPU time (all threads) and the load average, because the
+ * machine may be shared: wall latency inflated by other load shows as CPU ≪ wall × threads.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { empiricalThreshold, modelThreshold } from '../../biometrics/search/index.ts';
-import { GalleryFileWriter, loadGalleryShards } from './gallery-file.ts';
+import { crossValidatedRates, empiricalThreshold, modelThreshold, SearchError } from '../../biometrics/search/index.ts';
+import { loadGalleryShards } from './gallery-file.ts';
 import { SearchPool, sharedAllocator } from './pool.ts';
+import { SYNTHETIC_PREFIX, syntheticGalleryFile, type EnrolmentFigures } from './synthetic-gallery.ts';
 import { syntheticTenprint } from './synthetic.ts';
 
 export interface IdentifyBenchOptions {
@@ -19,9 +24,12 @@ export interface IdentifyBenchOptions {
   readonly seed?: string;
   readonly fpir?: number;
   readonly shortList?: number;
-  /** Where the gallery file goes (default: a fresh directory under the OS temp dir, removed after). */
-  readonly dir?: string;
-  readonly onProgress?: (phase: string, done: number, total: number) => void;
+  /**
+   * Keep the generated gallery file here and reuse it on later runs (see synthetic-gallery.ts).
+   * Default: a fresh directory under the OS temp dir, removed afterwards.
+   */
+  readonly cacheDir?: string;
+  readonly onProgress?: (phase: 'enrol' | 'load' | 'search', done: number, total: number) => void;
 }
 
 export interface IdentifyBenchResult {
@@ -30,19 +38,41 @@ export interface IdentifyBenchResult {
   readonly workers: number;
   readonly seed: string;
   readonly shortListPerShard: number;
-  readonly enrolment: { readonly seconds: number; readonly perSecond: number };
-  readonly memory: { readonly bytesPerIdentityUsed: number; readonly bytesPerIdentityAllocated: number };
-  readonly file: { readonly bytes: number; readonly bytesPerIdentity: number; readonly loadSeconds: number; readonly damaged: number };
-  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly mean: number; readonly filterMeanMs: number; readonly compareMeanMs: number };
+  /** How the gallery file was made (when reused: figures from the run that made it). */
+  readonly enrolment: EnrolmentFigures & { readonly reused: boolean };
+  readonly memory: {
+    readonly bytesPerIdentityUsed: number;
+    readonly bytesPerIdentityAllocated: number;
+    /** Resident-set growth of the process over the load, per identity (ids map included). */
+    readonly rssBytesPerIdentity: number;
+  };
+  readonly file: { readonly bytes: number; readonly bytesPerIdentity: number; readonly loadSeconds: number; readonly loadCpuSeconds: number; readonly damaged: number };
+  readonly latencyMs: {
+    readonly p50: number;
+    readonly p95: number;
+    readonly mean: number;
+    readonly filterMeanMs: number;
+    readonly compareMeanMs: number;
+    /** Process CPU per search ÷ workers: the latency if every worker had a core to itself. */
+    readonly cpuBoundP50: number;
+    readonly cpuBoundP95: number;
+  };
   readonly searchesPerMinute: number;
+  /** Searches per minute if the workers had their cores to themselves (from CPU time). */
+  readonly searchesPerMinuteCpuBound: number;
+  readonly search: { readonly wallSeconds: number; readonly cpuSeconds: number; readonly cpuMsPerSearch: number };
+  readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
   readonly rank1: number;
-  /** Mated probes whose mate was not in the short list at all (filter misses). */
+  /** Mated probes whose mate was not among the candidates at all (filter misses). */
   readonly filterMisses: number;
   readonly fpirTarget: number;
   readonly model: { readonly threshold: number; readonly fnir: number; readonly fpir: number };
+  /** Threshold set on all non-mated searches and FPIR measured on the same searches (optimistic). */
   readonly empirical: { readonly threshold: number; readonly reliable: boolean; readonly fnir: number; readonly fpir: number };
+  /** Threshold set on 9/10 of the non-mated searches, FPIR measured on the held-out tenth, 10 folds (null with < 2 searches). */
+  readonly crossValidated: { readonly folds: number; readonly thresholds: readonly number[]; readonly fnir: number; readonly fpir: number } | null;
   readonly nonMatedTopScore: { readonly p50: number; readonly p99: number; readonly max: number };
-  readonly matedScore: { readonly p1: number; readonly p50: number };
+  readonly matedScore: { readonly p1: number; readonly p50: number; readonly min: number };
 }
 
 function quantile(values: readonly number[], q: number): number {
@@ -52,6 +82,10 @@ function quantile(values: readonly number[], q: number): number {
 }
 
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1e6;
+};
 
 export async function runIdentifyBench(options: IdentifyBenchOptions): Promise<IdentifyBenchResult> {
   const N = options.gallery;
@@ -61,104 +95,125 @@ export async function runIdentifyBench(options: IdentifyBenchOptions): Promise<I
   const fpir = options.fpir ?? 0.001;
   const shortList = options.shortList ?? 16;
   const progress = options.onProgress ?? (() => {});
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'seccom-identify-'));
+  if (!Number.isInteger(N) || N < 1) throw new SearchError('OPTIONS', `gallery size must be a positive integer, got ${String(N)}`);
+  if (!Number.isInteger(M) || M < 1) throw new SearchError('OPTIONS', `probe count must be a positive integer, got ${String(M)}`);
+  // The seed names the cached file: keep it to a plain file-name fragment.
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(seed) || seed.startsWith('.')) throw new SearchError('OPTIONS', `seed must be 1–64 letters, digits, '.', '_' or '-' (not starting with '.'), got "${seed}"`);
+  const dir = options.cacheDir ?? mkdtempSync(join(tmpdir(), 'seccom-identify-'));
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `gallery-${seed}-${N}.scg`);
-  rmSync(file, { force: true });
+  const startLoad = loadavg();
+  try {
+    // Enrolment: the population into a gallery file (or the cached one).
+    const made = await syntheticGalleryFile({
+      path: join(dir, `gallery-${seed}-${N}.scg`),
+      identities: N,
+      seed,
+      workers,
+      reuse: options.cacheDir !== undefined,
+      onProgress: (done, total) => progress('enrol', done, total),
+    });
 
-  // Enrolment: workers build encoded records; the main thread appends them to the file and enrols.
-  let pool = new SearchPool(workers);
-  const writer = new GalleryFileWriter(file);
-  const t0 = performance.now();
-  const chunk = Math.max(50, Math.min(2000, Math.ceil(N / (workers * 20))));
-  let next = 0;
-  let done = 0;
-  const run = async (w: number) => {
-    while (next < N) {
-      const from = next;
-      const to = Math.min(N, from + chunk);
-      next = to;
-      const bytes = await pool.synthesize(w, seed, 'person-', from, to, 0);
-      writer.appendEncoded(bytes);
-      pool.applyEncoded(bytes);
-      done += to - from;
-      progress('enrol', done, N);
+    // Load it into fresh shared shards (what a restart does).
+    progress('load', 0, 1);
+    const rss0 = process.memoryUsage().rss;
+    const cpu0 = process.cpuUsage();
+    const t1 = performance.now();
+    const loaded = loadGalleryShards(made.path, workers, sharedAllocator);
+    const loadSeconds = (performance.now() - t1) / 1000;
+    const loadCpu = cpuSeconds(cpu0);
+    const rssDelta = process.memoryUsage().rss - rss0;
+    const used = loaded.shards.reduce((n, s) => n + s.usedBytes, 0);
+    const allocated = loaded.shards.reduce((n, s) => n + s.bytes, 0);
+    const size = loaded.shards.reduce((n, s) => n + s.size, 0);
+    progress('load', 1, 1);
+
+    const pool = new SearchPool(workers, loaded.shards);
+    const lat: number[] = [];
+    const cpuPer: number[] = [];
+    let filterMs = 0;
+    let compareMs = 0;
+    const mated: { mateScore: number; topIsMate: boolean }[] = [];
+    const nonMatedTop: number[] = [];
+    let filterMisses = 0;
+    let rank1 = 0;
+    let searchCpu = 0;
+    let searchWall = 0;
+    try {
+      await pool.sync();
+      // Warm up the JIT and the comparator outside the measurement.
+      await pool.search(syntheticTenprint(`${seed}/warm-up`, 0, 1), { shortList });
+      // Probes: mated = impression 1 of enrolled identities spread over the gallery;
+      // non-mated = identities of another seed (never enrolled).
+      const stride = Math.max(1, Math.floor(N / M));
+      for (let i = 0; i < 2 * M; i++) {
+        const isMated = i % 2 === 0;
+        const k = i >> 1;
+        const identity = isMated ? (k * stride) % N : k;
+        const probe = syntheticTenprint(isMated ? seed : `${seed}/non-mated`, identity, 1);
+        const c = process.cpuUsage();
+        const r = await pool.search(probe, { shortList });
+        const cpu = cpuSeconds(c) * 1000;
+        searchCpu += cpu / 1000;
+        searchWall += r.ms / 1000;
+        lat.push(r.ms);
+        cpuPer.push(cpu / workers);
+        for (const s of r.shards) {
+          filterMs += s.filterMs / r.shards.length;
+          compareMs += s.compareMs / r.shards.length;
+        }
+        const top = r.candidates[0];
+        if (isMated) {
+          const id = `${SYNTHETIC_PREFIX}${identity}`;
+          const mate = r.candidates.find((cand) => cand.id === id);
+          if (!mate) filterMisses++;
+          if (top?.id === id) rank1++;
+          mated.push({ mateScore: mate?.score ?? 0, topIsMate: top?.id === id });
+        } else nonMatedTop.push(top?.score ?? 0);
+        progress('search', i + 1, 2 * M);
+      }
+    } finally {
+      await pool.close();
     }
-  };
-  await Promise.all(Array.from({ length: workers }, (_, w) => run(w)));
-  writer.close();
-  const enrolSeconds = (performance.now() - t0) / 1000;
-  await pool.close();
 
-  // Load the file back into fresh shared shards (what a restart does).
-  progress('load', 0, 1);
-  const t1 = performance.now();
-  const loaded = loadGalleryShards(file, workers, sharedAllocator);
-  const loadSeconds = (performance.now() - t1) / 1000;
-  // Memory as a restarted service holds it: shards loaded from the file (presized, no doubling slack).
-  const used = loaded.shards.reduce((n, s) => n + s.usedBytes, 0);
-  const allocated = loaded.shards.reduce((n, s) => n + s.bytes, 0);
-  progress('load', 1, 1);
-  pool = new SearchPool(workers, loaded.shards);
-  await pool.sync();
-
-  // Probes: mated = impression 1 of enrolled identities; non-mated = identities of another seed.
-  const lat: number[] = [];
-  let filterMs = 0;
-  let compareMs = 0;
-  const matedTop: { mateScore: number; topIsMate: boolean; topScore: number }[] = [];
-  const nonMatedTop: number[] = [];
-  let filterMisses = 0;
-  let rank1 = 0;
-  const stride = Math.max(1, Math.floor(N / M));
-  // Warm up the JIT and the comparator outside the measurement.
-  await pool.search(syntheticTenprint(`${seed}/warm-up`, 0, 1), { shortList });
-  for (let i = 0; i < 2 * M; i++) {
-    const mated = i % 2 === 0;
-    const k = i >> 1;
-    const identity = mated ? (k * stride) % N : k;
-    const probe = syntheticTenprint(mated ? seed : `${seed}/non-mated`, identity, 1);
-    const r = await pool.search(probe, { shortList });
-    lat.push(r.ms);
-    for (const s of r.shards) {
-      filterMs += s.filterMs / r.shards.length;
-      compareMs += s.compareMs / r.shards.length;
-    }
-    const top = r.candidates[0];
-    if (mated) {
-      const mate = r.candidates.find((c) => c.id === `person-${identity}`);
-      if (!mate) filterMisses++;
-      if (top?.id === `person-${identity}`) rank1++;
-      matedTop.push({ mateScore: mate?.score ?? 0, topIsMate: top?.id === `person-${identity}`, topScore: top?.score ?? 0 });
-    } else nonMatedTop.push(top?.score ?? 0);
-    progress('search', i + 1, 2 * M);
+    const fnirAt = (t: number) => mated.filter((m) => !(m.topIsMate && m.mateScore >= t)).length / mated.length;
+    const fpirAt = (t: number) => nonMatedTop.filter((s) => s >= t).length / nonMatedTop.length;
+    const modelT = modelThreshold(fpir, N, 10);
+    const emp = empiricalThreshold(nonMatedTop, fpir);
+    const cv = nonMatedTop.length >= 2 ? crossValidatedRates(nonMatedTop, fpir, fnirAt, Math.min(10, nonMatedTop.length)) : null;
+    const mean = lat.reduce((a, b) => a + b, 0) / lat.length;
+    const matedScores = mated.map((m) => m.mateScore);
+    return {
+      gallery: size,
+      probes: { mated: M, nonMated: M },
+      workers,
+      seed,
+      shortListPerShard: shortList,
+      enrolment: { ...made.enrolment, reused: made.reused },
+      memory: { bytesPerIdentityUsed: round(used / size, 0), bytesPerIdentityAllocated: round(allocated / size, 0), rssBytesPerIdentity: round(rssDelta / size, 0) },
+      file: { bytes: loaded.report.bytes, bytesPerIdentity: round(loaded.report.bytes / size, 0), loadSeconds: round(loadSeconds, 2), loadCpuSeconds: round(loadCpu, 2), damaged: loaded.report.damaged.length },
+      latencyMs: {
+        p50: round(quantile(lat, 0.5), 1),
+        p95: round(quantile(lat, 0.95), 1),
+        mean: round(mean, 1),
+        filterMeanMs: round(filterMs / lat.length, 1),
+        compareMeanMs: round(compareMs / lat.length, 1),
+        cpuBoundP50: round(quantile(cpuPer, 0.5), 1),
+        cpuBoundP95: round(quantile(cpuPer, 0.95), 1),
+      },
+      searchesPerMinute: round(60000 / mean, 0),
+      searchesPerMinuteCpuBound: round((60 * lat.length) / (searchCpu / workers), 0),
+      search: { wallSeconds: round(searchWall, 1), cpuSeconds: round(searchCpu, 1), cpuMsPerSearch: round((searchCpu * 1000) / lat.length, 1) },
+      loadAverage: { start: startLoad.map((v) => round(v, 2)), end: loadavg().map((v) => round(v, 2)) },
+      rank1: round(rank1 / M, 4),
+      filterMisses,
+      fpirTarget: fpir,
+      model: { threshold: round(modelT, 1), fnir: round(fnirAt(modelT), 4), fpir: round(fpirAt(modelT), 4) },
+      empirical: { threshold: round(emp.threshold, 1), reliable: emp.reliable, fnir: round(fnirAt(emp.threshold), 4), fpir: round(fpirAt(emp.threshold), 4) },
+      crossValidated: cv && { folds: cv.folds, thresholds: cv.thresholds.map((t) => round(t, 1)), fnir: round(cv.fnir, 4), fpir: round(cv.fpir, 4) },
+      nonMatedTopScore: { p50: round(quantile(nonMatedTop, 0.5), 1), p99: round(quantile(nonMatedTop, 0.99), 1), max: round(Math.max(...nonMatedTop), 1) },
+      matedScore: { p1: round(quantile(matedScores, 0.01), 1), p50: round(quantile(matedScores, 0.5), 1), min: round(Math.min(...matedScores), 1) },
+    };
+  } finally {
+    if (!options.cacheDir) rmSync(dir, { recursive: true, force: true });
   }
-  await pool.close();
-  if (!options.dir) rmSync(dir, { recursive: true, force: true });
-
-  const fnirAt = (t: number) => matedTop.filter((m) => !(m.topIsMate && m.mateScore >= t)).length / matedTop.length;
-  const fpirAt = (t: number) => nonMatedTop.filter((s) => s >= t).length / nonMatedTop.length;
-  const modelT = modelThreshold(fpir, N, 10);
-  const emp = empiricalThreshold(nonMatedTop, fpir);
-  const mean = lat.reduce((a, b) => a + b, 0) / lat.length;
-  return {
-    gallery: N,
-    probes: { mated: M, nonMated: M },
-    workers,
-    seed,
-    shortListPerShard: shortList,
-    enrolment: { seconds: round(enrolSeconds, 1), perSecond: round(N / enrolSeconds, 0) },
-    memory: { bytesPerIdentityUsed: round(used / N, 0), bytesPerIdentityAllocated: round(allocated / N, 0) },
-    file: { bytes: loaded.report.bytes, bytesPerIdentity: round(loaded.report.bytes / N, 0), loadSeconds: round(loadSeconds, 2), damaged: loaded.report.damaged.length },
-    latencyMs: { p50: round(quantile(lat, 0.5), 1), p95: round(quantile(lat, 0.95), 1), mean: round(mean, 1), filterMeanMs: round(filterMs / lat.length, 1), compareMeanMs: round(compareMs / lat.length, 1) },
-    searchesPerMinute: round(60000 / mean, 0),
-    rank1: round(rank1 / M, 4),
-    filterMisses,
-    fpirTarget: fpir,
-    model: { threshold: round(modelT, 1), fnir: round(fnirAt(modelT), 4), fpir: round(fpirAt(modelT), 4) },
-    empirical: { threshold: round(emp.threshold, 1), reliable: emp.reliable, fnir: round(fnirAt(emp.threshold), 4), fpir: round(fpirAt(emp.threshold), 4) },
-    nonMatedTopScore: { p50: round(quantile(nonMatedTop, 0.5), 1), p99: round(quantile(nonMatedTop, 0.99), 1), max: round(Math.max(...nonMatedTop), 1) },
-    matedScore: { p1: round(quantile(matedTop.map((m) => m.mateScore), 0.01), 1), p50: round(quantile(matedTop.map((m) => m.mateScore), 0.5), 1) },
-  };
 }
-

@@ -135,9 +135,14 @@ export class SearchPool {
 
   /** Has worker `w` build encoded synthetic enrolment records for identities [from, to). */
   async synthesize(w: number, seed: string, prefix: string, from: number, to: number, impression = 0): Promise<Uint8Array> {
+    return (await this.synthesizeTimed(w, seed, prefix, from, to, impression)).bytes;
+  }
+
+  /** As `synthesize`, with the worker's time spent synthesising templates and enrolling them (ms). */
+  async synthesizeTimed(w: number, seed: string, prefix: string, from: number, to: number, impression = 0): Promise<{ bytes: Uint8Array; synthMs: number; enrolMs: number }> {
     const r = await this.workers[w % this.workers.length].request({ type: 'synth', seed, prefix, from, to, impression });
     if (r.type !== 'records') throw new Error('unexpected worker reply');
-    return r.bytes;
+    return { bytes: r.bytes, synthMs: r.synthMs, enrolMs: r.enrolMs };
   }
 
   /** Re-sends changed shard states to their workers. */

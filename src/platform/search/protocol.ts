@@ -9,5 +9,5 @@ export type WorkerRequest =
 export type WorkerResponse =
   | { type: 'ok'; id: number }
   | { type: 'search'; id: number; results: ShardResult[] }
-  | { type: 'records'; id: number; bytes: Uint8Array }
+  | { type: 'records'; id: number; bytes: Uint8Array; synthMs: number; enrolMs: number }
   | { type: 'error'; id: number; name: string; message: string; reason?: string };
