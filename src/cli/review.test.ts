@@ -1,0 +1,167 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { caseLogMigrations, type CaseLogTables } from '../agencies/case-log/index.ts';
+import { jurisdictionMigrations, type JurisdictionTables } from '../agencies/jurisdictions/index.ts';
+import { syntheticLog } from '../oversight/review/testing.ts';
+import { assertMigrated, openStore, tablesOf } from '../platform/store/index.ts';
+import { runCli } from './testing.ts';
+
+afterEach(() => vi.restoreAllMocks());
+
+const BAD = /NaN|undefined|Infinity/;
+const FIG3B = '/work/shared/data/policing/fig3b_arrest_rate_county.csv';
+const dir = mkdtempSync(join(tmpdir(), 'seccom-cli-review-'));
+const file = (name: string, text: string): string => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+describe('seccom review --input (CSV)', () => {
+  const present = existsSync(FIG3B);
+  if (!present) console.warn(`seccom review on ${FIG3B} skipped: the shared data are absent`);
+
+  it.skipIf(!present)('reviews the Stanford Open Policing county arrest rates within each driver race', async () => {
+    const r = await runCli('review', '--input', FIG3B, '--count', 'n_arrests', '--total', 'n_stops', '--unit', 'location', '--group', 'driver_race');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^review of .*fig3b_arrest_rate_county\.csv: 1650 unit\(s\) in 3 group\(s\), \d+ flag\(s\) \(FDR 0\.05\)/);
+    expect(r.out).toMatch(/\n\d{5} +(White|Black|Hispanic) drivers +share above the reference +\d+\/\d+ /);
+    expect(r.out).not.toMatch(BAD);
+    const json = await runCli('review', '--input', FIG3B, '--count', 'n_arrests', '--total', 'n_stops', '--unit', 'location', '--group', 'driver_race', '--json');
+    const result = JSON.parse(json.out) as { units: unknown[]; groups: { group: string }[]; flags: { numbers: { q: number } }[] };
+    expect(result.units.length).toBe(1650);
+    expect(result.groups.map((g) => g.group).sort()).toEqual(['Black drivers', 'Hispanic drivers', 'White drivers']);
+    for (const f of result.flags) expect(f.numbers.q).toBeLessThan(0.05);
+  });
+
+  it.skipIf(!present)('says which column to group by when a unit has several rows, in one line with exit status 2', async () => {
+    const r = await runCli('review', '--input', FIG3B, '--count', 'n_arrests', '--total', 'n_stops', '--unit', 'location');
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/^seccom: DUPLICATE_UNIT: row 3: unit "04001" already appeared on row 2; .*--group \(the header is: driver_race,location,n_arrests,n_stops\)/);
+  });
+
+  it.skipIf(!present)('writes the review as HTML and as PDF', async () => {
+    const html = join(dir, 'fig3b.html');
+    const pdf = join(dir, 'fig3b.pdf');
+    const args = ['review', '--input', FIG3B, '--count', 'n_arrests', '--total', 'n_stops', '--unit', 'location', '--group', 'driver_race'];
+    expect((await runCli(...args, '--format', 'html', '--out', html)).code).toBe(0);
+    expect((await runCli(...args, '--format', 'pdf', '--out', pdf)).code).toBe(0);
+    const text = readFileSync(html, 'utf8');
+    expect(text).toContain('<h1>Statistical review of');
+    expect(text).not.toMatch(BAD);
+    expect(readFileSync(pdf).subarray(0, 8).toString('latin1')).toBe('%PDF-1.7');
+  }, 60_000);
+
+  it('explains a CSV where nobody was arrested, and one with no rows, without NaN', async () => {
+    const zero = await runCli('review', '--input', file('zero.csv', 'county,arrests,stops\nA,0,100\nB,0,250\nC,0,0\n'), '--count', 'arrests', '--total', 'stops', '--unit', 'county', '--json');
+    expect(zero.code).toBe(0);
+    expect(zero.out).not.toMatch(BAD);
+    const z = JSON.parse(zero.out) as { flags: unknown[]; units: { id: string; note?: string }[] };
+    expect(z.flags).toEqual([]);
+    expect(z.units.find((u) => u.id === 'C')!.note).toMatch(/not judged/);
+    const empty = await runCli('review', '--input', file('empty.csv', 'county,arrests,stops\n'), '--count', 'arrests', '--total', 'stops', '--unit', 'county');
+    expect(empty.code).toBe(0);
+    expect(empty.out).toMatch(/0 unit\(s\).*\n\nnothing to review/);
+    expect(empty.out).toMatch(/no jurisdictions reported this quarter: nothing to review/);
+  });
+
+  it('refuses malformed CSV, missing columns and bad options in one line with exit status 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--input', file('bad.csv', 'county,arrests,stops\nA,"1,5\n'), '--count', 'arrests', '--total', 'stops', '--unit', 'county'], /^seccom: CSV_MALFORMED: row 2, column 2: a quoted field is never closed/],
+      [['--input', file('neg.csv', 'county,arrests,stops\nA,-1,5\n'), '--count', 'arrests', '--total', 'stops', '--unit', 'county'], /^seccom: CSV_BAD_NUMBER: row 2, column 2 \(arrests\): "-1" is not a non-negative number/],
+      [['--input', file('more.csv', 'county,arrests,stops\nA,9,5\n'), '--count', 'arrests', '--total', 'stops', '--unit', 'county'], /^seccom: CSV_BAD_NUMBER: .*arrests 9 exceeds stops 5/],
+      [['--input', file('ok.csv', 'county,arrests,stops\nA,1,5\n'), '--count', 'n', '--total', 'stops', '--unit', 'county'], /^seccom: CSV_MISSING_COLUMN: no column "n"/],
+      [['--input', join(dir, 'absent.csv'), '--count', 'a', '--total', 'b', '--unit', 'c'], /^seccom: no such file: /],
+      [['--input', file('ok2.csv', 'c,a,b\n'), '--count', 'a'], /^seccom: --input needs --total, --unit/],
+      [['--input', file('ok3.csv', 'c,a,b\n'), '--count', 'a', '--total', 'b', '--unit', 'c', '--fdr', '2'], /^seccom: --fdr must be a number between 0 and 1, got "2"/],
+      [['--input', file('ok4.csv', 'c,a,b\n'), '--count', 'a', '--total', 'b', '--unit', 'c', '--format', 'pdf'], /^seccom: --format pdf needs --out FILE/],
+      [[], /^seccom: give --quarter 2011Q3/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli('review', ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(message);
+    }
+  });
+});
+
+describe('seccom review --quarter (event log)', () => {
+  const db = join(dir, 'pipeline.db');
+  const log = syntheticLog({ seed: 'cli-review', perState: 8, bookings: [40, 70] });
+
+  beforeAll(async () => {
+    const store = await openStore({ kind: 'sqlite', path: db });
+    try {
+      assertMigrated(await store.migrate([caseLogMigrations, jurisdictionMigrations]));
+      await store.transaction(async (trx) => {
+        await tablesOf<JurisdictionTables>(trx)
+          .insertInto('jurisdictions')
+          .values(log.registry.map((j) => ({ ori: j.ori, name: `${j.ori} county jail`, state: j.state, county: j.ori, time_zone: j.timeZone, aor: j.aor, activated_at: j.activatedAt, registered_at: 0 })))
+          .execute();
+        const events = log.events;
+        for (let i = 0; i < events.length; i += 2000) {
+          await tablesOf<CaseLogTables>(trx)
+            .insertInto('case_log_events')
+            .values(events.slice(i, i + 2000).map((e) => ({ case_id: e.caseId, at: e.at, agency: 'synthetic', kind: e.kind, summary: e.kind, details: e.details ?? '{}' })))
+            .execute();
+        }
+      });
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+
+  it('flags the planted jurisdiction from the store, with reasons and the cases behind each flag', async () => {
+    const r = await runCli('review', '--quarter', '2011Q3', '--db', db);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^quarterly review 2011Q3 \(July–September 2011\): 16 activated jurisdiction\(s\) in 2 state\(s\), \d+ flagged/);
+    expect(r.out).toMatch(new RegExp(`\\n${log.planted} +AZ +bookings: Level 3 \\(minor\\) offenses only +state +share rose at activation `));
+    expect(r.out).toMatch(/cases: \d+ \(review\/2011Q3\/bookings\/AZ\/AZ0070000\/activation; all ids with --json\)/);
+    expect(r.out).not.toMatch(BAD);
+    const json = JSON.parse((await runCli('review', '--quarter', '2011Q3', '--store', `sqlite:${db}`, '--json')).out) as { flags: { ori: string; kind: string; cases: string[] }[] };
+    const planted = json.flags.filter((f) => f.ori === log.planted);
+    expect(planted.map((f) => f.kind)).toContain('share-rose-at-activation');
+    expect(planted.every((f) => f.cases.length > 0)).toBe(true);
+    expect(json.flags.some((f) => f.ori === log.normal)).toBe(false);
+  }, 60_000);
+
+  it('writes the quarter as an HTML and a PDF report', async () => {
+    const html = join(dir, 'q.html');
+    const pdf = join(dir, 'q.pdf');
+    expect((await runCli('review', '--quarter', '2011Q3', '--db', db, '--format', 'html', '--out', html)).code).toBe(0);
+    expect((await runCli('review', '--quarter', '2011Q3', '--db', db, '--format', 'pdf', '--out', pdf)).code).toBe(0);
+    const text = readFileSync(html, 'utf8');
+    expect(text).toContain('<h1>Quarterly statistical review, 2011Q3</h1>');
+    expect(text).not.toMatch(BAD);
+    expect(readFileSync(pdf).subarray(0, 8).toString('latin1')).toBe('%PDF-1.7');
+  }, 60_000);
+
+  it('explains an empty quarter and refuses a malformed one or a missing store', async () => {
+    const empty = await runCli('review', '--quarter', '2008Q1', '--db', db);
+    expect(empty.code).toBe(0);
+    expect(empty.out).toMatch(/0 activated jurisdiction\(s\)[\s\S]*nothing to review[\s\S]*no jurisdiction was activated by the end of 2008Q1/);
+    for (const [args, message] of [
+      [['--quarter', '2011Q5', '--db', db], /^seccom: INVALID_QUARTER: "2011Q5" is not a quarter/],
+      [['--quarter', '2011Q3'], /^seccom: --quarter reads a pipeline store: give --db/],
+      [['--quarter', '2011Q3', '--db', join(dir, 'none.db')], /^seccom: no such database: /],
+      [['--quarter', '2011Q3', '--db', db, '--count', 'x'], /^seccom: --count, --total, --unit and --group apply to --input/],
+      [['--quarter', '2011Q3', '--input', 'x.csv'], /^seccom: give --quarter \(the event log\) or --input/],
+      [['--quarter', '2011Q3', '--db', db, '--series-months', '2'], /^seccom: --series-months must be a whole number 6–120/],
+    ] as [string[], RegExp][]) {
+      const r = await runCli('review', ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(message);
+    }
+  }, 60_000);
+
+  it('has help that explains the flags and gives examples', async () => {
+    const r = await runCli('review', '--help');
+    expect(r.out).toContain('seccom review --quarter 2011Q3 --db out/county.db');
+    expect(r.out).toContain('share rose at activation');
+  });
+});
