@@ -2,7 +2,7 @@
  * Tenprint 1:N identification benchmark → bench/results/identify.json.
  *
  *   nice node --import tsx bench/identify.bench.ts [--sizes 10000,100000,1000000] [--probes 1000]
- *        [--workers 2] [--cache /tmp/seccom-bench]
+ *        [--workers 2] [--cache /tmp/seccom-bench] [--cold-load]
  *        [--image-identities 1000 --image-probes 200 --image-fingers 1,…,10] [--skip-image]
  *        [--out bench/results/identify.json]
  *
@@ -11,6 +11,8 @@
  * identities is ~3 GB and ~15 min of two cores), loaded back, and mated and non-mated tenprint
  * probes searched on worker threads (src/platform/search/identify-bench.ts). Sizes not run this
  * time keep their previous entry in the results file; so does the image part with --skip-image.
+ * --cold-load also times a load with the file dropped from the page cache first (`dd
+ * iflag=nocache count=0`, which drops only that file's pages): a restart after a reboot.
  * Image part: identities whose fingers are rendered by the image generator and extracted by
  * the real extractor (cached under /tmp/seccom-identify-image-cache, never in the repository),
  * enrolled in one in-process shard and searched with impression 1 (mated) or unenrolled
@@ -25,7 +27,9 @@ import { empiricalThreshold, GalleryShard, modelThreshold, prepareProbe, searchS
 import { synthesizeFinger } from '../src/biometrics/synth/index.ts';
 import { decodeNativeTemplate, encodeNativeTemplate } from '../src/biometrics/template/native.ts';
 import type { FingerprintTemplate } from '../src/biometrics/template/template.ts';
+import { loadGalleryShards } from '../src/platform/search/gallery-file.ts';
 import { runIdentifyBench, type IdentifyBenchResult } from '../src/platform/search/identify-bench.ts';
+import { sharedAllocator } from '../src/platform/search/pool.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -115,6 +119,29 @@ function imageRun(): Record<string, unknown> {
   };
 }
 
+/** Loads a gallery file after dropping it from the page cache; how much of it was cached before and after the drop. */
+function coldLoad(path: string): Record<string, unknown> {
+  const resident = () => {
+    try {
+      const out = execFileSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', path], { encoding: 'utf8' }).trim();
+      return Number(out);
+    } catch {
+      return Number.NaN;
+    }
+  };
+  execFileSync('dd', [`if=${path}`, 'iflag=nocache', 'count=0'], { stdio: 'ignore' });
+  const residentBefore = resident();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const { shards, report } = loadGalleryShards(path, workers, sharedAllocator);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const identities = shards.reduce((n, s) => n + s.size, 0);
+  const result = { seconds: Math.round(seconds * 100) / 100, cpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100, identities, damaged: report.damaged.length, bytes: report.bytes, residentBytesBeforeLoad: residentBefore, loadAverage: loadavg().map((v) => Math.round(v * 100) / 100) };
+  log(`cold load: ${JSON.stringify(result)}`);
+  return result;
+}
+
 const commit = (() => {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
@@ -147,7 +174,7 @@ for (const size of sizes) {
     },
   });
   log(JSON.stringify(r));
-  results.push({ ...r, commit });
+  results.push({ ...r, commit, ...(process.argv.includes('--cold-load') ? { coldLoad: coldLoad(join(cache, `gallery-${r.seed}-${size}.scg`)) } : {}) });
   save(previous.image);
 }
 const image = process.argv.includes('--skip-image') ? previous.image : imageRun();
