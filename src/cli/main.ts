@@ -7,6 +7,7 @@ import { registerIdentifyCommands } from './identify.ts';
 import { registerNistCommands } from './nist.ts';
 import { registerReviewCommands } from './review.ts';
 import { registerScenarioCommands } from './scenario.ts';
+import { registerStatsCommands } from './stats.ts';
 import { registerWsqCommands } from './wsq.ts';
 
 /** Builds the `seccom` command tree. Each subcommand lives in its own file and stays thin. */
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerNistCommands(program);
   registerReviewCommands(program);
   registerScenarioCommands(program);
+  registerStatsCommands(program);
   registerWsqCommands(program);
   return program;
 }

@@ -142,11 +142,13 @@ export function registerScenarioCommands(program: Command): void {
     .description("play a scenario file through the pipeline and print every case's timeline and final state (format: scenarios/README.md)")
     .argument('<file>', 'scenario file (.json)')
     .option('--store <store>', `${STORE_HELP} (default: a new temporary SQLite file)`)
+    .option('--db <path>', 'SQLite file, the same as --store sqlite:<path> (e.g. for seccom stats --db <path>)')
     .option('--json', 'print the result as JSON')
-    .action((file: string, opts: { store?: string; json?: boolean }) =>
+    .action((file: string, opts: { store?: string; db?: string; json?: boolean }) =>
       userErrors(async () => {
         if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-        const config: StoreConfig = opts.store ? parseStoreOption(opts.store) : { kind: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'seccom-scenario-')), 'scenario.db') };
+        if (opts.store && opts.db) throw new UsageError('give --store or --db, not both');
+        const config: StoreConfig = opts.db ? { kind: 'sqlite', path: opts.db } : opts.store ? parseStoreOption(opts.store) : { kind: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'seccom-scenario-')), 'scenario.db') };
         const loaded = loadScenario(file);
         const store = await openStore(config);
         const progress = createProgress('events', { enabled: !opts.json });
