@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './audit.ts';
+import { registerComplaintCommands } from './complaint.ts';
 import { registerDemoCommand } from './demo.ts';
 import { describeError } from './errors.ts';
 import { registerFpCommands } from './fp.ts';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerAuditCommands(program);
+  registerComplaintCommands(program);
   registerDemoCommand(program);
   registerFpCommands(program);
   registerIdentifyCommands(program);
