@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { complaintCountsByJurisdiction } from '../oversight/complaints/index.ts';
 import { iterateFacts, loadRegistry, updateFacts } from '../oversight/facts/index.ts';
 import { rasterizeSvg, reportHtml, reportPdf, type Report } from '../oversight/report/index.ts';
 import { csvReviewReport, KIND_WORDS, MEASURE_WORDS, QuarterReviewBuilder, parseQuarter, quarterReviewReport, type QuarterReview } from '../oversight/review/index.ts';
@@ -151,10 +152,19 @@ async function quarterReview(opts: ReviewOpts, format: Format): Promise<void> {
     await updateFacts(store, { clock: systemClock, onProgress: (done, total) => bar.update(done, total, 'facts') });
     bar.finish();
     const registry = await loadRegistry(store.db);
-    // Complaint counts per jurisdiction: hook for ../oversight/complaints (QuarterReviewOptions.complaints) once it exports them.
-    const b = new QuarterReviewBuilder(quarter, registry, options);
+    // Complaints filed in the quarter (UTC days), per linked jurisdiction; none when the store has no complaint system.
+    const day = (m: number) => `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}-01`;
+    const counts = await complaintCountsByJurisdiction(store.db, { from: day(quarter.months[0]), to: day(quarter.months[2] + 1) });
+    const complaints = new Map(counts.flatMap((c) => (c.ori === null ? [] : [[c.ori, c.complaints] as [string, number]])));
+    const b = new QuarterReviewBuilder(quarter, registry, { ...options, complaints });
     for await (const f of iterateFacts(store.db)) b.add(f);
     result = b.finish();
+    const unlinked = counts.find((c) => c.ori === null)?.complaints ?? 0;
+    result.notes.push(
+      counts.length === 0
+        ? `no complaints were filed in ${quarter.label} (or this database has no complaint system)`
+        : `complaints filed in ${quarter.label}: ${counts.reduce((n, c) => n + c.complaints, 0)}, of which ${unlinked} name no jurisdiction (shown per jurisdiction in the table)`,
+    );
   } finally {
     await store.close();
   }

@@ -76,15 +76,19 @@ export function quarterReviewReport(r: QuarterReview, options: { generated?: str
     const flagged = r.flags.filter((f) => `${f.measure}:${f.against}` === key).map((f) => f.ori);
     funnels.push(funnelBlock(`${label}: no record or Level 3 only, against the national rate`, units, n[key === 'ice-arrests:nation' ? 'arrests' : 'matches'].judged ? n[key === 'ice-arrests:nation' ? 'arrests' : 'matches'].share : undefined, r.thresholds.model, flagged, `${label} in the quarter (log scale)`));
   }
-  const stateArrests = r.reviews['ice-arrests:state'];
+  // Per state with flags: the ICE arrests funnel, and the IDENT matches funnel when a match share was flagged there.
   const flaggedStates = [...new Set(r.flags.map((f) => f.state))].sort();
   for (const st of flaggedStates.slice(0, MAX_FUNNELS)) {
-    if (!stateArrests) break;
-    const units = stateArrests.units.filter((u) => u.group === st && u.total > 0).map((u) => ({ id: u.id, count: u.count, total: u.total }));
-    const rate = r.rates.states.find((s) => s.state === st)?.arrests;
-    if (units.length === 0) continue;
-    const flagged = r.flags.filter((f) => f.state === st && f.measure === 'ice-arrests' && f.against === 'state').map((f) => f.ori);
-    funnels.push(funnelBlock(`ICE arrests in ${st}: no record or Level 3 only, against the state's rate`, units, rate?.judged ? rate.share : undefined, r.thresholds.model, flagged, 'ICE arrests in the quarter (log scale)'));
+    for (const [measure, label, rateKey] of [['ice-arrests', 'ICE arrests', 'arrests'], ['ident-matches', 'IDENT matches', 'matches']] as const) {
+      const res = r.reviews[`${measure}:state`];
+      if (!res) continue;
+      const flagged = r.flags.filter((f) => f.state === st && f.measure === measure && f.against === 'state').map((f) => f.ori);
+      if (measure === 'ident-matches' && flagged.length === 0) continue;
+      const units = res.units.filter((u) => u.group === st && u.total > 0).map((u) => ({ id: u.id, count: u.count, total: u.total }));
+      if (units.length === 0) continue;
+      const rate = r.rates.states.find((s) => s.state === st)?.[rateKey];
+      funnels.push(funnelBlock(`${label} in ${st}: no record or Level 3 only, against the state's rate`, units, rate?.judged ? rate.share : undefined, r.thresholds.model, flagged, `${label} in the quarter (log scale)`));
+    }
   }
   if (flaggedStates.length > MAX_FUNNELS) funnels.push({ kind: 'text', text: `Funnel plots are drawn for the first ${MAX_FUNNELS} states with flags; the others are in the JSON output.` });
   sections.push({ heading: 'Funnel plots', blocks: funnels.length ? funnels : [{ kind: 'text', text: 'No jurisdiction had ICE arrests or IDENT matches this quarter: nothing to plot.' }] });
