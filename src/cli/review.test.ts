@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { caseLogMigrations, type CaseLogTables } from '../agencies/case-log/index.ts';
 import { jurisdictionMigrations, type JurisdictionTables } from '../agencies/jurisdictions/index.ts';
@@ -87,6 +88,23 @@ describe('seccom review --input (CSV)', () => {
       expect(r.err).toMatch(message);
     }
   });
+});
+
+describe('seccom review --input on any text', () => {
+  it('either reviews it (exit 0, no NaN) or refuses it in one line (exit 2), never a crash', async () => {
+    const cell = fc.oneof(fc.constantFrom('', 'NA', '0', '1', '10', '-3', '1e3', '2.5', 'x', '"q"', '"a,b"', '"', '10000'), fc.string({ maxLength: 4 }));
+    const row = fc.array(cell, { minLength: 1, maxLength: 5 }).map((r) => r.join(','));
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { maxLength: 12 }), fc.constantFrom('\n', '\r\n'), async (rows, eol) => {
+        const path = file('random.csv', ['unit,count,total', ...rows].join(eol));
+        const r = await runCli('review', '--input', path, '--count', 'count', '--total', 'total', '--unit', 'unit', '--json');
+        expect([0, 2]).toContain(r.code);
+        if (r.code === 0) expect(r.out).not.toMatch(BAD);
+        else expect(r.err.trim().split('\n')).toHaveLength(1);
+      }),
+      { numRuns: 150 },
+    );
+  }, 60_000);
 });
 
 describe('seccom review --quarter (event log)', () => {
