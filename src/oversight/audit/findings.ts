@@ -78,25 +78,44 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 const utc = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 function localDate(ms: number, timeZone: string | null): string {
-  if (timeZone === null) return new Date(ms).toISOString().slice(0, 10);
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(ms));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  if (timeZone !== null) {
+    try {
+      return formatLocal(ms, timeZone).slice(0, 10);
+    } catch {
+      // an unknown zone: the UTC date
+    }
+  }
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * The detainer clock's expiry for the detainer's recorded release-due instant in `timeZone`
+ * (null when the hold never started, or the zone or instant is out of the clock's range).
+ * Uses the value cached on the record when it was computed for the same zone.
+ */
+export function recomputedLimit(x: DetainerRecord, timeZone: string): number | null {
+  const due = x.hold?.releaseDue ?? null;
+  if (due === null) return null;
+  if (x.hold?.recomputed?.timeZone === timeZone) return x.hold.recomputed.expiresAt;
+  try {
+    return holdExpiresAt(due, timeZone).expiresAtMs;
+  } catch {
+    return null; // an unknown zone or an instant out of the calendar's range: rely on the recorded limit
+  }
+}
+
+/** Caches the recomputed limit on every held detainer of a record (the detainer clock is the audit's costliest step). */
+export function cacheRecomputedLimits(record: CaseRecord, timeZoneOf: (ori: string) => string | null): void {
+  const timeZone = record.ori ? timeZoneOf(record.ori.value) : null;
+  if (timeZone === null) return;
+  for (const x of record.detainers) if (x.hold && x.hold.releaseDue !== null) x.hold.recomputed = { timeZone, expiresAt: recomputedLimit(x, timeZone) };
 }
 
 /** The legal limit and the recorded one (null when the hold never started). */
 function limits(x: DetainerRecord, timeZone: string | null): { legal: number | null; recorded: number | null; recomputed: number | null } {
   const recordedCandidates = [x.hold?.expiresAt, x.clock?.expiresAt].filter((v): v is number => typeof v === 'number');
   const recorded = recordedCandidates.length > 0 ? Math.min(...recordedCandidates) : null;
-  let recomputed: number | null = null;
-  const due = x.hold?.releaseDue ?? null;
-  if (timeZone !== null && due !== null) {
-    try {
-      recomputed = holdExpiresAt(due, timeZone).expiresAtMs;
-    } catch {
-      recomputed = null; // an unknown zone or an instant out of the calendar's range: rely on the recorded limit
-    }
-  }
+  const recomputed = timeZone !== null ? recomputedLimit(x, timeZone) : null;
   const all = [recorded, recomputed].filter((v): v is number => v !== null);
   return { legal: all.length > 0 ? Math.min(...all) : null, recorded, recomputed };
 }

@@ -1,5 +1,5 @@
 export { AuditError, type AuditErrorCode } from './errors.ts';
-export { auditCase, COPY_REQUIRED_FROM, END_KINDS, END_OF_TIME, FINDING_KINDS, type AuditedDetainer, type AuditOptions, type EndKind, type Finding, type FindingKind } from './findings.ts';
+export { auditCase, cacheRecomputedLimits, COPY_REQUIRED_FROM, recomputedLimit, END_KINDS, END_OF_TIME, FINDING_KINDS, type AuditedDetainer, type AuditOptions, type EndKind, type Finding, type FindingKind } from './findings.ts';
 export { AUDITED_KINDS, caseAsOf, DETAINER_KINDS, foldCase, type CaseRecord, type DetainerRecord, type LogEvent } from './project.ts';
 export {
   auditMigrations,

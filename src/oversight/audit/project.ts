@@ -30,6 +30,12 @@ export interface Milestone {
   at: number;
 }
 
+/** The detainer clock's expiry for the recorded release-due instant in a zone (cached by the read model; `findings.ts`). */
+export interface RecomputedLimit {
+  timeZone: string;
+  expiresAt: number | null;
+}
+
 export interface DetainerRecord {
   detainerId: string;
   caseId: string;
@@ -43,7 +49,7 @@ export interface DetainerRecord {
   /** It reached the jail after the person had left. */
   notServed: Milestone | null;
   /** The person became due for release and the hold began. */
-  hold: (Milestone & { releaseDue: number | null; expiresAt: number | null }) | null;
+  hold: (Milestone & { releaseDue: number | null; expiresAt: number | null; recomputed?: RecomputedLimit }) | null;
   /** The field office started the detainer clock. */
   clock: (Milestone & { expiresAt: number | null }) | null;
   custodyAssumed: (Milestone & { claimedAt: number | null }) | null;

@@ -14,7 +14,7 @@ import type { CaseLogTables } from '../../agencies/case-log/index.ts';
 import type { JurisdictionTables } from '../../agencies/jurisdictions/index.ts';
 import { assertMigrated, tablesOf, type AnyDatabase, type ModuleMigrations, type Store } from '../../platform/store/index.ts';
 import { AuditError } from './errors.ts';
-import { auditCase, END_OF_TIME, type AuditedDetainer, type AuditOptions } from './findings.ts';
+import { auditCase, cacheRecomputedLimits, END_OF_TIME, type AuditedDetainer, type AuditOptions } from './findings.ts';
 import { AUDITED_KINDS, DETAINER_KINDS, foldCase, type CaseRecord, type LogEvent } from './project.ts';
 import { groupAudit, type DetainerAudit, type GroupBy } from './report.ts';
 
@@ -151,6 +151,7 @@ async function refold(store: Store, caseIds: readonly string[], registry: Map<st
     entry.lastSeq = Math.max(entry.lastSeq, Number(r.seq));
   }
   const records = [...byCase.entries()].map(([caseId, e]) => ({ record: foldCase(caseId, e.events), lastSeq: e.lastSeq }));
+  for (const { record } of records) cacheRecomputedLimits(record, (ori) => registry.get(ori)?.timeZone ?? null);
   await store.transaction(async (trx) => {
     const t = view(trx);
     await t.deleteFrom('oversight_audit_detainers').where('case_id', 'in', [...caseIds]).execute();
