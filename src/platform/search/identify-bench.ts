@@ -72,6 +72,8 @@ export interface IdentifyBenchResult {
   /** Threshold set on 9/10 of the non-mated searches, FPIR measured on the held-out tenth, 10 folds (null with < 2 searches). */
   readonly crossValidated: { readonly folds: number; readonly thresholds: readonly number[]; readonly fnir: number; readonly fpir: number } | null;
   readonly nonMatedTopScore: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** The five highest-scoring non-mated searches: their best candidate and its best single finger (diagnostics). */
+  readonly nonMatedHighest: readonly { readonly probe: number; readonly candidate: string; readonly score: number; readonly bestFinger: { readonly position: number; readonly score: number } | null }[];
   readonly matedScore: { readonly p1: number; readonly p50: number; readonly min: number };
 }
 
@@ -134,6 +136,7 @@ export async function runIdentifyBench(options: IdentifyBenchOptions): Promise<I
     let compareMs = 0;
     const mated: { mateScore: number; topIsMate: boolean }[] = [];
     const nonMatedTop: number[] = [];
+    const nonMatedTopCandidates: { probe: number; candidate: string; score: number; bestFinger: { position: number; score: number } | null }[] = [];
     let filterMisses = 0;
     let rank1 = 0;
     let searchCpu = 0;
@@ -168,7 +171,13 @@ export async function runIdentifyBench(options: IdentifyBenchOptions): Promise<I
           if (!mate) filterMisses++;
           if (top?.id === id) rank1++;
           mated.push({ mateScore: mate?.score ?? 0, topIsMate: top?.id === id });
-        } else nonMatedTop.push(top?.score ?? 0);
+        } else {
+          nonMatedTop.push(top?.score ?? 0);
+          if (top) {
+            const best = top.fingers.reduce<{ position: number; score: number } | null>((b, f) => (b && b.score >= f.score ? b : { position: f.position, score: round(f.score, 1) }), null);
+            nonMatedTopCandidates.push({ probe: identity, candidate: top.id, score: round(top.score, 1), bestFinger: best });
+          }
+        }
         progress('search', i + 1, 2 * M);
       }
     } finally {
@@ -211,6 +220,7 @@ export async function runIdentifyBench(options: IdentifyBenchOptions): Promise<I
       empirical: { threshold: round(emp.threshold, 1), reliable: emp.reliable, fnir: round(fnirAt(emp.threshold), 4), fpir: round(fpirAt(emp.threshold), 4) },
       crossValidated: cv && { folds: cv.folds, thresholds: cv.thresholds.map((t) => round(t, 1)), fnir: round(cv.fnir, 4), fpir: round(cv.fpir, 4) },
       nonMatedTopScore: { p50: round(quantile(nonMatedTop, 0.5), 1), p99: round(quantile(nonMatedTop, 0.99), 1), max: round(Math.max(...nonMatedTop), 1) },
+      nonMatedHighest: nonMatedTopCandidates.sort((a, b) => b.score - a.score).slice(0, 5),
       matedScore: { p1: round(quantile(matedScores, 0.01), 1), p50: round(quantile(matedScores, 0.5), 1), min: round(Math.min(...matedScores), 1) },
     };
   } finally {
