@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
+import { SearchError } from '../biometrics/search/index.ts';
 import { UsageError } from './errors.ts';
 import { registerIdentifyCommands } from './identify.ts';
 
@@ -29,6 +30,10 @@ describe('seccom identify bench', () => {
     expect(result.rank1).toBe(1);
     expect(result.latencyMs.p50).toBeGreaterThan(0);
   }, 60_000);
+
+  it('refuses a seed that is not a plain file-name fragment (it names the cached gallery file)', async () => {
+    await expect(program().parseAsync(['node', 'seccom', 'identify', 'bench', '--gallery', '10', '--probes', '2', '--seed', '../elsewhere'])).rejects.toThrow(SearchError);
+  });
 
   it('refuses a gallery size that is not a positive integer', async () => {
     await expect(program().parseAsync(['node', 'seccom', 'identify', 'bench', '--gallery', 'many', '--probes', '3'])).rejects.toThrow(UsageError);
