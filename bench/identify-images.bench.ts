@@ -83,11 +83,14 @@ const load0 = loadavg();
 const cache = new ImageTemplateCache(arg('cache', DEFAULT_CACHE));
 log(`cache ${cache.dir} (generator/extractor version ${cache.version})`);
 
-// ---- 1. Render and extract (mated identities first, then the unenrolled ones, then the rest
-// of the gallery, so an interrupted run leaves a usable smaller experiment behind).
+// ---- 1. Render and extract: mated and unenrolled identities in alternating blocks of 25, then
+// the rest of the gallery, so an interrupted run leaves a usable smaller experiment behind
+// (rerun with --identities/--mated/--non-mated set to what is cached).
 const jobs: FingerJob[] = [];
-for (let i = 0; i < M; i++) for (const p of POSITIONS) jobs.push({ seed: SEED, identity: i, position: p, impressions: [0, 1] });
-for (let i = 0; i < K; i++) for (const p of POSITIONS) jobs.push({ seed: UNENROLLED, identity: i, position: p, impressions: [1] });
+for (let b = 0; b < Math.max(M, K); b += 25) {
+  for (let i = b; i < Math.min(M, b + 25); i++) for (const p of POSITIONS) jobs.push({ seed: SEED, identity: i, position: p, impressions: [0, 1] });
+  for (let i = b; i < Math.min(K, b + 25); i++) for (const p of POSITIONS) jobs.push({ seed: UNENROLLED, identity: i, position: p, impressions: [1] });
+}
 for (let i = M; i < N; i++) for (const p of POSITIONS) jobs.push({ seed: SEED, identity: i, position: p, impressions: [0] });
 
 let generation;

@@ -1,53 +1,111 @@
 /**
- * Genuine and impostor score distributions of the 1:1 comparator on
+ * Genuine and impostor score distributions of the 1:1 comparator on three template sources,
+ * side by side (table, bench/results/synth-distributions.json and a plot .png):
  *   (a) statistical synthetic templates (src/biometrics/synth/templates.ts),
- *   (b) templates extracted from image-generator impressions (synth images → extractTemplate),
- *   (c) FVC2002 DB1_B–DB4_B images through the same extractor (skipped when absent),
- * side by side: template size, score mean and percentiles, EER; and a plot
- * bench/results/synth-distributions.png (+ .json). Used to tune the statistical generator's
- * defaults so that (a) resembles (b) and (c).
+ *   (b) image-generator impressions (src/biometrics/synth) through the project's extractor,
+ *   (c) FVC2002 DB1_B–DB4_B images through the same extractor (skipped with a message when
+ *       /work/shared/data/fvc2002 is absent).
+ * For each: template size, genuine/impostor percentiles, the share of impostor scores ≥ 20 / ≥ 30
+ * (the comparator's nominal FMR 1 % / 0.1 % thresholds), EER, and tenprint decision thresholds
+ * for a 1,000-identity gallery at FPIR 1 % and 0.1 % from the per-finger impostor distribution
+ * (bench/score-model.ts). For (b) also impostors of the same vs different pattern class.
  *
- *   node --import tsx scripts/synth-compare-distributions.ts [--stat-fingers 150] [--stat-impressions 4]
- *        [--image-fingers 12] [--image-impressions 3] [--fvc-fingers 10] [--no-fvc] [--impression '{"missRate":0.2}']
+ *   nice node --import tsx scripts/synth-compare-distributions.ts [--stat-fingers 200] [--stat-impressions 4]
+ *        [--image-identities 30] [--image-impostors 30000] [--workers 2] [--no-fvc] [--json]
+ *        [--impression '{"missRate":0.2}'] [--master '{…}']   (statistical generator options)
  *
- * Protocol (FVC): genuine = every pair of impressions of a finger; impostor = first impressions
- * of different fingers (for FVC2002 within the same database); each unordered pair once.
- * Extracted templates are cached under /tmp/seccom-synth-dist-cache (never in the repository).
+ * Protocols. (a) genuine: every pair of impressions of a finger; impostor: impression 0 of every
+ * pair of different fingers. (b) genuine: impressions 0 and 1 of every finger of identities
+ * 0 … n−1 of the image benchmark (bench/identify-images.bench.ts; the templates are shared through
+ * its cache, /tmp/seccom-bench/synth-images, and rendered on worker threads when missing);
+ * impostor: impression 0 of one finger against impression 1 of another (different identity or
+ * position), a seeded random sample. (c) the FVC protocol: genuine = every pair of impressions of
+ * a finger (280 per database), impostor = every pair of images of different fingers within a
+ * database (2,880 per database). FVC templates are cached under /tmp/seccom-synth-dist-cache.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { compareTemplates, prepareTemplate, type PreparedTemplate } from '../src/biometrics/compare/index.ts';
 import { errorRates } from '../src/biometrics/evaluate/metrics.ts';
 import { combinePanelsSvg, scoreHistogramSvg } from '../src/biometrics/evaluate/plots.ts';
 import { extractTemplate } from '../src/biometrics/extract/index.ts';
 import { decodeTiff } from '../src/biometrics/image/tiff.ts';
-import { synthesizeFinger } from '../src/biometrics/synth/index.ts';
-import { syntheticTemplate, type TemplateImpressionOptions, type MasterMinutiaeOptions } from '../src/biometrics/synth/templates.ts';
+import { createRng } from '../src/biometrics/synth/random.ts';
+import { syntheticTemplate, type MasterMinutiaeOptions, type TemplateImpressionOptions } from '../src/biometrics/synth/templates.ts';
 import { decodeNativeTemplate, encodeNativeTemplate } from '../src/biometrics/template/native.ts';
 import type { FingerprintTemplate } from '../src/biometrics/template/template.ts';
 import { svgToPng } from '../src/cli/io.ts';
+import { quantile, tailModel } from '../bench/score-model.ts';
+import { fingerKey, generateTemplates, ImageTemplateCache, progressBar, type FingerJob } from '../bench/synth-image-templates.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
+function count(name: string, fallback: string): number {
+  const v = Number(arg(name, fallback));
+  if (!Number.isInteger(v) || v < 1) {
+    process.stderr.write(`--${name} must be a positive integer, got ${arg(name, fallback)}\n`);
+    process.exit(2);
+  }
+  return v;
+}
 
-const statFingers = Number(arg('stat-fingers', '150'));
-const statImpressions = Number(arg('stat-impressions', '4'));
-const imageFingers = Number(arg('image-fingers', '12'));
-const imageImpressions = Number(arg('image-impressions', '3'));
-const fvcFingers = Number(arg('fvc-fingers', '10'));
-const impressionOptions = JSON.parse(arg('impression', '{}')) as TemplateImpressionOptions;
-const masterOptions = JSON.parse(arg('master', '{}')) as MasterMinutiaeOptions;
+if (process.argv.includes('--help')) {
+  process.stdout.write(
+    'Comparator score distributions: statistical vs image-generator vs FVC2002 templates, side by side.\n' +
+      'Options: --stat-fingers N (200) --stat-impressions K (4) --image-identities N (30, ten fingers each)\n' +
+      '         --image-impostors N (30000) --workers W (2) --no-fvc --json\n' +
+      "         --impression '{…}' --master '{…}'  statistical-generator options to try\n" +
+      'Writes bench/results/synth-distributions.json and .png.\n',
+  );
+  process.exit(0);
+}
+
+const statFingers = count('stat-fingers', '200');
+const statImpressions = count('stat-impressions', '4');
+const imageIdentities = count('image-identities', '30');
+const imageImpostors = count('image-impostors', '30000');
+const workers = count('workers', '2');
+const asJson = process.argv.includes('--json');
+let impressionOptions: TemplateImpressionOptions;
+let masterOptions: MasterMinutiaeOptions;
+try {
+  impressionOptions = JSON.parse(arg('impression', '{}')) as TemplateImpressionOptions;
+  masterOptions = JSON.parse(arg('master', '{}')) as MasterMinutiaeOptions;
+} catch (e) {
+  process.stderr.write(`--impression / --master must be JSON objects: ${(e as Error).message}\n`);
+  process.exit(2);
+}
 const FVC = '/work/shared/data/fvc2002';
 const CACHE = '/tmp/seccom-synth-dist-cache';
 const OUT = 'bench/results/synth-distributions';
+const GALLERY = 1000;
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-function cached(key: string, make: () => FingerprintTemplate): FingerprintTemplate {
+interface Scores {
+  genuine: number[];
+  impostor: number[];
+  /** (b) only: impostor scores of fingers of the same / a different pattern class. */
+  sameClass?: number[];
+  otherClass?: number[];
+}
+interface Source {
+  name: string;
+  short: string;
+  templates: FingerprintTemplate[];
+  scores: Scores;
+}
+
+const r1 = (v: number) => Math.round(v * 10) / 10;
+const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const share = (v: readonly number[], t: number) => Math.round((v.filter((s) => s >= t).length / v.length) * 10000) / 100;
+
+function cachedFvc(key: string, make: () => FingerprintTemplate): FingerprintTemplate {
   const file = join(CACHE, `${key.replace(/[^A-Za-z0-9_.-]/g, '_')}.scft`);
   if (existsSync(file)) return decodeNativeTemplate(new Uint8Array(readFileSync(file)));
   const t = make();
@@ -56,77 +114,78 @@ function cached(key: string, make: () => FingerprintTemplate): FingerprintTempla
   return t;
 }
 
-interface Source {
-  name: string;
-  /** fingers[f][i] = impression i of finger f. */
-  fingers: FingerprintTemplate[][];
-  /** Impostor pairs only within a group (FVC: within a database); default one group. */
-  groups?: string[];
-}
-
-interface Summary {
-  name: string;
-  templates: number;
-  minutiae: { mean: number; p10: number; p90: number };
-  genuine: { n: number; mean: number; p10: number; p50: number; p90: number };
-  impostor: { n: number; mean: number; p50: number; p99: number; max: number };
-  eer: number;
-  fmr100: number;
-}
-
-function quantile(values: readonly number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.round(q * (s.length - 1)))];
-}
-const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const r1 = (v: number) => Math.round(v * 10) / 10;
-
-function scores(src: Source): { genuine: number[]; impostor: number[] } {
-  const prepared: PreparedTemplate[][] = src.fingers.map((f) => f.map((t) => prepareTemplate(t)));
+/** Genuine: all impression pairs per finger; impostor: given pairs of first impressions. */
+function fingerScores(fingers: FingerprintTemplate[][], impostorPair: (a: number, b: number) => boolean, allImpressions = false): Scores {
+  const prepared: PreparedTemplate[][] = fingers.map((f) => f.map((t) => prepareTemplate(t)));
   const genuine: number[] = [];
   const impostor: number[] = [];
   for (const f of prepared) for (let i = 0; i < f.length; i++) for (let j = i + 1; j < f.length; j++) genuine.push(compareTemplates(f[i], f[j]));
   for (let a = 0; a < prepared.length; a++) {
-    for (let b = a + 1; b < prepared.length; b++) if (!src.groups || src.groups[a] === src.groups[b]) impostor.push(compareTemplates(prepared[a][0], prepared[b][0]));
+    for (let b = a + 1; b < prepared.length; b++) {
+      if (!impostorPair(a, b)) continue;
+      if (!allImpressions) impostor.push(compareTemplates(prepared[a][0], prepared[b][0]));
+      else for (const x of prepared[a]) for (const y of prepared[b]) impostor.push(compareTemplates(x, y));
+    }
   }
   return { genuine, impostor };
 }
 
-function summarise(src: Source, s: { genuine: number[]; impostor: number[] }): Summary {
-  const counts = src.fingers.flat().map((t) => t.minutiae.length);
-  const rates = errorRates(s.genuine, s.impostor);
-  return {
-    name: src.name,
-    templates: counts.length,
-    minutiae: { mean: r1(mean(counts)), p10: quantile(counts, 0.1), p90: quantile(counts, 0.9) },
-    genuine: { n: s.genuine.length, mean: r1(mean(s.genuine)), p10: r1(quantile(s.genuine, 0.1)), p50: r1(quantile(s.genuine, 0.5)), p90: r1(quantile(s.genuine, 0.9)) },
-    impostor: { n: s.impostor.length, mean: r1(mean(s.impostor)), p50: r1(quantile(s.impostor, 0.5)), p99: r1(quantile(s.impostor, 0.99)), max: r1(Math.max(...s.impostor)) },
-    eer: Math.round(rates.eer * 10000) / 100,
-    fmr100: Math.round(rates.fmr100 * 10000) / 100,
-  };
-}
-
 const sources: Source[] = [];
+
+// (a) statistical templates
 {
   const fingers: FingerprintTemplate[][] = [];
   for (let f = 0; f < statFingers; f++) {
     const id = `dist/person-${Math.floor(f / 10)}`;
-    const position = (f % 10) + 1;
-    fingers.push(Array.from({ length: statImpressions }, (_, i) => syntheticTemplate(id, position, i, { master: masterOptions, impression: impressionOptions })));
+    fingers.push(Array.from({ length: statImpressions }, (_, i) => syntheticTemplate(id, (f % 10) + 1, i, { master: masterOptions, impression: impressionOptions })));
   }
-  sources.push({ name: '(a) statistical templates', fingers });
+  sources.push({ name: '(a) statistical templates', short: 'statistical', templates: fingers.flat(), scores: fingerScores(fingers, () => true) });
+  log(`(a) statistical: ${statFingers} fingers × ${statImpressions} impressions`);
 }
+
+// (b) image generator + extractor, shared with bench/identify-images.bench.ts
 {
-  const fingers: FingerprintTemplate[][] = [];
-  for (let f = 0; f < imageFingers; f++) {
-    const id = `dist/person-${Math.floor(f / 10)}`;
-    const position = (f % 10) + 1;
-    fingers.push(Array.from({ length: imageImpressions }, (_, i) => cached(`synth-${id}-${position}-${i}`, () => extractTemplate(synthesizeFinger(id, position, i)))));
-    log(`image generator: finger ${f + 1}/${imageFingers}`);
+  const cache = new ImageTemplateCache();
+  const jobs: FingerJob[] = [];
+  for (let i = 0; i < imageIdentities; i++) for (let p = 1; p <= 10; p++) jobs.push({ seed: 'identify-images', identity: i, position: p, impressions: [0, 1] });
+  let last = 0;
+  await generateTemplates(cache, jobs, {
+    workers,
+    onProgress: (done, total) => {
+      if (performance.now() - last < 15000 && done < total) return;
+      last = performance.now();
+      log(progressBar('(b) image generator: render + extract', done, total, `fingers (load ${loadavg()[0].toFixed(1)})`));
+    },
+  });
+  const timings = cache.timings();
+  const cls = jobs.map((j) => timings.get(fingerKey(j))?.patternClass ?? '?');
+  const t0 = jobs.map((j) => cache.load(j.seed, j.identity, j.position, 0));
+  const t1 = jobs.map((j) => cache.load(j.seed, j.identity, j.position, 1));
+  const p0 = t0.map((t) => prepareTemplate(t));
+  const p1 = t1.map((t) => prepareTemplate(t));
+  const genuine = p0.map((t, k) => compareTemplates(p1[k], t));
+  const impostor: number[] = [];
+  const sameClass: number[] = [];
+  const otherClass: number[] = [];
+  const rng = createRng('synth-distributions/image-impostors');
+  const n = jobs.length;
+  const pairs = Math.min(imageImpostors, n * (n - 1));
+  for (let k = 0; k < pairs; k++) {
+    const a = rng.int(0, n - 1);
+    let b = rng.int(0, n - 2);
+    if (b >= a) b++;
+    const s = compareTemplates(p0[a], p1[b]);
+    impostor.push(s);
+    (cls[a] === cls[b] ? sameClass : otherClass).push(s);
   }
-  sources.push({ name: '(b) image generator + extractor', fingers });
+  sources.push({ name: '(b) image generator + extractor', short: 'image generator', templates: [...t0, ...t1], scores: { genuine, impostor, sameClass, otherClass } });
+  log(`(b) image generator: ${n} fingers × 2 impressions, ${pairs} impostor pairs (cache ${cache.dir})`);
 }
-if (!process.argv.includes('--no-fvc') && existsSync(FVC)) {
+
+// (c) FVC2002, FVC protocol
+if (process.argv.includes('--no-fvc')) log('(c) FVC2002 skipped (--no-fvc)');
+else if (!existsSync(FVC)) log(`(c) FVC2002 skipped: ${FVC} is absent`);
+else {
   const fingers: FingerprintTemplate[][] = [];
   const groups: string[] = [];
   for (const db of ['DB1_B', 'DB2_B', 'DB3_B', 'DB4_B']) {
@@ -138,31 +197,85 @@ if (!process.argv.includes('--no-fvc') && existsSync(FVC)) {
       const finger = name.split('_')[0];
       byFinger.set(finger, [...(byFinger.get(finger) ?? []), name]);
     }
-    for (const [finger, names] of [...byFinger].slice(0, fvcFingers)) {
+    for (const names of byFinger.values()) {
       names.sort((a, b) => Number(a.split('_')[1].split('.')[0]) - Number(b.split('_')[1].split('.')[0]));
       groups.push(db);
-      fingers.push(names.map((n) => cached(`fvc-${db}-${n}`, () => extractTemplate(decodeTiff(new Uint8Array(readFileSync(join(dir, n))), ppi)))));
-      log(`FVC2002 ${db} finger ${finger}`);
+      fingers.push(names.map((n) => cachedFvc(`fvc-${db}-${n}`, () => extractTemplate(decodeTiff(new Uint8Array(readFileSync(join(dir, n))), ppi)))));
+    }
+    log(`(c) FVC2002 ${db}: ${byFinger.size} fingers`);
+  }
+  if (fingers.length) sources.push({ name: '(c) FVC2002 DB1–4_B + extractor', short: 'FVC2002', templates: fingers.flat(), scores: fingerScores(fingers, (a, b) => groups[a] === groups[b], true) });
+}
+
+function summarise(src: Source) {
+  const { genuine, impostor } = src.scores;
+  const counts = src.templates.map((t) => t.minutiae.length);
+  const rates = errorRates(genuine, impostor);
+  const model = tailModel(impostor, 10);
+  const imp = (v: readonly number[]) => ({ n: v.length, mean: r1(mean(v)), p50: r1(quantile(v, 0.5)), p99: r1(quantile(v, 0.99)), max: r1(Math.max(...v)), atLeast20: share(v, 20), atLeast30: share(v, 30) });
+  return {
+    name: src.name,
+    templates: counts.length,
+    minutiae: { mean: r1(mean(counts)), p10: quantile(counts, 0.1), p90: quantile(counts, 0.9) },
+    genuine: { n: genuine.length, mean: r1(mean(genuine)), p10: r1(quantile(genuine, 0.1)), p50: r1(quantile(genuine, 0.5)), p90: r1(quantile(genuine, 0.9)) },
+    impostor: imp(impostor),
+    impostorSameClass: src.scores.sameClass?.length ? imp(src.scores.sameClass) : undefined,
+    impostorOtherClass: src.scores.otherClass?.length ? imp(src.scores.otherClass) : undefined,
+    eer: Math.round(rates.eer * 10000) / 100,
+    fmr100: Math.round(rates.fmr100 * 10000) / 100,
+    /** Per-finger score at empirical FMR 1 % and 0.1 % (the comparator's nominal values: 20 and 30). */
+    perFingerThreshold: { fmr1: r1(quantile(impostor, 0.99)), fmr01: r1(quantile(impostor, 0.999)), fmr01Reliable: impostor.length >= 10000 },
+    tenprintThreshold: {
+      note: `ten fingers, gallery ${GALLERY}, per-finger tail model (bench/score-model.ts) on this source's impostor scores`,
+      fpir1: r1(model.threshold(0.01, GALLERY)),
+      fpir01: r1(model.threshold(0.001, GALLERY)),
+    },
+  };
+}
+
+const summaries = sources.map(summarise);
+const panels = sources.map((src, k) =>
+  scoreHistogramSvg(src.scores.genuine, src.scores.impostor, {
+    title: `${src.name}: EER ${summaries[k].eer} %`,
+    range: [0, 300],
+    bins: 60,
+    sqrtScale: true,
+    thresholds: [
+      { value: 20, label: 'FMR 1 %' },
+      { value: 30, label: 'FMR 0.1 %' },
+    ],
+    xLabel: 'calibrated score (10 × −log10 FMR)',
+  }),
+);
+const img = sources.find((s) => s.scores.sameClass?.length && s.scores.otherClass?.length);
+if (img?.scores.sameClass && img.scores.otherClass) {
+  panels.push(scoreHistogramSvg(img.scores.sameClass, img.scores.otherClass, { title: '(b) impostors: same pattern class (“genuine”) vs different (“impostor”)', range: [0, 100], bins: 50, sqrtScale: true, thresholds: [{ value: 20, label: 'FMR 1 %' }], xLabel: 'calibrated score' }));
+}
+
+const result = {
+  generated: new Date().toISOString(),
+  loadAverage: loadavg().map(r1),
+  impressionOptions,
+  masterOptions,
+  summaries,
+};
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(`${OUT}.json`, `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(`${OUT}.png`, svgToPng(combinePanelsSvg(panels, { columns: 2, title: 'Comparator scores: statistical vs image-generated vs FVC2002 templates' }), 1800));
+if (asJson) console.log(JSON.stringify(result, null, 2));
+else {
+  const pad = (v: unknown, n: number) => String(v).padStart(n);
+  console.log(
+    `${'source'.padEnd(34)} ${pad('tmpl', 5)} ${pad('min.', 5)} ${pad('gen p10', 7)} ${pad('p50', 6)} ${pad('imp n', 6)} ${pad('mean', 5)} ${pad('p99', 5)} ${pad('max', 6)} ${pad('≥20 %', 6)} ${pad('≥30 %', 6)} ${pad('EER %', 6)} ${pad('T1%', 6)} ${pad('T.1%', 6)}`,
+  );
+  for (const s of summaries) {
+    console.log(
+      `${s.name.padEnd(34)} ${pad(s.templates, 5)} ${pad(s.minutiae.mean, 5)} ${pad(s.genuine.p10, 7)} ${pad(s.genuine.p50, 6)} ${pad(s.impostor.n, 6)} ${pad(s.impostor.mean, 5)} ${pad(s.impostor.p99, 5)} ${pad(s.impostor.max, 6)} ${pad(s.impostor.atLeast20, 6)} ${pad(s.impostor.atLeast30, 6)} ${pad(s.eer, 6)} ${pad(s.tenprintThreshold.fpir1, 6)} ${pad(s.tenprintThreshold.fpir01, 6)}`,
+    );
+    for (const [label, v] of [['same class', s.impostorSameClass], ['other class', s.impostorOtherClass]] as const) {
+      if (v) console.log(`${`   impostors, ${label}`.padEnd(34)} ${pad('', 5)} ${pad('', 5)} ${pad('', 7)} ${pad('', 6)} ${pad(v.n, 6)} ${pad(v.mean, 5)} ${pad(v.p99, 5)} ${pad(v.max, 6)} ${pad(v.atLeast20, 6)} ${pad(v.atLeast30, 6)}`);
     }
   }
-  if (fingers.length) sources.push({ name: '(c) FVC2002 DB1–4_B + extractor', fingers, groups });
-} else log('FVC2002 skipped');
-
-const summaries: Summary[] = [];
-const panels: string[] = [];
-for (const src of sources) {
-  const s = scores(src);
-  const sum = summarise(src, s);
-  summaries.push(sum);
-  panels.push(scoreHistogramSvg(s.genuine, s.impostor, { title: `${src.name}: EER ${sum.eer} %`, range: [0, 250], bins: 50, sqrtScale: true, thresholds: [{ value: 20, label: 'FMR 1 %' }, { value: 30, label: 'FMR 0.1 %' }], xLabel: 'calibrated score (10 × −log10 FMR)' }));
+  console.log(`T1% / T.1%: tenprint thresholds for a ${GALLERY}-identity gallery at FPIR 1 % / 0.1 % from each source's per-finger impostor scores. Load average ${loadavg().map(r1).join(' / ')}.`);
 }
-
-const pad = (v: unknown, n: number) => String(v).padStart(n);
-console.log(`${'source'.padEnd(34)} ${pad('tmpl', 5)} ${pad('min.', 5)} ${pad('gen mean', 8)} ${pad('p10', 6)} ${pad('p50', 6)} ${pad('p90', 6)} ${pad('imp mean', 8)} ${pad('p99', 6)} ${pad('max', 6)} ${pad('EER %', 6)} ${pad('FMR100', 6)}`);
-for (const s of summaries) {
-  console.log(`${s.name.padEnd(34)} ${pad(s.templates, 5)} ${pad(s.minutiae.mean, 5)} ${pad(s.genuine.mean, 8)} ${pad(s.genuine.p10, 6)} ${pad(s.genuine.p50, 6)} ${pad(s.genuine.p90, 6)} ${pad(s.impostor.mean, 8)} ${pad(s.impostor.p99, 6)} ${pad(s.impostor.max, 6)} ${pad(s.eer, 6)} ${pad(s.fmr100, 6)}`);
-}
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(`${OUT}.json`, `${JSON.stringify({ impressionOptions, masterOptions, summaries }, null, 2)}\n`);
-writeFileSync(`${OUT}.png`, svgToPng(combinePanelsSvg(panels, { columns: sources.length, title: 'Comparator scores: statistical vs image-generated vs FVC2002 templates' }), 1800));
 log(`wrote ${OUT}.png and ${OUT}.json`);
