@@ -39,6 +39,8 @@ export interface ScriptCharge {
 export interface CaseScript {
   caseId: string;
   ori: string;
+  /** The jurisdiction's ICE area of responsibility (field office). */
+  aor: string;
   jurisdictionName: string;
   bookedAt: number;
   arrestDate: string;
@@ -214,7 +216,16 @@ export function scriptEvents(s: CaseScript): SynthEvent[] {
     const det = iar.detainer;
     const issue = (when: number) => {
       if (det === undefined) return;
-      ev(when, 'field-office', 'detainer-issued', `Detainer ${det.detainerId} (${det.form}) issued to the jail.`, { detainerId: det.detainerId });
+      ev(when, 'field-office', 'detainer-issued', `Detainer ${det.detainerId} (${det.form}) issued to the jail.`, {
+        detainerId: det.detainerId,
+        ori: s.ori,
+        aor: s.aor,
+        form: det.form,
+        copyToDetainee: det.copyToDetainee,
+        hotline: det.hotline,
+        holdLimitHours: 48,
+        policyVersion: iar.policyVersion,
+      });
     };
     if (iar.decision === 'detainer') issue(at);
     if (iar.decision === 'supervisor-review') ev(at, 'field-office', 'supervisor-review-queued', 'Queued for supervisor review; no detainer.');
@@ -222,12 +233,13 @@ export function scriptEvents(s: CaseScript): SynthEvent[] {
     const jailGets = (when: number) => {
       if (det === undefined) return;
       if (det.declined) {
-        ev(when, 'booking', 'detainer-declined', `Detainer ${det.detainerId} declined: the jurisdiction declines detainers except for serious offenses; none is charged.`, { participation: s.participation });
-        ev(when, 'field-office', 'detainer-declined', `The jail declined detainer ${det.detainerId}.`);
+        const reason = 'the jurisdiction declines detainers except for serious offenses; none is charged';
+        ev(when, 'booking', 'detainer-declined', `Detainer ${det.detainerId} declined: ${reason}.`, { participation: s.participation, detainerId: det.detainerId, reason });
+        ev(when, 'field-office', 'detainer-declined', `The jail declined detainer ${det.detainerId}: ${reason}.`, { detainerId: det.detainerId, reason });
         return;
       }
       ev(when, 'booking', 'detainer-received', `Detainer ${det.detainerId} (${det.form}) received; hold no longer than 48 h excluding weekends and holidays.`, { detainerId: det.detainerId, policyVersion: iar.policyVersion });
-      if (det.copyToDetainee) ev(when, 'booking', 'detainer-copy-served', `Copy of the detainer served on the person, with the hotline ${det.hotline ?? '(none)'}.`, { hotline: det.hotline });
+      if (det.copyToDetainee) ev(when, 'booking', 'detainer-copy-served', `Copy of the detainer served on the person, with the hotline ${det.hotline ?? '(none)'}.`, { hotline: det.hotline, detainerId: det.detainerId });
     };
     if (iar.decision === 'detainer') jailGets(at);
     if (iar.supervisorResolution !== undefined) {
@@ -245,21 +257,21 @@ export function scriptEvents(s: CaseScript): SynthEvent[] {
       if (s.releaseDueAt !== undefined) {
         const declined = det?.declined ? det.detainerId : null;
         ev(s.releaseDueAt, 'booking', 'released', 'Released (release-due).', { at: s.releaseDueAt, detainerId: declined, reason: 'release-due' });
-        if (declined !== null) ev(s.releaseDueAt, 'field-office', 'detainer-ended', `Detainer ${declined}: the jail released the person (release-due); detainer declined.`);
+        if (declined !== null) ev(s.releaseDueAt, 'field-office', 'detainer-ended', `Detainer ${declined}: the jail released the person (release-due); detainer declined.`, { detainerId: declined, state: 'declined', reason: 'release-due', at: s.releaseDueAt });
       }
       return;
     }
     if (det.releaseDueAt === undefined || det.holdExpiresAt === undefined) return;
-    ev(det.releaseDueAt, 'booking', 'hold-started', `Release due; held on detainer ${det.detainerId}.`, { releaseDue: det.releaseDueAt, holdExpiresAt: det.holdExpiresAt, excluded: det.excluded ?? [] });
-    ev(det.releaseDueAt, 'field-office', 'detainer-clock-started', 'Detainer clock started.', { expiresAt: det.holdExpiresAt, timer: `detainer:${det.detainerId}:expiry` });
+    ev(det.releaseDueAt, 'booking', 'hold-started', `Release due; held on detainer ${det.detainerId}.`, { releaseDue: det.releaseDueAt, holdExpiresAt: det.holdExpiresAt, detainerId: det.detainerId, excluded: det.excluded ?? [] });
+    ev(det.releaseDueAt, 'field-office', 'detainer-clock-started', 'Detainer clock started.', { expiresAt: det.holdExpiresAt, timer: `detainer:${det.detainerId}:expiry`, detainerId: det.detainerId, releaseDue: det.releaseDueAt });
     if (det.custodyAt !== undefined && det.custodyAt < det.holdExpiresAt) {
       ev(det.custodyAt, 'field-office', 'custody-assumed', `ICE assumed custody on detainer ${det.detainerId}; the clock is stopped.`, { detainerId: det.detainerId, at: det.custodyAt });
-      ev(det.custodyAt, 'booking', 'custody-transferred', 'Released into ICE custody.');
+      ev(det.custodyAt, 'booking', 'custody-transferred', 'Released into ICE custody.', { detainerId: det.detainerId, at: det.custodyAt });
       if (det.outcome !== undefined) ev(det.outcome.at, 'field-office', 'proceedings-outcome', `Removal proceedings: ${det.outcome.outcome}.`, { outcome: det.outcome.outcome, at: det.outcome.at });
     } else {
-      ev(det.holdExpiresAt, 'booking', 'hold-lapsed', 'The detainer hold lapsed without ICE taking custody; the person must be released.');
+      ev(det.holdExpiresAt, 'booking', 'hold-lapsed', 'The detainer hold lapsed without ICE taking custody; the person must be released.', { detainerId: det.detainerId, expiresAt: det.holdExpiresAt });
       ev(det.holdExpiresAt, 'booking', 'released', 'Released (hold-lapsed).', { at: det.holdExpiresAt, detainerId: det.detainerId, reason: 'hold-lapsed' });
-      ev(det.holdExpiresAt, 'field-office', 'detainer-ended', `Detainer ${det.detainerId}: the jail released the person (hold-lapsed); detainer lapsed.`);
+      ev(det.holdExpiresAt, 'field-office', 'detainer-ended', `Detainer ${det.detainerId}: the jail released the person (hold-lapsed); detainer lapsed.`, { detainerId: det.detainerId, state: 'lapsed', reason: 'hold-lapsed', at: det.holdExpiresAt });
     }
   }
 }
@@ -426,6 +438,7 @@ export function randomScript(rng: Rng, j: SynthJurisdiction, t: number, n: numbe
   const script: CaseScript = {
     caseId,
     ori: j.ori,
+    aor: j.aor,
     jurisdictionName: j.name,
     bookedAt: t,
     arrestDate,
