@@ -37,11 +37,24 @@ describe('seccom review --input (CSV)', () => {
     for (const f of result.flags) expect(f.numbers.q).toBeLessThan(0.05);
   });
 
-  it.skipIf(!present)('says which column to group by when a unit has several rows, in one line with exit status 2', async () => {
+  it.skipIf(!present)('runs the literal command of the issue on it, pooling the three driver-race rows of each county and saying so', async () => {
     const r = await runCli('review', '--input', FIG3B, '--count', 'n_arrests', '--total', 'n_stops', '--unit', 'location');
-    expect(r.code).toBe(2);
-    expect(r.err.trim().split('\n')).toHaveLength(1);
-    expect(r.err).toMatch(/^seccom: DUPLICATE_UNIT: row 3: unit "04001" already appeared on row 2; .*--group \(the header is: driver_race,location,n_arrests,n_stops\)/);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^review of .*fig3b_arrest_rate_county\.csv: 550 unit\(s\) in 1 group\(s\), \d+ flag\(s\) \(FDR 0\.05\)\n\n!! {2}POOLED: 1650 rows were summed into 550 unit\(s\), 3 rows per location, because location repeats with\n/);
+    expect(r.out).toContain('(with this command: add --group driver_race;');
+    expect(r.out).not.toMatch(BAD);
+    const json = await runCli('review', '--input', FIG3B, '--count', 'n_arrests', '--total', 'n_stops', '--unit', 'location', '--json');
+    expect(json.code).toBe(0);
+    const result = JSON.parse(json.out) as { units: { id: string; count: number; total: number }[]; pooled: { rows: number; units: number; over: string[]; groupBy: string; pooled: { id: string; rows: number[] }[] }; notes: string[] };
+    expect(result.pooled).toMatchObject({ rows: 1650, units: 550, over: ['driver_race'], groupBy: 'driver_race' });
+    expect(result.notes[0]).toMatch(/^POOLED: 1650 rows/);
+    // The pooled county is the sum of its three rows in the file.
+    const lines = readFileSync(FIG3B, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const mine = lines.filter((f) => f[1] === '04001');
+    const unit = result.units.find((u) => u.id === '04001')!;
+    expect(unit.count).toBe(mine.reduce((a, f) => a + Number(f[2]), 0));
+    expect(unit.total).toBe(mine.reduce((a, f) => a + Number(f[3]), 0));
+    expect(result.pooled.pooled.find((p) => p.id === '04001')!.rows).toEqual([2, 3, 4]);
   });
 
   it.skipIf(!present)('writes the review as HTML and as PDF', async () => {
@@ -55,6 +68,28 @@ describe('seccom review --input (CSV)', () => {
     expect(text).not.toMatch(BAD);
     expect(readFileSync(pdf).subarray(0, 8).toString('latin1')).toBe('%PDF-1.7');
   }, 60_000);
+
+  it('pools small CSVs with a repeated unit, and refuses a repeated row in one line', async () => {
+    const pooled = await runCli('review', '--input', file('races.csv', 'race,county,arrests,stops\nW,A,10,100\nB,A,30,50\nW,B,3,100\nB,B,2,40\nW,C,1,10\n'), '--count', 'arrests', '--total', 'stops', '--unit', 'county');
+    expect(pooled.code).toBe(0);
+    expect(pooled.out).toMatch(/^review of .*races\.csv: 3 unit\(s\) in 1 group\(s\), \d+ flag\(s\) \(FDR 0\.05\)\n\n!! {2}POOLED: 4 rows were summed into 2 unit\(s\), 2 rows per county, because county repeats with different\s+"race"/);
+    const grouped = await runCli('review', '--input', file('races2.csv', 'race,county,arrests,stops\nW,A,10,100\nB,A,30,50\n'), '--count', 'arrests', '--total', 'stops', '--unit', 'county', '--group', 'race', '--json');
+    expect(grouped.code).toBe(0);
+    expect((JSON.parse(grouped.out) as { pooled: unknown }).pooled).toBeNull();
+    const html = join(dir, 'races.html');
+    expect((await runCli('review', '--input', join(dir, 'races.csv'), '--count', 'arrests', '--total', 'stops', '--unit', 'county', '--format', 'html', '--out', html)).code).toBe(0);
+    expect(readFileSync(html, 'utf8')).toContain('POOLED: 4 rows were summed');
+    for (const [text, group, message] of [
+      ['race,county,arrests,stops\nW,A,10,100\nW,A,30,50\n', [], /^seccom: DUPLICATE_UNIT: row 3: unit "A" already appeared on row 2 and agrees with it in every other column \(race\): a repeated row/],
+      ['race,county,arrests,stops\nW,A,10,100\nW,A,30,50\n', ['--group', 'race'], /^seccom: DUPLICATE_UNIT: row 3: unit "A" in group "W" already appeared on row 2 and the file has no other column/],
+      ['county,arrests,stops\nA,10,100\nA,30,50\n', [], /^seccom: DUPLICATE_UNIT: row 3: unit "A" already appeared on row 2 and the file has no other column/],
+    ] as [string, string[], RegExp][]) {
+      const r = await runCli('review', '--input', file('dup.csv', text), '--count', 'arrests', '--total', 'stops', '--unit', 'county', ...group);
+      expect(r.code).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(message);
+    }
+  });
 
   it('explains a CSV where nobody was arrested, and one with no rows, without NaN', async () => {
     const zero = await runCli('review', '--input', file('zero.csv', 'county,arrests,stops\nA,0,100\nB,0,250\nC,0,0\n'), '--count', 'arrests', '--total', 'stops', '--unit', 'county', '--json');

@@ -92,6 +92,11 @@ export function formatQuarterReview(r: QuarterReview): string {
 
 export function formatCsvReview(r: CsvReviewResult, source: string): string {
   const out = [`review of ${source}: ${r.units.length} unit(s) in ${r.groups.length} group(s), ${r.flags.length} flag(s) (FDR ${r.thresholds.fdr})${r.skipped.length ? `, ${r.skipped.length} row(s) skipped` : ''}`];
+  if (r.pooled) {
+    const p = r.pooled;
+    out.push('', ...wrapText(p.note, 100, '    ').map((l, i) => (i === 0 ? `!!  ${l.slice(4)}` : l)));
+    if (p.groupBy) out.push(`    (with this command: add --group ${p.groupBy}; the rows of every pooled unit are under "pooled" in --json)`);
+  }
   if (r.flags.length === 0) out.push('', r.units.length === 0 ? 'nothing to review (see the notes)' : 'no unit flagged');
   else {
     out.push('', `${pad('unit', 14)} ${pad('group', 18)} ${pad('flag', 34)} ${pad('count/total', 16)} ${pad('share', 8)} ${pad('target', 8)} q`);
@@ -182,16 +187,9 @@ function csvReview(opts: ReviewOpts, format: Format): void {
     throw new UsageError(`cannot read ${opts.input}: ${(error as Error).message}`);
   }
   const columns = { count: opts.count!, total: opts.total!, unit: opts.unit!, ...(opts.group ? { group: opts.group } : {}) };
-  let result: CsvReviewResult;
-  try {
-    result = reviewFromCsv(text, columns, { fdr: fraction('--fdr', opts.fdr), minTotal: wholeNumber('--min-total', opts.minTotal, 1, 1_000_000), labels: { count: opts.count!, total: opts.total! } });
-  } catch (error) {
-    if (error instanceof Error && error.name === 'StatsError' && (error as { code?: string }).code === 'DUPLICATE_UNIT' && !opts.group) {
-      const header = text.split(/\r?\n/, 1)[0];
-      throw new UsageError(`DUPLICATE_UNIT: ${error.message.split('\n')[0]}; the file has several rows per ${opts.unit}: name the column that tells them apart with --group (the header is: ${header})`);
-    }
-    throw error;
-  }
+  // Several rows per unit that differ in another column (e.g. one per driver race) are pooled per
+  // unit and the output says so; rows that agree in every other column are a typed error.
+  const result: CsvReviewResult = reviewFromCsv(text, columns, { fdr: fraction('--fdr', opts.fdr), minTotal: wholeNumber('--min-total', opts.minTotal, 1, 1_000_000), labels: { count: opts.count!, total: opts.total! } });
   emit(format, result, () => formatCsvReview(result, opts.input!), () => csvReviewReport(result, { source: opts.input!, ...columns, generated: `Produced ${new Date(Date.now()).toISOString().slice(0, 16).replace('T', ' ')} UTC` }), opts.out);
 }
 
@@ -206,7 +204,7 @@ export function registerReviewCommands(program: Command): void {
     .option('--count <column>', 'CSV column with the numerator (e.g. n_arrests)')
     .option('--total <column>', 'CSV column with the denominator (e.g. n_stops)')
     .option('--unit <column>', 'CSV column naming the unit (e.g. location)')
-    .option('--group <column>', 'CSV column splitting units into strata, each against its own target (e.g. driver_race or a state)')
+    .option('--group <column>', 'CSV column splitting units into strata, each against its own target (e.g. driver_race or a state); without it, the rows of a unit that differ in another column are pooled (counts and totals summed) and the output says so')
     .option('--fdr <q>', 'false-discovery rate at which flags are raised (default 0.05)')
     .option('--min-total <n>', 'smallest total for a funnel flag (default 10)')
     .option('--series-months <n>', 'months of bookings for the before/after-activation tests (default 24)')
@@ -220,7 +218,9 @@ Examples:
   seccom review --quarter 2011Q3 --db out/county.db
   seccom review --quarter 2011Q3 --db out/county.db --format pdf --out out/review-2011Q3.pdf
   seccom review --input ../shared/data/policing/fig3b_arrest_rate_county.csv \\
-      --count n_arrests --total n_stops --unit location --group driver_race
+      --count n_arrests --total n_stops --unit location        # counties, the 3 race rows pooled
+  seccom review --input ../shared/data/policing/fig3b_arrest_rate_county.csv \\
+      --count n_arrests --total n_stops --unit location --group driver_race   # within each race
 
 Flags (each with its reason, numbers and the case ids behind it):
   share above the reference   the over-dispersed funnel (Spiegelhalter 2005) against the state's or

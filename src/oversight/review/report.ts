@@ -214,7 +214,7 @@ export function csvReviewReport(r: CsvReviewResult, options: { source: string; c
     title: `Statistical review of ${options.source}`,
     subtitle: `${options.count} per ${options.total} by ${options.unit}${options.group ? `, within ${options.group}` : ''}`,
     ...(options.generated ? { generated: options.generated } : {}),
-    summary: [`${r.units.length} unit(s) in ${r.groups.length} group(s); ${r.flags.length} flagged at a false-discovery rate of ${r.thresholds.fdr}${r.skipped.length ? `; ${r.skipped.length} row(s) skipped for a missing value` : ''}.`],
+    summary: [`${r.units.length} unit(s) in ${r.groups.length} group(s); ${r.flags.length} flagged at a false-discovery rate of ${r.thresholds.fdr}${r.skipped.length ? `; ${r.skipped.length} row(s) skipped for a missing value` : ''}.`, ...(r.pooled ? [r.pooled.note] : [])],
     sections: [
       {
         heading: 'Flagged units',
@@ -229,7 +229,7 @@ export function csvReviewReport(r: CsvReviewResult, options: { source: string; c
         blocks: [{ kind: 'table', table: { caption: 'Units by q', columns, rows: listed.map(unitRow), empty: 'No units.', ...(r.units.length > 200 ? { note: `${r.units.length - 100} more units are in the JSON output (--json).` } : {}) } }],
       },
     ],
-    notes: [...r.notes, ...r.skipped.slice(0, 20).map((s) => `row ${s.row} skipped: ${s.reason}`)],
+    notes: [...r.notes.filter((n) => n !== r.pooled?.note), ...r.skipped.slice(0, 20).map((s) => `row ${s.row} skipped: ${s.reason}`)],
   };
 }
 

@@ -109,14 +109,54 @@ export interface CsvReviewOptions extends ReviewOptions {
   quarter?: string;
   /** Targets by group value; default each group's pooled proportion. */
   targets?: Record<string, number>;
+  /**
+   * When a unit (within its group, if a group column is named) appears on several rows that differ
+   * in some other column — a breakdown, e.g. one row per driver race — sum their counts and totals
+   * into one unit and say so in `pooled` and the notes. Default true. False: any repeated unit is a
+   * DUPLICATE_UNIT error. Rows that agree in every other column are always an error (a repeated
+   * row is not a breakdown).
+   */
+  pool?: boolean;
+}
+
+/** What pooling did: which rows were summed into which units, over which columns. */
+export interface CsvPooling {
+  /** Rows summed into units that appear on more than one row (skipped rows not counted). */
+  rows: number;
+  /** Units built from more than one row. */
+  units: number;
+  /** Fewest and most rows summed into one pooled unit. */
+  rowsPerUnit: { min: number; max: number };
+  /** Columns (besides the count, total, unit and group columns) whose values differ between the rows of a pooled unit, in header order. */
+  over: string[];
+  /** The one column that tells a unit's rows apart, to group by instead of pooling; null when there are several (or a group column is already named). */
+  groupBy: string | null;
+  /** Every pooled unit with the 1-based row numbers summed into it. */
+  pooled: { id: string; group?: string; rows: number[] }[];
+  /** Pooled units that lost one or more rows to a missing count or total: their sums are partial. */
+  partial: { id: string; group?: string; skippedRows: number[] }[];
+  /** The same in one sentence (also the first note of the result). */
+  note: string;
 }
 
 export interface CsvReviewResult extends ReviewResult {
   /** Rows left out because a count or total was empty or NA. */
   skipped: { row: number; reason: string }[];
+  /** Set when rows were pooled per unit; null when every unit has one row. */
+  pooled: CsvPooling | null;
 }
 
 const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'null']);
+
+interface ParsedRow {
+  row: number;
+  id: string;
+  group: string | undefined;
+  count: number | null;
+  total: number | null;
+  /** The other columns' values, trimmed. */
+  rest: string[];
+}
 
 /** Reads per-unit counts from CSV text and runs the quarterly review on them. */
 export function reviewFromCsv(text: string, columns: CsvColumns, options: CsvReviewOptions = {}): CsvReviewResult {
@@ -130,10 +170,9 @@ export function reviewFromCsv(text: string, columns: CsvColumns, options: CsvRev
   const ti = index(columns.total);
   const ui = index(columns.unit);
   const gi = columns.group === undefined ? -1 : index(columns.group);
-  const units: ReviewUnit[] = [];
-  const skipped: { row: number; reason: string }[] = [];
-  const seen = new Map<string, number>();
-  table.rows.forEach((fields, r) => {
+  const restIndex = table.header.map((_, k) => k).filter((k) => k !== ci && k !== ti && k !== ui && k !== gi);
+  const pool = options.pool ?? true;
+  const parsed: ParsedRow[] = table.rows.map((fields, r) => {
     const row = table.rowNumbers[r];
     const number = (k: number, name: string): number | null => {
       const raw = fields[k].trim();
@@ -146,20 +185,83 @@ export function reviewFromCsv(text: string, columns: CsvColumns, options: CsvRev
     };
     const count = number(ci, columns.count);
     const total = number(ti, columns.total);
-    const id = fields[ui].trim();
-    const group = gi >= 0 ? fields[gi].trim() : undefined;
-    if (count === null || total === null) {
-      skipped.push({ row, reason: `${count === null ? columns.count : columns.total} is missing` });
-      return;
-    }
-    if (count > total) throw new StatsError('CSV_BAD_NUMBER', `row ${row}, column ${ci + 1}: ${columns.count} ${count} exceeds ${columns.total} ${total}`, { row, column: ci + 1 });
-    const key = `${group ?? ''}\u0000${id}`;
-    const first = seen.get(key);
-    if (first !== undefined) throw new StatsError('DUPLICATE_UNIT', `row ${row}: unit "${id}"${group ? ` in group "${group}"` : ''} already appeared on row ${first}`, { row, column: ui + 1 });
-    seen.set(key, row);
-    units.push({ id, group, count, total });
+    if (count !== null && total !== null && count > total) throw new StatsError('CSV_BAD_NUMBER', `row ${row}, column ${ci + 1}: ${columns.count} ${count} exceeds ${columns.total} ${total}`, { row, column: ci + 1 });
+    return { row, id: fields[ui].trim(), group: gi >= 0 ? fields[gi].trim() : undefined, count, total, rest: restIndex.map((k) => fields[k].trim()) };
   });
+
+  // Rows of the same unit (and group): a breakdown to pool when they differ in another column,
+  // a conflict when they do not (or when pooling is off).
+  const byKey = new Map<string, ParsedRow[]>();
+  for (const p of parsed) {
+    const key = `${p.group ?? ''}\u0000${p.id}`;
+    const list = byKey.get(key);
+    if (!list) {
+      byKey.set(key, [p]);
+      continue;
+    }
+    const where = `unit "${p.id}"${p.group !== undefined ? ` in group "${p.group}"` : ''}`;
+    if (!pool) throw new StatsError('DUPLICATE_UNIT', `row ${p.row}: ${where} already appeared on row ${list[0].row}`, { row: p.row, column: ui + 1 });
+    const same = list.find((q) => q.rest.every((v, k) => v === p.rest[k]));
+    if (same) {
+      const others = restIndex.length ? `and agrees with it in every other column (${restIndex.map((k) => table.header[k]).join(', ')})` : 'and the file has no other column to tell them apart';
+      throw new StatsError('DUPLICATE_UNIT', `row ${p.row}: ${where} already appeared on row ${same.row} ${others}: a repeated row, not a breakdown that could be pooled`, { row: p.row, column: ui + 1 });
+    }
+    list.push(p);
+  }
+
+  const units: ReviewUnit[] = [];
+  const skipped: { row: number; reason: string }[] = [];
+  const pooledUnits: CsvPooling['pooled'] = [];
+  const partial: CsvPooling['partial'] = [];
+  const differing = new Set<number>();
+  for (const rows of byKey.values()) {
+    const { id, group } = rows[0];
+    const kept: ParsedRow[] = [];
+    const lost: number[] = [];
+    for (const p of rows) {
+      if (p.count === null || p.total === null) {
+        skipped.push({ row: p.row, reason: `${p.count === null ? columns.count : columns.total} is missing` });
+        lost.push(p.row);
+      } else kept.push(p);
+    }
+    if (rows.length > 1) {
+      restIndex.forEach((_, k) => {
+        if (rows.some((p) => p.rest[k] !== rows[0].rest[k])) differing.add(k);
+      });
+      if (kept.length > 1) pooledUnits.push({ id, ...(group !== undefined ? { group } : {}), rows: kept.map((p) => p.row) });
+      if (lost.length > 0 && kept.length > 0) partial.push({ id, ...(group !== undefined ? { group } : {}), skippedRows: lost });
+    }
+    if (kept.length === 0) continue;
+    let count = 0;
+    let total = 0;
+    for (const p of kept) {
+      count += p.count!;
+      total += p.total!;
+    }
+    units.push({ id, group, count, total });
+  }
+  skipped.sort((a, b) => a.row - b.row);
+
+  let pooled: CsvPooling | null = null;
+  if (pooledUnits.length > 0 || partial.length > 0) {
+    const over = [...differing].sort((a, b) => a - b).map((k) => table.header[restIndex[k]]);
+    const sizes = pooledUnits.map((u) => u.rows.length);
+    const rowsPerUnit = sizes.length ? { min: Math.min(...sizes), max: Math.max(...sizes) } : { min: 1, max: 1 };
+    const nRows = sizes.reduce((a, b) => a + b, 0);
+    const per = rowsPerUnit.min === rowsPerUnit.max ? `${rowsPerUnit.min}` : `${rowsPerUnit.min}–${rowsPerUnit.max}`;
+    const cols = over.map((c) => `"${c}"`).join(', ');
+    const groupBy = over.length === 1 && !columns.group ? over[0] : null;
+    const lostWords = partial.length ? ` ${partial.length} pooled unit(s) lost rows to a missing value and are judged on partial sums.` : '';
+    const note =
+      nRows === 0
+        ? `POOLED: ${partial.length} ${columns.unit}(s) appear on several rows (differing in ${cols}) but only one row of each has both ${columns.count} and ${columns.total}: each is judged on that row alone, a partial sum.`
+        : `POOLED: ${nRows} rows were summed into ${pooledUnits.length} unit(s), ${per} rows per ${columns.unit}${columns.group ? ` within ${columns.group}` : ''}, ` +
+          `because ${columns.unit} repeats with different ${cols}; each pooled unit is judged on the sum of its ${columns.count} and ${columns.total}.${lostWords}` +
+          (groupBy ? ` Group by "${groupBy}" to review each "${groupBy}" separately.` : '');
+    pooled = { rows: nRows, units: pooledUnits.length, rowsPerUnit, over, groupBy, pooled: pooledUnits, partial, note };
+  }
   const result = review({ quarter: options.quarter ?? 'csv', units, targets: options.targets }, options);
   if (skipped.length > 0) result.notes.push(`${skipped.length} row(s) skipped for a missing count or total`);
-  return { ...result, skipped };
+  if (pooled) result.notes.unshift(pooled.note);
+  return { ...result, skipped, pooled };
 }
