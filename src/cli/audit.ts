@@ -202,7 +202,7 @@ Examples:
     .action((caseId: string, opts: { db?: string; asOf?: string; json?: boolean }) => {
       const asOf = parseAsOf(opts.asOf);
       return withDatabase(opts.db, async (store) => {
-        await bringUpToDate(store, false, !opts.json);
+        await bringUpToDate(store, false, false);
         const [record] = await storedCases(store.db, [caseId]);
         if (!record) throw new UsageError(`case ${caseId} has no detainer in the event log`);
         const registry = await jurisdictionRegistry(store.db);

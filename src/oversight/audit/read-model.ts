@@ -228,6 +228,7 @@ export async function refreshDetainerAudit(store: Store, options: RefreshOptions
     from = Number(page.at(-1)!.seq);
     options.onProgress?.(from, maxSeq);
   }
+  options.onProgress?.(maxSeq, maxSeq);
   const now = options.now ?? 0;
   await db
     .insertInto('oversight_audit_cursor')
