@@ -249,7 +249,23 @@ const panels = sources.map((src, k) =>
 );
 const img = sources.find((s) => s.scores.sameClass?.length && s.scores.otherClass?.length);
 if (img?.scores.sameClass && img.scores.otherClass) {
-  panels.push(scoreHistogramSvg(img.scores.sameClass, img.scores.otherClass, { title: '(b) impostors: same pattern class (“genuine”) vs different (“impostor”)', range: [0, 100], bins: 50, sqrtScale: true, thresholds: [{ value: 20, label: 'FMR 1 %' }], xLabel: 'calibrated score' }));
+  panels.push(scoreHistogramSvg(img.scores.sameClass, img.scores.otherClass, { title: '(b) impostors by class: blue same, orange other', range: [0, 100], bins: 50, sqrtScale: true, thresholds: [{ value: 20, label: 'FMR 1 %' }], xLabel: 'calibrated score' }));
+}
+
+/** Plain statements of how each synthetic source differs from FVC2002 (when it was measured). */
+function differences(): string[] {
+  const fvc = summaries.find((s) => s.name.startsWith('(c)'));
+  if (!fvc) return ['FVC2002 not measured: no comparison with real prints'];
+  const ratio = (a: number, b: number) => (b > 0 ? `${r1(a / b)}×` : 'n/a');
+  return summaries
+    .filter((s) => s !== fvc)
+    .map(
+      (s) =>
+        `${s.name} vs FVC2002: minutiae ${s.minutiae.mean} vs ${fvc.minutiae.mean}; genuine median ${s.genuine.p50} vs ${fvc.genuine.p50} (p10 ${s.genuine.p10} vs ${fvc.genuine.p10}); ` +
+        `impostor mean ${s.impostor.mean} vs ${fvc.impostor.mean}, share ≥ 20 ${s.impostor.atLeast20} % vs ${fvc.impostor.atLeast20} % (${ratio(s.impostor.atLeast20, fvc.impostor.atLeast20)}), ≥ 30 ${s.impostor.atLeast30} % vs ${fvc.impostor.atLeast30} %; ` +
+        `EER ${s.eer} % vs ${fvc.eer} %; tenprint threshold (gallery ${GALLERY}, FPIR 0.1 %) ${s.tenprintThreshold.fpir01} vs ${fvc.tenprintThreshold.fpir01}` +
+        (s.impostorSameClass && s.impostorOtherClass ? `; impostors ≥ 20: same pattern class ${s.impostorSameClass.atLeast20} %, other class ${s.impostorOtherClass.atLeast20} %` : ''),
+    );
 }
 
 const result = {
@@ -257,6 +273,7 @@ const result = {
   loadAverage: loadavg().map(r1),
   impressionOptions,
   masterOptions,
+  differences: differences(),
   summaries,
 };
 mkdirSync('bench/results', { recursive: true });
@@ -276,6 +293,7 @@ else {
       if (v) console.log(`${`   impostors, ${label}`.padEnd(34)} ${pad('', 5)} ${pad('', 5)} ${pad('', 7)} ${pad('', 6)} ${pad(v.n, 6)} ${pad(v.mean, 5)} ${pad(v.p99, 5)} ${pad(v.max, 6)} ${pad(v.atLeast20, 6)} ${pad(v.atLeast30, 6)}`);
     }
   }
+  for (const d of result.differences) console.log(`- ${d}`);
   console.log(`T1% / T.1%: tenprint thresholds for a ${GALLERY}-identity gallery at FPIR 1 % / 0.1 % from each source's per-finger impostor scores. Load average ${loadavg().map(r1).join(' / ')}.`);
 }
 log(`wrote ${OUT}.png and ${OUT}.json`);
