@@ -142,7 +142,12 @@ export function convictionLevelAt(f: CaseFact, t: number): LevelCategory {
   return categoryOf(mostSerious(levels));
 }
 
-function derive(f: CaseFact): void {
+/**
+ * Recomputes the derived fields (Levels at ICE custody and removal, disposition summary) from
+ * the fact's own state. `applyEvent` calls it after each event; a caller folding many events
+ * of one case may pass `{ derive: false }` and call this once at the end — same result.
+ */
+export function deriveFact(f: CaseFact): void {
   f.levelAtIceCustody = f.iceCustodyAt === null ? null : convictionLevelAt(f, f.iceCustodyAt);
   f.levelAtRemoval = f.removedAt === null ? null : convictionLevelAt(f, f.removedAt);
   const convicted = f.charges.filter((c) => c.disposition === 'convicted');
@@ -176,8 +181,7 @@ function currentDetainer(f: CaseFact) {
  * Applies `e` to `f` (mutated in place; the caller owns the copy). The event is assumed to be
  * the case's next in seq order; an event with a seq at or below `f.lastSeq` is not re-applied.
  */
-export function applyEvent(f: CaseFact, e: LogEvent, registry: Registry): ApplyResult {
-  if (e.seq <= f.lastSeq) return { status: 'not-used' };
+export function applyEvent(f: CaseFact, e: LogEvent, registry: Registry, options: { derive?: boolean } = {}): ApplyResult {
   if (NOT_USED.has(e.kind)) return { status: 'not-used' };
   if (!WITH_DETAILS.has(e.kind) && !KINDS_WITHOUT_DETAILS.has(e.kind)) return { status: 'unknown-kind' };
   try {
@@ -190,8 +194,8 @@ export function applyEvent(f: CaseFact, e: LogEvent, registry: Registry): ApplyR
     throw error;
   }
   f.events += 1;
-  f.lastSeq = e.seq;
-  derive(f);
+  f.lastSeq = Math.max(f.lastSeq, e.seq);
+  if (options.derive !== false) deriveFact(f);
   return { status: 'applied' };
 
   function plan(f: CaseFact, e: LogEvent, d: Obj): () => void {

@@ -5,8 +5,20 @@
 import type { OversightTables } from './tables.ts';
 import { emptyFact, type CaseFact, type ChargeFact, type DetainerFact } from './types.ts';
 
+/** Drops null fields (recursively through plain objects and arrays of objects); native JSON.stringify does the rest. */
+function compact(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(compact);
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x !== null && x !== undefined) out[k] = typeof x === 'object' ? compact(x) : x;
+  }
+  return out;
+}
+
 export function factToJson(f: CaseFact): string {
-  return JSON.stringify(f, (key, value: unknown) => (value === null ? undefined : value));
+  return JSON.stringify(compact(f));
 }
 
 export function factFromJson(caseId: string, text: string): CaseFact {

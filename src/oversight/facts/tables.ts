@@ -52,6 +52,12 @@ export interface OversightTables {
   };
 }
 
+/** Secondary indexes of the facts table (a rebuild drops them and builds them again at the end). */
+export const FACT_INDEXES = [
+  { name: 'oversight_case_facts_ori', columns: ['ori', 'booked_at'] },
+  { name: 'oversight_case_facts_booked', columns: ['booked_at'] },
+] as const;
+
 export const oversightMigrations: ModuleMigrations = {
   module: 'oversight',
   migrations: [
@@ -71,8 +77,7 @@ export const oversightMigrations: ModuleMigrations = {
           .addColumn('last_seq', 'bigint', (c) => c.notNull())
           .addColumn('fact', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('oversight_case_facts_ori').on('oversight_case_facts').columns(['ori', 'booked_at']).execute();
-        await db.schema.createIndex('oversight_case_facts_booked').on('oversight_case_facts').column('booked_at').execute();
+        for (const index of FACT_INDEXES) await db.schema.createIndex(index.name).on('oversight_case_facts').columns([...index.columns]).execute();
         await db.schema
           .createTable('oversight_checkpoints')
           .addColumn('projection', 'text', (c) => c.primaryKey())
