@@ -73,6 +73,9 @@ describe('seccom review --input (CSV)', () => {
     const pooled = await runCli('review', '--input', file('races.csv', 'race,county,arrests,stops\nW,A,10,100\nB,A,30,50\nW,B,3,100\nB,B,2,40\nW,C,1,10\n'), '--count', 'arrests', '--total', 'stops', '--unit', 'county');
     expect(pooled.code).toBe(0);
     expect(pooled.out).toMatch(/^review of .*races\.csv: 3 unit\(s\) in 1 group\(s\), \d+ flag\(s\) \(FDR 0\.05\)\n\n!! {2}POOLED: 4 rows were summed into 2 unit\(s\), 2 rows per county, because county repeats with different\s+"race"/);
+    const loo = JSON.parse((await runCli('review', '--input', join(dir, 'races.csv'), '--count', 'arrests', '--total', 'stops', '--unit', 'county', '--reference', 'leave-one-out', '--json')).out) as { thresholds: { reference: string }; units: { id: string; reference: { count: number; total: number } }[] };
+    expect(loo.thresholds.reference).toBe('leave-one-out');
+    expect(loo.units.find((u) => u.id === 'A')!.reference).toEqual({ count: 6, total: 150 });
     const grouped = await runCli('review', '--input', file('races2.csv', 'race,county,arrests,stops\nW,A,10,100\nB,A,30,50\n'), '--count', 'arrests', '--total', 'stops', '--unit', 'county', '--group', 'race', '--json');
     expect(grouped.code).toBe(0);
     expect((JSON.parse(grouped.out) as { pooled: unknown }).pooled).toBeNull();
@@ -182,6 +185,9 @@ describe('seccom review --quarter (event log)', () => {
     expect(planted.map((f) => f.kind)).toContain('share-rose-at-activation');
     expect(planted.every((f) => f.cases.length > 0)).toBe(true);
     expect(json.flags.some((f) => f.ori === log.normal)).toBe(false);
+    expect((json as unknown as { thresholds: { reference: string } }).thresholds.reference).toBe('leave-one-out');
+    const whole = JSON.parse((await runCli('review', '--quarter', '2011Q3', '--db', db, '--reference', 'group', '--json')).out) as { thresholds: { reference: string } };
+    expect(whole.thresholds.reference).toBe('group');
   }, 60_000);
 
   it('writes the quarter as an HTML and a PDF report', async () => {
@@ -206,6 +212,7 @@ describe('seccom review --quarter (event log)', () => {
       [['--quarter', '2011Q3', '--db', db, '--count', 'x'], /^seccom: --count, --total, --unit and --group apply to --input/],
       [['--quarter', '2011Q3', '--input', 'x.csv'], /^seccom: give --quarter \(the event log\) or --input/],
       [['--quarter', '2011Q3', '--db', db, '--series-months', '2'], /^seccom: --series-months must be a whole number 6–120/],
+      [['--quarter', '2011Q3', '--db', db, '--reference', 'state'], /^seccom: --reference must be group or leave-one-out, got "state"/],
     ] as [string[], RegExp][]) {
       const r = await runCli('review', ...args);
       expect(r.code, args.join(' ')).toBe(2);

@@ -13,6 +13,7 @@ import { iterateFacts, loadRegistry, updateFacts } from '../oversight/facts/inde
 import { rasterizeSvg, reportHtml, reportPdf, type Report } from '../oversight/report/index.ts';
 import { csvReviewReport, KIND_WORDS, MEASURE_WORDS, QuarterReviewBuilder, parseQuarter, quarterReviewReport, type QuarterReview } from '../oversight/review/index.ts';
 import { reviewFromCsv, type CsvReviewResult } from '../oversight/stats/csv.ts';
+import type { ReviewReference } from '../oversight/stats/review.ts';
 import { systemClock } from '../platform/clock/index.ts';
 import { openStore, type StoreConfig } from '../platform/store/index.ts';
 import { UsageError } from './errors.ts';
@@ -35,6 +36,7 @@ interface ReviewOpts {
   fdr?: string;
   minTotal?: string;
   seriesMonths?: string;
+  reference?: string;
 }
 
 const FORMATS = ['text', 'json', 'html', 'pdf'] as const;
@@ -52,6 +54,12 @@ function wholeNumber(name: string, v: string | undefined, lo: number, hi: number
   const n = Number(v);
   if (!Number.isInteger(n) || n < lo || n > hi) throw new UsageError(`${name} must be a whole number ${lo}–${hi}, got "${v}"`);
   return n;
+}
+
+function referenceOf(v: string | undefined): ReviewReference | undefined {
+  if (v === undefined) return undefined;
+  if (v !== 'group' && v !== 'leave-one-out') throw new UsageError(`--reference must be group or leave-one-out, got "${v}"`);
+  return v;
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
@@ -148,7 +156,7 @@ function storeConfig(opts: ReviewOpts): StoreConfig {
 
 async function quarterReview(opts: ReviewOpts, format: Format): Promise<void> {
   const quarter = parseQuarter(opts.quarter!);
-  const options = { fdr: fraction('--fdr', opts.fdr), minTotal: wholeNumber('--min-total', opts.minTotal, 1, 1_000_000), seriesMonths: wholeNumber('--series-months', opts.seriesMonths, 6, 120) };
+  const options = { fdr: fraction('--fdr', opts.fdr), minTotal: wholeNumber('--min-total', opts.minTotal, 1, 1_000_000), seriesMonths: wholeNumber('--series-months', opts.seriesMonths, 6, 120), reference: referenceOf(opts.reference) };
   new QuarterReviewBuilder(quarter, new Map(), options); // refuses bad options before the store is opened
   const store = await openStore(storeConfig(opts));
   let result: QuarterReview;
@@ -189,7 +197,7 @@ function csvReview(opts: ReviewOpts, format: Format): void {
   const columns = { count: opts.count!, total: opts.total!, unit: opts.unit!, ...(opts.group ? { group: opts.group } : {}) };
   // Several rows per unit that differ in another column (e.g. one per driver race) are pooled per
   // unit and the output says so; rows that agree in every other column are a typed error.
-  const result: CsvReviewResult = reviewFromCsv(text, columns, { fdr: fraction('--fdr', opts.fdr), minTotal: wholeNumber('--min-total', opts.minTotal, 1, 1_000_000), labels: { count: opts.count!, total: opts.total! } });
+  const result: CsvReviewResult = reviewFromCsv(text, columns, { fdr: fraction('--fdr', opts.fdr), minTotal: wholeNumber('--min-total', opts.minTotal, 1, 1_000_000), reference: referenceOf(opts.reference), labels: { count: opts.count!, total: opts.total! } });
   emit(format, result, () => formatCsvReview(result, opts.input!), () => csvReviewReport(result, { source: opts.input!, ...columns, generated: `Produced ${new Date(Date.now()).toISOString().slice(0, 16).replace('T', ' ')} UTC` }), opts.out);
 }
 
@@ -207,6 +215,7 @@ export function registerReviewCommands(program: Command): void {
     .option('--group <column>', 'CSV column splitting units into strata, each against its own target (e.g. driver_race or a state); without it, the rows of a unit that differ in another column are pooled (counts and totals summed) and the output says so')
     .option('--fdr <q>', 'false-discovery rate at which flags are raised (default 0.05)')
     .option('--min-total <n>', 'smallest total for a funnel flag (default 10)')
+    .option('--reference <ref>', 'what a unit is compared with: leave-one-out (the rest of its state or group; default for --quarter) or group (the whole group, itself included; default for --input)')
     .option('--series-months <n>', 'months of bookings for the before/after-activation tests (default 24)')
     .option('--format <format>', 'text (default), json, html or pdf (html and pdf need --out)')
     .option('--out <file>', 'write the output to a file')
@@ -223,8 +232,9 @@ Examples:
       --count n_arrests --total n_stops --unit location --group driver_race   # within each race
 
 Flags (each with its reason, numbers and the case ids behind it):
-  share above the reference   the over-dispersed funnel (Spiegelhalter 2005) against the state's or
-                              the nation's rate, Benjamini–Hochberg over the jurisdictions
+  share above the reference   the over-dispersed funnel (Spiegelhalter 2005) against the rest of the
+                              state and of the nation (leave-one-out; --reference group: the whole
+                              state's rate, itself included), Benjamini–Hochberg over the jurisdictions
   share rose at activation    segmented regression of the monthly share of minor-offense bookings
                               on the rest of the state's series (Newey–West errors)
   group share rose            the share of foreign-born people among those booked after

@@ -2,7 +2,7 @@ import type { CaseFact, Demographics, JurisdictionRef, LevelCategory, Registry }
 import type { ShareComparison } from '../stats/demographics.ts';
 import { adjustPValues } from '../stats/fdr.ts';
 import { controlLimits, type OverdispersionModel } from '../stats/funnel.ts';
-import { review, type FlagKind, type FlagNumbers, type ReviewResult, type ReviewUnit } from '../stats/review.ts';
+import { review, type FlagKind, type FlagNumbers, type ReviewReference, type ReviewResult, type ReviewUnit } from '../stats/review.ts';
 import { segmentedRegression, type MonthlyCount, type SegmentedResult } from '../stats/segmented.ts';
 import { monthLabel, monthOf, parseQuarter, quarterWords, type Quarter } from './calendar.ts';
 import { ReviewError } from './errors.ts';
@@ -65,6 +65,12 @@ export interface QuarterReviewOptions {
   minLevelChange?: number;
   minShareChange?: number;
   model?: OverdispersionModel;
+  /**
+   * What a jurisdiction's share is compared with: 'leave-one-out' (default) — the rest of its
+   * state (or of the nation), so that a large jurisdiction cannot pull its own reference up;
+   * 'group' — the whole state's (nation's) rate, itself included.
+   */
+  reference?: ReviewReference;
   /** Months of bookings, ending with the quarter's last month, for the before/after tests; default 24. */
   seriesMonths?: number;
   group?: DemographicGroup;
@@ -351,8 +357,9 @@ export class QuarterReviewBuilder {
       minTotal: this.options.minTotal ?? 10,
       minLevelChange: this.options.minLevelChange ?? 0.05,
       minShareChange: this.options.minShareChange ?? 0.05,
+      reference: this.options.reference ?? 'leave-one-out',
     };
-    const reviewOptions = { fdr: thresholds.fdr, model: thresholds.model, minTotal: thresholds.minTotal, minLevelChange: thresholds.minLevelChange, minShareChange: thresholds.minShareChange };
+    const reviewOptions = { fdr: thresholds.fdr, model: thresholds.model, minTotal: thresholds.minTotal, minLevelChange: thresholds.minLevelChange, minShareChange: thresholds.minShareChange, reference: thresholds.reference };
     // Every registered jurisdiction activated by the quarter's end is reviewed, with or without cases.
     for (const ref of this.registry.values()) this.acc(ref);
     const reviewed = [...this.accs.values()].filter((a) => a.reviewed).sort((x, y) => (x.ref.state === y.ref.state ? x.ref.ori.localeCompare(y.ref.ori) : x.ref.state.localeCompare(y.ref.state)));
@@ -360,23 +367,17 @@ export class QuarterReviewBuilder {
     const cases: Record<string, CaseList> = {};
     const path = (measure: Measure, a: Acc, tail = '') => `review/${q.label}/${measure}/${encodeURIComponent(a.ref.state)}/${encodeURIComponent(a.ref.ori)}${tail}`;
 
-    const stateShare = (state: string, measure: 'arrests' | 'matches' | 'bookings'): number | undefined => {
-      const s = this.states.get(state)?.[measure];
-      return s && s.total > 0 ? s.count / s.total : undefined;
-    };
-    const targets = (measure: 'arrests' | 'matches' | 'bookings'): Record<string, number> => {
-      const t: Record<string, number> = {};
-      for (const st of this.states.keys()) {
-        const v = stateShare(st, measure);
-        if (v !== undefined) t[st] = v;
-      }
-      return t;
-    };
-    const nationShare = (measure: 'arrests' | 'matches'): Record<string, number> => (this.nation[measure].total > 0 ? { all: this.nation[measure].count / this.nation[measure].total } : {});
+    // The state's (nation's) count and total: its rate is the 'group' target, and what is left
+    // after taking a jurisdiction out is its 'leave-one-out' reference. Jurisdictions of the
+    // state not yet activated count in its bookings (the rest of the state).
+    const stateTotals = (measure: 'arrests' | 'matches' | 'bookings'): Record<string, { count: number; total: number }> =>
+      Object.fromEntries([...this.states.entries()].map(([st, s]) => [st, { ...s[measure] }]));
+    const nationTotals = (measure: 'arrests' | 'matches'): Record<string, { count: number; total: number }> => ({ all: { ...this.nation[measure] } });
     const units = (pick: (a: Acc) => Pair, grouped: boolean): ReviewUnit[] =>
       reviewed.map((a) => ({ id: a.ref.ori, ...(grouped ? { group: a.ref.state } : {}), count: pick(a).flagged.length, total: pick(a).flagged.length + pick(a).other }));
 
-    const run = (measure: Measure, input: Parameters<typeof review>[0]): ReviewResult | null => (reviewed.length === 0 ? null : review(input, { ...reviewOptions, labels: LABELS[measure] }));
+    const run = (measure: Measure, input: Parameters<typeof review>[0]): ReviewResult | null =>
+      reviewed.length === 0 ? null : review(input, { ...reviewOptions, labels: { ...LABELS[measure], group: (g) => (g === 'all' ? 'the nation' : g) } });
 
     // Bookings: funnel against the state and the demographics screen in review(); the activation
     // screen below, against the rest of the state.
@@ -401,11 +402,11 @@ export class QuarterReviewBuilder {
     }
 
     const reviews: QuarterReview['reviews'] = {
-      'ice-arrests:state': run('ice-arrests', { quarter: q.label, units: units((a) => a.arrests, true), targets: targets('arrests') }),
-      'ice-arrests:nation': run('ice-arrests', { quarter: q.label, units: units((a) => a.arrests, false), targets: nationShare('arrests') }),
-      'ident-matches:state': run('ident-matches', { quarter: q.label, units: units((a) => a.matches, true), targets: targets('matches') }),
-      'ident-matches:nation': run('ident-matches', { quarter: q.label, units: units((a) => a.matches, false), targets: nationShare('matches') }),
-      'bookings:state': run('bookings', { quarter: q.label, units: bookingUnits, targets: targets('bookings') }),
+      'ice-arrests:state': run('ice-arrests', { quarter: q.label, units: units((a) => a.arrests, true), groupTotals: stateTotals('arrests') }),
+      'ice-arrests:nation': run('ice-arrests', { quarter: q.label, units: units((a) => a.arrests, false), groupTotals: nationTotals('arrests') }),
+      'ident-matches:state': run('ident-matches', { quarter: q.label, units: units((a) => a.matches, true), groupTotals: stateTotals('matches') }),
+      'ident-matches:nation': run('ident-matches', { quarter: q.label, units: units((a) => a.matches, false), groupTotals: nationTotals('matches') }),
+      'bookings:state': run('bookings', { quarter: q.label, units: bookingUnits, groupTotals: stateTotals('bookings') }),
       'bookings:nation': null,
     };
 
@@ -418,7 +419,6 @@ export class QuarterReviewBuilder {
         const a = byOri.get(f.unitId)!;
         const tail = f.kind === 'share-rose-at-activation' ? '/activation' : f.kind === 'group-share-rose' ? '/demographics' : '';
         const list = measure === 'ice-arrests' ? a.arrests.flagged : measure === 'ident-matches' ? a.matches.flagged : f.kind === 'share-rose-at-activation' ? a.minorSinceActivation : f.kind === 'group-share-rose' ? a.groupAfter : a.bookings.flagged;
-        const reason = against === 'nation' ? f.reason.replace(' for the target;', ' nationally;') : f.reason.replace(` for the ${a.ref.state} target;`, ` for the state (${a.ref.state});`);
         flags.push({
           id: `${q.label}:${measure}:${against}:${a.ref.state}:${a.ref.ori}:${f.kind}`,
           ori: a.ref.ori,
@@ -426,7 +426,7 @@ export class QuarterReviewBuilder {
           measure,
           against,
           kind: f.kind,
-          reason,
+          reason: f.reason,
           numbers: f.numbers,
           drillDown: path(measure, a, tail),
           cases: [...list],

@@ -37,6 +37,7 @@ export function quarterReviewReport(r: QuarterReview, options: { generated?: str
     `Nationally ${n.arrests.judged ? `${(n.arrests.share * 100).toFixed(1)} % of ${n.arrests.total.toLocaleString('en-US')} ICE arrests` : 'no ICE arrests'} and ${n.matches.judged ? `${(n.matches.share * 100).toFixed(1)} % of ${n.matches.total.toLocaleString('en-US')} classified IDENT matches` : 'no classified IDENT matches'} were of people with no criminal record or only Level 3 offenses.`,
   ];
   const sections: ReportSection[] = [];
+  const loo = r.thresholds.reference === 'leave-one-out';
 
   // Flags.
   const flagRows: Cell[][] = r.flags.map((f) => [
@@ -74,7 +75,7 @@ export function quarterReviewReport(r: QuarterReview, options: { generated?: str
     if (!res) continue;
     const units = res.units.filter((u) => u.total > 0).map((u) => ({ id: u.id, count: u.count, total: u.total }));
     const flagged = r.flags.filter((f) => `${f.measure}:${f.against}` === key).map((f) => f.ori);
-    funnels.push(funnelBlock(`${label}: no record or Level 3 only, against the national rate`, units, n[key === 'ice-arrests:nation' ? 'arrests' : 'matches'].judged ? n[key === 'ice-arrests:nation' ? 'arrests' : 'matches'].share : undefined, r.thresholds.model, flagged, `${label} in the quarter (log scale)`));
+    funnels.push(funnelBlock(`${label}: no record or Level 3 only, against the national rate${loo ? ' (limits around it; flags judged against the rest of the nation)' : ''}`, units, n[key === 'ice-arrests:nation' ? 'arrests' : 'matches'].judged ? n[key === 'ice-arrests:nation' ? 'arrests' : 'matches'].share : undefined, r.thresholds.model, flagged, `${label} in the quarter (log scale)`));
   }
   // Per state with flags: the ICE arrests funnel, and the IDENT matches funnel when a match share was flagged there.
   const flaggedStates = [...new Set(r.flags.map((f) => f.state))].sort();
@@ -87,7 +88,7 @@ export function quarterReviewReport(r: QuarterReview, options: { generated?: str
       const units = res.units.filter((u) => u.group === st && u.total > 0).map((u) => ({ id: u.id, count: u.count, total: u.total }));
       if (units.length === 0) continue;
       const rate = r.rates.states.find((s) => s.state === st)?.[rateKey];
-      funnels.push(funnelBlock(`${label} in ${st}: no record or Level 3 only, against the state's rate`, units, rate?.judged ? rate.share : undefined, r.thresholds.model, flagged, `${label} in the quarter (log scale)`));
+      funnels.push(funnelBlock(`${label} in ${st}: no record or Level 3 only, against the state's rate${loo ? ' (limits around it; flags judged against the rest of the state)' : ''}`, units, rate?.judged ? rate.share : undefined, r.thresholds.model, flagged, `${label} in the quarter (log scale)`));
     }
   }
   if (flaggedStates.length > MAX_FUNNELS) funnels.push({ kind: 'text', text: `Funnel plots are drawn for the first ${MAX_FUNNELS} states with flags; the others are in the JSON output.` });
@@ -189,7 +190,7 @@ export function quarterReviewReport(r: QuarterReview, options: { generated?: str
     summary,
     sections,
     notes: [
-      `Flags at a false-discovery rate of ${r.thresholds.fdr} (Benjamini–Hochberg); funnel limits with ${r.thresholds.model} over-dispersion (Spiegelhalter 2005); shrunk estimates from a beta-binomial fitted by maximum likelihood; a funnel flag needs at least ${r.thresholds.minTotal} cases; a rise needs at least ${(r.thresholds.minLevelChange * 100).toFixed(0)} percentage points (activation) or ${(r.thresholds.minShareChange * 100).toFixed(0)} (group share). Bookings series: ${r.thresholds.seriesMonths} months; group: ${r.thresholds.group}.`,
+      `Flags at a false-discovery rate of ${r.thresholds.fdr} (Benjamini–Hochberg); funnel limits with ${r.thresholds.model} over-dispersion (Spiegelhalter 2005); ${loo ? 'each jurisdiction compared with the rest of its state and of the nation (leave-one-out)' : 'each jurisdiction compared with its whole state and the nation, itself included'}; shrunk estimates from a beta-binomial fitted by maximum likelihood; a funnel flag needs at least ${r.thresholds.minTotal} cases; a rise needs at least ${(r.thresholds.minLevelChange * 100).toFixed(0)} percentage points (activation) or ${(r.thresholds.minShareChange * 100).toFixed(0)} (group share). Bookings series: ${r.thresholds.seriesMonths} months; group: ${r.thresholds.group}.`,
       ...r.notes,
     ],
   };

@@ -24,11 +24,35 @@ describe('quarterly review from the facts of a synthetic event log', () => {
     expect(kinds.has('bookings/share-rose-at-activation')).toBe(true);
     expect(kinds.has('bookings/group-share-rose')).toBe(true);
     const arrests = mine.find((f) => f.measure === 'ice-arrests')!;
-    expect(arrests.reason).toMatch(/^\d+ % of ICE arrests were arrests of people with no criminal record or only Level 3 offenses \(\d+ of \d+\) against \d+ % (nationally|for the state \(AZ\));/);
+    expect(arrests.reason).toMatch(/^\d+ % of ICE arrests were arrests of people with no criminal record or only Level 3 offenses \(\d+ of \d+\) against \d+ % for the rest of (the nation|AZ) \(\d+ of \d+\);/);
     const rise = mine.find((f) => f.kind === 'share-rose-at-activation')!;
     expect(rise.reason).toMatch(/jumped by \d+ % .* when the jurisdiction was activated \(2010-10\), over and above the rest of AZ \(12 months before, 12 after\)/);
     expect(rise.numbers.effect!.estimate).toBeGreaterThan(0.1);
     expect(mine.find((f) => f.kind === 'group-share-rose')!.reason).toMatch(/^Foreign-born people were \d+ % of those booked after activation against \d+ % before activation/);
+  });
+
+  it('flags the planted jurisdiction against the rest of its state although it makes a third of the state\'s ICE arrests', () => {
+    const az = result.rates.states.find((s) => s.state === 'AZ')!.arrests;
+    const mine = result.jurisdictions.find((j) => j.ori === log.planted)!.arrests;
+    expect(mine.total / az.total).toBeGreaterThan(0.28);
+    expect(mine.total / az.total).toBeLessThan(0.4);
+    expect(result.thresholds.reference).toBe('leave-one-out');
+    const flag = result.flags.find((f) => f.ori === log.planted && f.measure === 'ice-arrests' && f.against === 'state' && f.kind === 'share-above-state')!;
+    expect(flag).toBeDefined();
+    // The reference is the rest of AZ: the state's counts without the planted jurisdiction's.
+    expect(flag.numbers.reference).toEqual({ count: az.count - mine.count, total: az.total - mine.total });
+    expect(flag.numbers.expected).toBeCloseTo((az.count - mine.count) / (az.total - mine.total), 12);
+    expect(flag.numbers.expected).toBeLessThan(az.share);
+    expect(flag.reason).toContain(`for the rest of AZ (${az.count - mine.count} of ${az.total - mine.total})`);
+    // Against the whole state, itself included, it pulls its own target up and escapes the state flag.
+    const whole = reviewQuarter(facts, registry, '2011Q3', { reference: 'group' });
+    expect(whole.thresholds.reference).toBe('group');
+    expect(whole.flags.some((f) => f.ori === log.planted && f.measure === 'ice-arrests' && f.against === 'state')).toBe(false);
+    expect(whole.flags.some((f) => f.ori === log.planted && f.measure === 'ice-arrests' && f.against === 'nation')).toBe(true);
+    const u = whole.reviews['ice-arrests:state']!.units.find((x) => x.id === log.planted)!;
+    expect(u.expected).toBeCloseTo(az.share, 12);
+    // φ̂ and τ̂² are the state funnel's under both references.
+    expect(result.reviews['ice-arrests:state']!.groups).toEqual(whole.reviews['ice-arrests:state']!.groups);
   });
 
   it('leaves the normal jurisdiction alone, and raises at most one flag on any other background jurisdiction', () => {

@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../biometrics/synth/random.ts';
+import { StatsError } from './errors.ts';
+import { funnel } from './funnel.ts';
 import { review } from './review.ts';
 import { simulateQuarter } from './simulate.ts';
 
@@ -73,5 +76,79 @@ describe('quarterly review', () => {
     const r = review({ quarter: 'Q', units: [] });
     expect(r.flags).toEqual([]);
     expect(r.notes.join(' ')).toMatch(/nothing to review/);
+  });
+});
+
+describe('leave-one-out reference', () => {
+  // A state of ten jurisdictions where one holds a third of the arrests.
+  const shares = [0.27, 0.24, 0.25, 0.29, 0.22, 0.26, 0.23, 0.28, 0.25];
+  const units = [{ id: 'big', group: 'AZ', count: 420, total: 900 }, ...shares.map((p, i) => ({ id: `n${i}`, group: 'AZ', count: Math.round(p * 200), total: 200 }))];
+
+  it('compares each unit with the rest of its group, with the rest\'s own variance, by the documented formula', () => {
+    const r = review({ quarter: 'Q', units }, { reference: 'leave-one-out' });
+    const fit = funnel(units, { model: 'additive' });
+    const N = units.reduce((a, u) => a + u.total, 0);
+    const C = units.reduce((a, u) => a + u.count, 0);
+    for (const u of units) {
+      const restN = N - u.total;
+      const restC = C - u.count;
+      const others = units.filter((x) => x !== u).reduce((a, x) => a + x.total ** 2, 0);
+      const v = 1 / (4 * u.total) + fit.tau2 + 1 / (4 * restN) + (fit.tau2 * others) / restN ** 2;
+      const z = (Math.asin(Math.sqrt(u.count / u.total)) - Math.asin(Math.sqrt(restC / restN))) / Math.sqrt(v);
+      const got = r.units.find((x) => x.id === u.id)!;
+      expect(got.expected).toBeCloseTo(restC / restN, 14);
+      expect(got.reference).toEqual({ count: restC, total: restN });
+      expect(got.z).toBeCloseTo(z, 12);
+    }
+    // The over-dispersion estimate is the group funnel's, unchanged by the reference.
+    expect(r.groups[0].funnel.phi).toBe(fit.phi);
+    expect(r.groups[0].funnel.tau2).toBe(fit.tau2);
+    expect(review({ quarter: 'Q', units }).groups).toEqual(r.groups);
+  });
+
+  it('flags a jurisdiction holding a third of its state that its own weight hides from the whole-state target', () => {
+    const whole = review({ quarter: 'Q', units });
+    const loo = review({ quarter: 'Q', units }, { reference: 'leave-one-out' });
+    expect(whole.flags.map((f) => f.unitId)).toEqual([]);
+    expect(loo.flags.map((f) => f.unitId)).toEqual(['big']);
+    expect(loo.flags[0].reason).toMatch(/against 25 % for the rest of AZ \(458 of 1800\);/);
+    expect(loo.flags[0].numbers.reference).toEqual({ count: 458, total: 1800 });
+    expect(loo.flags[0].numbers.upperLimit).toBeLessThan(loo.flags[0].numbers.observed);
+    expect(loo.thresholds.reference).toBe('leave-one-out');
+  });
+
+  it('takes the rest from the group totals when given (places outside the review count in the rest)', () => {
+    const r = review({ quarter: 'Q', units, groupTotals: { AZ: { count: 870 + 500, total: 2700 + 2000 } } }, { reference: 'leave-one-out' });
+    expect(r.units.find((u) => u.id === 'big')!.reference).toEqual({ count: 950, total: 3800 });
+    const g = review({ quarter: 'Q', units, groupTotals: { AZ: { count: 870 + 500, total: 2700 + 2000 } } });
+    expect(g.groups[0].funnel.target).toBeCloseTo(1370 / 4700, 14);
+  });
+
+  it('leaves a unit with no rest to compare with unjudged, and refuses impossible group totals or a rate to leave out', () => {
+    const r = review({ quarter: 'Q', units: [{ id: 'only', group: 'WY', count: 9, total: 10 }, { id: 'x', group: 'AZ', count: 1, total: 10 }, { id: 'y', group: 'AZ', count: 0, total: 0 }] }, { reference: 'leave-one-out' });
+    expect(r.units.find((u) => u.id === 'only')!.note).toMatch(/no other arrests in WY to compare with: not judged/);
+    expect(r.units.find((u) => u.id === 'x')!.note).toMatch(/not judged/);
+    expect(r.flags).toEqual([]);
+    expect(JSON.stringify(r)).not.toMatch(/NaN|Infinity/);
+    expect(() => review({ quarter: 'Q', units, groupTotals: { AZ: { count: 10, total: 100 } } }, { reference: 'leave-one-out' })).toThrow(/smaller than the sums of its units/);
+    expect(() => review({ quarter: 'Q', units, groupTotals: { AZ: { count: 5000, total: 4000 } } })).toThrow(StatsError);
+    expect(() => review({ quarter: 'Q', units, targets: { AZ: 0.3 } }, { reference: 'leave-one-out' })).toThrow(/a target rate cannot leave a unit out/);
+    expect(() => review({ quarter: 'Q', units }, { reference: 'nearest' as never })).toThrow(/reference "nearest"/);
+  });
+
+  it('never produces NaN or Infinity, shares of 0 and 1 included (fast-check)', () => {
+    const unit = fc.record({ total: fc.integer({ min: 0, max: 3000 }), frac: fc.constantFrom(0, 1, 0.5, 0.01, 0.99, 0.3), group: fc.constantFrom('A', 'B') });
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 15 }), fc.constantFrom('additive', 'multiplicative', 'none'), (list, model) => {
+        const us = list.map((u, i) => ({ id: `u${i}`, group: u.group, count: Math.round(u.frac * u.total), total: u.total }));
+        const r = review({ quarter: 'Q', units: us }, { reference: 'leave-one-out', model: model as 'additive' });
+        expect(JSON.stringify(r)).not.toMatch(/NaN|Infinity|null,"q"/);
+        for (const u of r.units) {
+          expect(u.pHigh).toBeGreaterThanOrEqual(0);
+          expect(u.pHigh).toBeLessThanOrEqual(1);
+          expect(u.qHigh).toBeGreaterThanOrEqual(u.pHigh);
+        }
+      }),
+    );
   });
 });

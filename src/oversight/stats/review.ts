@@ -1,9 +1,10 @@
 import { compareShares, type Proportion, type ShareComparison } from './demographics.ts';
 import { StatsError } from './errors.ts';
 import { adjustPValues, type FdrMethod } from './fdr.ts';
-import { controlLimits, funnel, type FunnelResult, type OverdispersionModel } from './funnel.ts';
+import { arcsineSqrt, controlLimits, funnel, funnelSd, type FunnelResult, type OverdispersionModel } from './funnel.ts';
 import { segmentedRegression, type MonthlyCount, type SegmentedResult } from './segmented.ts';
 import { shrink, type ShrinkageResult, type ShrunkEstimate } from './shrinkage.ts';
+import { normalQuantile, normalUpper } from './special.ts';
 
 /**
  * The quarterly statistical review: for every jurisdiction, is the share of its ICE arrests that
@@ -20,7 +21,26 @@ import { shrink, type ShrinkageResult, type ShrunkEstimate } from './shrinkage.t
  *    one-sided q < `fdr` and the rise ≥ `minShareChange` (0.05).
  * Every flag carries the shrunk (empirical-Bayes) estimate and interval of its jurisdiction so
  * that a small jurisdiction's extreme raw share is read with its uncertainty.
+ *
+ * The reference of the funnel screen (`reference`):
+ * - 'group' (default): every unit against its group's target (given, or the group's pooled
+ *   share), which includes the unit itself — Spiegelhalter's funnel as published;
+ * - 'leave-one-out': unit i against the rest of its group, θ₋ᵢ = (C − yᵢ)/(N − nᵢ), where (C, N)
+ *   are the group's totals (`groupTotals`, e.g. the whole state; default the sums of its units).
+ *   A large unit can no longer pull its own reference up. The comparison is a two-sample one on
+ *   the arcsine scale: zᵢ = (asin√pᵢ − asin√θ₋ᵢ) / √(vᵢ + rᵢ), vᵢ the unit's variance under the
+ *   model (1/(4nᵢ) + τ̂² additive, φ̂/(4nᵢ) multiplicative), rᵢ the reference's own variance
+ *   (1/(4(N − nᵢ)) + τ̂² Σ_{j≠i} nⱼ²/(N − nᵢ)² additive — the between-unit variance of a weighted
+ *   mean of the other units; φ̂/(4(N − nᵢ)) multiplicative). φ̂ and τ̂² are NOT re-estimated from
+ *   the leave-one-out z: they are the group funnel's (around the group's rate, the I − 1 in
+ *   Spiegelhalter's moment estimator accounting for a centre estimated from the same units).
+ *   Against its own leave-one-out centre a unit's z is about z_pooled/(1 − hᵢ), hᵢ = nᵢ/N, so
+ *   feeding those to the same estimator would inflate φ̂ by the large units' (1 − hᵢ)⁻² — 2.25×
+ *   for a unit holding a third of its group. The over-dispersion estimate is therefore the same
+ *   under both references; what changes is each unit's centre and variance.
  */
+
+export type ReviewReference = 'group' | 'leave-one-out';
 
 export interface DemographicsInput {
   /** The group whose share is examined (e.g. "Hispanic"). */
@@ -46,8 +66,10 @@ export interface ReviewInput {
   /** E.g. "2011Q2"; part of every flag id. */
   quarter: string;
   units: ReviewUnit[];
-  /** Target share by group (the state's published rate); default each group's pooled share. */
+  /** Target share by group (the state's published rate); default each group's pooled share. Not with reference 'leave-one-out' (a rate cannot leave a unit out: give `groupTotals`). */
   targets?: Record<string, number>;
+  /** The group's count and total (e.g. the whole state, including places not in the review); used by reference 'leave-one-out' and as the 'group' target when no target is given. Default the sums of the group's units. */
+  groupTotals?: Record<string, { count: number; total: number }>;
   /** The state's monthly series by group, for the segmented regression. */
   groupMonthly?: Record<string, MonthlyCount[]>;
 }
@@ -64,8 +86,10 @@ export interface ReviewOptions {
   minLevelChange?: number;
   /** Smallest rise in a group's share for a demographics flag; default 0.05. */
   minShareChange?: number;
-  /** Words for the numerator and denominator in reasons; default "flagged arrests" of "arrests". */
-  labels?: { count: string; total: string };
+  /** What each unit's share is compared with in the funnel screen; default 'group' (see above). */
+  reference?: ReviewReference;
+  /** Words for the numerator and denominator in reasons (default "flagged arrests" of "arrests"), and for a group ("the state (AZ)"; default "the AZ target", or "the rest of AZ" when leaving one out). */
+  labels?: { count: string; total: string; group?: (group: string) => string };
 }
 
 export type FlagKind = 'share-above-state' | 'share-rose-at-activation' | 'group-share-rose';
@@ -81,8 +105,10 @@ export interface FlagNumbers {
   z: number;
   p: number;
   q: number;
-  /** Upper 99.8 % funnel limit for this unit's size. */
+  /** Upper 99.8 % funnel limit for this unit's size (around its own reference when leaving one out). */
   upperLimit: number;
+  /** The rest of the group's count and total (reference 'leave-one-out'). */
+  reference?: { count: number; total: number };
   shrunk: { mean: number; lower: number; upper: number };
   /** The estimate behind an activation or demographics flag (level change, share difference) with its interval. */
   effect?: { estimate: number; lower: number; upper: number };
@@ -111,6 +137,8 @@ export interface UnitReview {
   pHigh: number;
   qHigh: number;
   shrunk: ShrunkEstimate | null;
+  /** The rest of the group's count and total, whose share is `expected` (reference 'leave-one-out'). */
+  reference?: { count: number; total: number };
   activation?: SegmentedResult;
   demographics?: ShareComparison;
   flagged: FlagKind[];
@@ -152,8 +180,11 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
     minTotal: options.minTotal ?? 10,
     minLevelChange: options.minLevelChange ?? 0.05,
     minShareChange: options.minShareChange ?? 0.05,
+    reference: options.reference ?? 'group',
   } satisfies ReviewResult['thresholds'];
   if (!(thresholds.fdr > 0 && thresholds.fdr < 1)) throw new StatsError('INVALID_ARGUMENT', `fdr ${thresholds.fdr} must be in (0, 1)`);
+  if (thresholds.reference !== 'group' && thresholds.reference !== 'leave-one-out') throw new StatsError('INVALID_ARGUMENT', `reference "${String(thresholds.reference)}" must be 'group' or 'leave-one-out'`);
+  const loo = thresholds.reference === 'leave-one-out';
   const labels = options.labels ?? { count: 'flagged arrests', total: 'arrests' };
   const notes: string[] = [];
   const byGroup = new Map<string, ReviewUnit[]>();
@@ -166,8 +197,23 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
   const units: UnitReview[] = [];
   const groups: GroupSummary[] = [];
   const upperLimits: number[] = [];
+  const judged = new Set<UnitReview>();
+  const k998 = normalQuantile((1 + 0.998) / 2);
   for (const [group, list] of byGroup) {
-    const target = input.targets?.[group];
+    const totals = input.groupTotals?.[group];
+    let sumY = 0;
+    let sumN = 0;
+    for (const u of list) {
+      sumY += u.count;
+      sumN += u.total;
+    }
+    if (totals !== undefined) {
+      if (!(Number.isFinite(totals.count) && Number.isFinite(totals.total) && totals.count >= 0 && totals.count <= totals.total)) throw new StatsError('INVALID_ARGUMENT', `group ${group}: totals ${totals.count} of ${totals.total} are not a proportion`);
+      // Compared with a tolerance: totals may come as sums of the same counts in another order.
+      if (totals.count < sumY || totals.total < sumN || totals.total - totals.count < sumN - sumY) throw new StatsError('INVALID_ARGUMENT', `group ${group}: totals ${totals.count} of ${totals.total} are smaller than the sums of its units (${sumY} of ${sumN})`);
+    }
+    if (loo && input.targets?.[group] !== undefined) throw new StatsError('INVALID_ARGUMENT', `group ${group}: a target rate cannot leave a unit out; give groupTotals (its count and total) instead`);
+    const target = input.targets?.[group] ?? (totals && totals.total > 0 ? totals.count / totals.total : undefined);
     const fit = funnel(list, { target, model: thresholds.model, levels: [0.95, 0.998] });
     const sh = shrink(list);
     const { units: points, ...funnelSummary } = fit;
@@ -175,6 +221,9 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
     groups.push({ group, funnel: funnelSummary, shrinkage: shrinkSummary });
     const pointById = new Map(points.map((p) => [p.id, p]));
     const estimateById = new Map(estimates.map((e) => [e.id, e]));
+    const group2 = { count: totals?.count ?? sumY, total: totals?.total ?? sumN };
+    let sumN2 = 0;
+    for (const u of list) sumN2 += u.total * u.total;
     for (const u of list) {
       const p = pointById.get(u.id);
       const r: UnitReview = {
@@ -190,8 +239,31 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
         shrunk: estimateById.get(u.id) ?? null,
         flagged: [],
       };
-      if (!p) r.note = 'no arrests this quarter: not judged';
-      upperLimits.push(u.total > 0 ? controlLimits(fit, u.total)[1].upper : 1);
+      if (!p) r.note = `no ${labels.total} this quarter: not judged`;
+      if (p && !loo) {
+        judged.add(r);
+        upperLimits.push(controlLimits(fit, u.total)[1].upper);
+      } else if (p) {
+        // Leave-one-out: against the rest of the group, with the reference's own variance.
+        const rest = { count: group2.count - u.count, total: group2.total - u.total };
+        r.reference = rest;
+        if (rest.total <= 0) {
+          r.note = `no other ${labels.total} in ${group === ALL ? 'the review' : group} to compare with: not judged`;
+          r.expected = r.observed;
+          upperLimits.push(1);
+        } else {
+          const theta = Math.min(1, Math.max(0, rest.count / rest.total));
+          const sdUnit = funnelSd(fit, u.total);
+          const refVar =
+            fit.model === 'additive' ? 1 / (4 * rest.total) + (fit.tau2 * Math.max(0, sumN2 - u.total * u.total)) / (rest.total * rest.total) : fit.model === 'multiplicative' ? Math.max(1, fit.phi) / (4 * rest.total) : 1 / (4 * rest.total);
+          const sd = Math.sqrt(sdUnit * sdUnit + refVar);
+          r.expected = theta;
+          r.z = (arcsineSqrt(r.observed) - arcsineSqrt(theta)) / sd;
+          r.pHigh = normalUpper(r.z);
+          judged.add(r);
+          upperLimits.push(Math.sin(Math.min(Math.PI / 2, arcsineSqrt(theta) + k998 * sd)) ** 2);
+        }
+      } else upperLimits.push(1);
       if (u.monthly && u.activation !== undefined) {
         r.activation = segmentedRegression(u.monthly, u.activation, input.groupMonthly?.[group]);
       }
@@ -203,16 +275,20 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
     }
   }
   // Benjamini–Hochberg over every judged unit of the review (all groups together).
-  const judged = units.filter((u) => u.total > 0);
-  const q = adjustPValues(judged.map((u) => u.pHigh), thresholds.fdrMethod);
-  judged.forEach((u, i) => (u.qHigh = q[i]));
+  const judgedList = units.filter((u) => judged.has(u));
+  const q = adjustPValues(judgedList.map((u) => u.pHigh), thresholds.fdrMethod);
+  judgedList.forEach((u, i) => (u.qHigh = q[i]));
 
   const flags: ReviewFlag[] = [];
   const drill = (u: UnitReview): string => `review/${encodeURIComponent(input.quarter)}/${encodeURIComponent(u.group)}/${encodeURIComponent(u.id)}`;
   const shrunkOf = (u: UnitReview) => (u.shrunk ? { mean: u.shrunk.mean, lower: u.shrunk.lower, upper: u.shrunk.upper } : { mean: u.observed, lower: 0, upper: 1 });
-  const where = (u: UnitReview): string => (u.group === ALL ? 'the target' : `the ${u.group} target`);
+  const where = (u: UnitReview): string => {
+    if (!loo) return labels.group ? labels.group(u.group) : u.group === ALL ? 'the target' : `the ${u.group} target`;
+    const rest = u.reference ? ` (${u.reference.count} of ${u.reference.total})` : '';
+    return `${labels.group ? `the rest of ${labels.group(u.group)}` : u.group === ALL ? 'the other units' : `the rest of ${u.group}`}${rest}`;
+  };
   units.forEach((u, k) => {
-    if (u.total === 0 || u.qHigh >= thresholds.fdr) return;
+    if (!judged.has(u) || u.qHigh >= thresholds.fdr) return;
     if (u.total < thresholds.minTotal) {
       u.note = `significant (q = ${fmtP(u.qHigh)}) but only ${u.total} ${labels.total}, below the ${thresholds.minTotal} needed to flag`;
       return;
@@ -229,9 +305,9 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
         `${pct(u.observed)} of ${labels.total} were ${labels.count} (${u.count} of ${u.total}) against ${pct(u.expected)} for ${where(u)}; ` +
         `${u.observed > limit ? `above the 99.8 % limit of ${pct(limit)} for a jurisdiction this size, ` : ''}` +
         `even allowing for the usual spread between jurisdictions the chance of a share this high is p = ${fmtP(u.pHigh)}, ` +
-        `q = ${fmtP(u.qHigh)} after allowing for the ${judged.length} jurisdictions reviewed; ` +
+        `q = ${fmtP(u.qHigh)} after allowing for the ${judgedList.length} jurisdictions reviewed; ` +
         `the shrunk estimate is ${pct(sh.mean)} (95 % interval ${pct(sh.lower)}–${pct(sh.upper)})`,
-      numbers: { count: u.count, total: u.total, observed: u.observed, expected: u.expected, z: u.z, p: u.pHigh, q: u.qHigh, upperLimit: limit, shrunk: sh },
+      numbers: { count: u.count, total: u.total, observed: u.observed, expected: u.expected, z: u.z, p: u.pHigh, q: u.qHigh, upperLimit: limit, shrunk: sh, ...(u.reference ? { reference: { ...u.reference } } : {}) },
       drillDown: drill(u),
     });
   });
