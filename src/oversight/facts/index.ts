@@ -1,5 +1,5 @@
 export * from './types.ts';
-export { applyEvent, convictionLevelAt, KNOWN_KINDS, KINDS_WITH_DETAILS, KINDS_NOT_USED, REMOVAL_OUTCOMES, type ApplyResult } from './apply.ts';
+export { applyEvent, deriveFact, convictionLevelAt, KNOWN_KINDS, KINDS_WITH_DETAILS, KINDS_NOT_USED, REMOVAL_OUTCOMES, type ApplyResult } from './apply.ts';
 export { OversightError, type OversightErrorCode } from './errors.ts';
 export { oversightMigrations, type OversightTables } from './tables.ts';
 export { factFromJson, factToJson } from './serialize.ts';
