@@ -33,7 +33,7 @@ import { combinePanelsSvg, scoreHistogramSvg } from '../src/biometrics/evaluate/
 import { empiricalThreshold, GalleryShard, modelThreshold, prepareProbe, searchShard, type Tenprint } from '../src/biometrics/search/index.ts';
 import { createRng } from '../src/biometrics/synth/random.ts';
 import { svgToPng } from '../src/cli/io.ts';
-import { exactInterval, quantile, tailModel } from './score-model.ts';
+import { exactInterval, maxOf, quantile, tailModel } from './score-model.ts';
 import { DEFAULT_CACHE, fingerKey, generateTemplates, ImageTemplateCache, progressBar, type FingerJob } from './synth-image-templates.ts';
 
 function arg(name: string, fallback: string): string {
@@ -274,7 +274,7 @@ const result = {
     bestNonMateInMatedSearch: { p50: r1(quantile(mated.map((m) => m.bestOther), 0.5)), max: r1(Math.max(...mated.map((m) => m.bestOther))) },
     nonMatedHeldOutTop: { p50: r1(quantile(heldOut, 0.5)), p90: r1(quantile(heldOut, 0.9)), max: r1(Math.max(...heldOut)) },
     nonMatedLeaveOneOutTop: { p50: r1(quantile(leaveOneOut, 0.5)), p90: r1(quantile(leaveOneOut, 0.9)), p99: r1(quantile(leaveOneOut, 0.99)), max: r1(Math.max(...leaveOneOut)) },
-    perFingerImpostor: { pairs, mean: r1(perFinger.reduce((a, b) => a + b, 0) / pairs), p50: r1(quantile(perFinger, 0.5)), p99: r1(quantile(perFinger, 0.99)), max: r1(Math.max(...perFinger)), atLeast20: r3(perFinger.filter((s) => s >= 20).length / pairs), atLeast30: r3(perFinger.filter((s) => s >= 30).length / pairs) },
+    perFingerImpostor: { comparisons: pairs, note: 'random same-position pairs of gallery fingers of different identities, drawn with replacement', mean: r1(perFinger.reduce((a, b) => a + b, 0) / pairs), p50: r1(quantile(perFinger, 0.5)), p99: r1(quantile(perFinger, 0.99)), max: r1(maxOf(perFinger)), atLeast20: r3(perFinger.filter((s) => s >= 20).length / pairs), atLeast30: r3(perFinger.filter((s) => s >= 30).length / pairs) },
   },
   operatingPoints: points,
   tailModelCheck: modelCheck,
@@ -285,9 +285,10 @@ writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 const nonMatedAll = [...heldOut, ...leaveOneOut];
 const thresholds = points.map((p) => ({ value: p.chosen.threshold, label: `FPIR ${p.targetFpir * 100} %` }));
 const hi = Math.ceil(Math.max(...matedScores, ...nonMatedAll) / 100) * 100;
+const zoom = Math.max(400, Math.ceil((Math.max(...nonMatedAll, ...thresholds.map((t) => t.value)) * 1.15) / 50) * 50);
 const panels = [
-  scoreHistogramSvg(matedScores, nonMatedAll, { title: `Mated (“genuine”, ${M}) vs best non-mated (“impostor”, ${nonMatedAll.length}) fused scores`, range: [0, hi], bins: 60, sqrtScale: true, thresholds, xLabel: 'fused score (sum of 10 calibrated finger scores)' }),
-  scoreHistogramSvg(matedScores, nonMatedAll, { title: 'Same, 0–400', range: [0, 400], bins: 80, sqrtScale: true, thresholds, xLabel: 'fused score' }),
+  scoreHistogramSvg(matedScores, nonMatedAll, { title: `Blue: mated (${M}); orange: best non-mated (${nonMatedAll.length})`, range: [0, hi], bins: 60, sqrtScale: true, thresholds, xLabel: 'fused score (sum of 10 calibrated finger scores)' }),
+  scoreHistogramSvg(matedScores, nonMatedAll, { title: `Same, 0–${zoom}`, range: [0, zoom], bins: 80, sqrtScale: true, thresholds, xLabel: 'fused score' }),
 ];
 const png = out.replace(/\.json$/, '.png');
 writeFileSync(png, svgToPng(combinePanelsSvg(panels, { columns: 2, title: `Image-generator tenprints through extractor + search: gallery ${N}, rank-1 ${pct(result.rank1.rate)} %` }), 1800));

@@ -30,7 +30,7 @@ export interface TailModel {
 /** Builds the m-finger tail model from per-finger impostor scores (any finite, non-negative values). */
 export function tailModel(perFinger: readonly number[], fingers: number): TailModel {
   if (perFinger.length === 0) throw new RangeError('no per-finger impostor scores');
-  const max = Math.max(...perFinger);
+  const max = maxOf(perFinger);
   const n1 = Math.ceil(max / MODEL_BIN) + 1;
   const single = new Float64Array(n1);
   for (const s of perFinger) single[Math.min(n1 - 1, Math.max(0, Math.round(s / MODEL_BIN)))] += 1 / perFinger.length;
@@ -78,4 +78,11 @@ export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return NaN;
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
+}
+
+/** Largest value (without spreading: arrays of 10⁵+ scores overflow the call stack). */
+export function maxOf(values: readonly number[]): number {
+  let m = -Infinity;
+  for (const v of values) if (v > m) m = v;
+  return m;
 }

@@ -36,7 +36,7 @@ import { syntheticTemplate, type MasterMinutiaeOptions, type TemplateImpressionO
 import { decodeNativeTemplate, encodeNativeTemplate } from '../src/biometrics/template/native.ts';
 import type { FingerprintTemplate } from '../src/biometrics/template/template.ts';
 import { svgToPng } from '../src/cli/io.ts';
-import { quantile, tailModel } from '../bench/score-model.ts';
+import { maxOf, quantile, tailModel } from '../bench/score-model.ts';
 import { fingerKey, generateTemplates, ImageTemplateCache, progressBar, type FingerJob } from '../bench/synth-image-templates.ts';
 
 function arg(name: string, fallback: string): string {
@@ -212,7 +212,7 @@ function summarise(src: Source) {
   const counts = src.templates.map((t) => t.minutiae.length);
   const rates = errorRates(genuine, impostor);
   const model = tailModel(impostor, 10);
-  const imp = (v: readonly number[]) => ({ n: v.length, mean: r1(mean(v)), p50: r1(quantile(v, 0.5)), p99: r1(quantile(v, 0.99)), max: r1(Math.max(...v)), atLeast20: share(v, 20), atLeast30: share(v, 30) });
+  const imp = (v: readonly number[]) => ({ n: v.length, mean: r1(mean(v)), p50: r1(quantile(v, 0.5)), p99: r1(quantile(v, 0.99)), max: r1(maxOf(v)), atLeast20: share(v, 20), atLeast30: share(v, 30) });
   return {
     name: src.name,
     templates: counts.length,
