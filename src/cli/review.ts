@@ -88,9 +88,9 @@ export function formatQuarterReview(r: QuarterReview): string {
   out.push(`national: ICE arrests ${n.arrests.judged ? `${pct(n.arrests.share)} of ${n.arrests.total}` : 'none'}, IDENT matches ${n.matches.judged ? `${pct(n.matches.share)} of ${n.matches.total}` : 'none'} with no record or only Level 3; bookings ${n.bookings.judged ? `${pct(n.bookings.share)} of ${n.bookings.total}` : 'none'} for minor offenses only`);
   if (r.flags.length === 0) out.push('', r.jurisdictions.length === 0 ? 'nothing to review (see the notes)' : 'no jurisdiction flagged');
   else {
-    out.push('', `${pad('jurisdiction', 12)} ${pad('state', 5)} ${pad('measure', 44)} ${pad('against', 8)} ${pad('flag', 34)} ${pad('count/total', 12)} ${pad('share', 8)} q`);
+    out.push('', `${pad('jurisdiction', 12)} ${pad('state', 5)} ${pad('measure', 44)} ${pad('against', 8)} ${pad('flag', 42)} ${pad('count/total', 12)} ${pad('share', 8)} q`);
     for (const f of r.flags) {
-      out.push(`${pad(f.ori, 12)} ${pad(f.state, 5)} ${pad(MEASURE_WORDS[f.measure], 44)} ${pad(f.against, 8)} ${pad(KIND_WORDS[f.kind] ?? f.kind, 34)} ${pad(`${f.numbers.count}/${f.numbers.total}`, 12)} ${pad(f.numbers.total > 0 ? pct(f.numbers.observed) : '—', 8)} ${fmtQ(f.numbers.q)}`);
+      out.push(`${pad(f.ori, 12)} ${pad(f.state, 5)} ${pad(MEASURE_WORDS[f.measure], 44)} ${pad(f.against, 8)} ${pad(KIND_WORDS[f.kind] ?? f.kind, 42)} ${pad(`${f.numbers.count}/${f.numbers.total}`, 12)} ${pad(f.numbers.total > 0 ? pct(f.numbers.observed) : '—', 8)} ${fmtQ(f.numbers.q)}`);
       out.push(...wrapText(f.reason, 100, '    '), `    cases: ${f.cases.length} (${f.drillDown}; all ids with --json)`);
     }
   }
@@ -239,6 +239,9 @@ Flags (each with its reason, numbers and the case ids behind it):
                               on the rest of the state's series (Newey–West errors)
   group share rose            the share of foreign-born people among those booked after
                               activation against before
+  group share above           the same share against comparable jurisdictions over the same
+    comparable jurisdictions  months: same state, similar size (bookings before activation within
+                              ×2), not yet activated or activated 12+ months before
 Exit status: 0 (flags or not), 2 for bad input (one line on stderr).`,
     )
     .action(async (opts: ReviewOpts) => {

@@ -1,8 +1,9 @@
 import type { CaseFact, Demographics, JurisdictionRef, LevelCategory, Registry } from '../facts/types.ts';
 import type { ShareComparison } from '../stats/demographics.ts';
+import { pickComparable, type ComparableCandidate, type ComparableOptions, type ComparablePick } from './comparable.ts';
 import { adjustPValues } from '../stats/fdr.ts';
-import { controlLimits, type OverdispersionModel } from '../stats/funnel.ts';
-import { review, type FlagKind, type FlagNumbers, type ReviewReference, type ReviewResult, type ReviewUnit } from '../stats/review.ts';
+import { controlLimits, funnel, type OverdispersionModel } from '../stats/funnel.ts';
+import { MIN_COMPARABLE, review, type ComparableComparison, type FlagKind, type FlagNumbers, type ReviewReference, type ReviewResult, type ReviewUnit } from '../stats/review.ts';
 import { segmentedRegression, type MonthlyCount, type SegmentedResult } from '../stats/segmented.ts';
 import { monthLabel, monthOf, parseQuarter, quarterWords, type Quarter } from './calendar.ts';
 import { ReviewError } from './errors.ts';
@@ -74,6 +75,8 @@ export interface QuarterReviewOptions {
   /** Months of bookings, ending with the quarter's last month, for the before/after tests; default 24. */
   seriesMonths?: number;
   group?: DemographicGroup;
+  /** Which jurisdictions are comparable for the demographics screen (./comparable.ts): size ratio (default 2) and months after which an activated one is settled (default 12). */
+  comparable?: ComparableOptions;
   /** Complaints per ORI over the quarter (../complaints), shown beside each jurisdiction; null when not available. */
   complaints?: ReadonlyMap<string, number> | null;
 }
@@ -121,7 +124,12 @@ export interface JurisdictionReview {
   matchesUnclassified: number;
   complaints: number | null;
   activation: SegmentedResult | null;
+  /** The group's share among people booked after activation against before. */
   demographics: ShareComparison | null;
+  /** The same share against comparable jurisdictions over the same months. */
+  comparable: ComparableComparison | null;
+  /** The comparable jurisdictions used, with their steady months and their members / bookings with demographics. */
+  comparableJurisdictions: ComparablePick[];
   flags: string[];
   notes: string[];
 }
@@ -147,7 +155,7 @@ export interface QuarterReview {
   quarter: string;
   period: string;
   months: string[];
-  thresholds: ReviewResult['thresholds'] & { seriesMonths: number; group: string };
+  thresholds: ReviewResult['thresholds'] & { seriesMonths: number; group: string; comparable: Required<ComparableOptions> };
   rates: {
     nation: { arrests: ShareSummary; matches: ShareSummary; bookings: ShareSummary };
     states: { state: string; jurisdictions: number; arrests: ShareSummary; matches: ShareSummary; bookings: ShareSummary }[];
@@ -193,6 +201,10 @@ interface Acc {
   after: { count: number; total: number };
   groupAfter: string[];
   noDemographics: number;
+  /** All bookings per month in the window (size, for comparable jurisdictions). */
+  volume: Map<number, number>;
+  /** Group members / bookings with demographics per month in the window. */
+  groupMonthly: Map<number, { count: number; total: number }>;
 }
 
 interface StateAcc {
@@ -243,6 +255,10 @@ export class QuarterReviewBuilder {
     checkFraction('fdr', options.fdr);
     for (const k of ['minLevelChange', 'minShareChange'] as const) checkFraction(k, options[k], -1e-12, 1);
     if (options.minTotal !== undefined && !(Number.isInteger(options.minTotal) && options.minTotal >= 1)) throw new ReviewError('INVALID_OPTION', `minTotal ${options.minTotal} must be a positive whole number`);
+    if (options.reference !== undefined && options.reference !== 'group' && options.reference !== 'leave-one-out') throw new ReviewError('INVALID_OPTION', `reference "${String(options.reference)}" must be group or leave-one-out`);
+    const c = options.comparable;
+    if (c?.sizeRatio !== undefined && !(Number.isFinite(c.sizeRatio) && c.sizeRatio >= 1)) throw new ReviewError('INVALID_OPTION', `comparable.sizeRatio ${c.sizeRatio} must be a number of at least 1`);
+    if (c?.settledMonths !== undefined && !(Number.isInteger(c.settledMonths) && c.settledMonths >= 1 && c.settledMonths <= 120)) throw new ReviewError('INVALID_OPTION', `comparable.settledMonths ${c.settledMonths} must be a whole number of months from 1 to 120`);
     this.windowEnd = this.quarter.months[2];
     this.windowStart = this.windowEnd - months + 1;
     this.group = options.group ?? FOREIGN_BORN;
@@ -266,6 +282,8 @@ export class QuarterReviewBuilder {
         after: { count: 0, total: 0 },
         groupAfter: [],
         noDemographics: 0,
+        volume: new Map(),
+        groupMonthly: new Map(),
       };
       this.accs.set(ref.ori, a);
     }
@@ -333,8 +351,10 @@ export class QuarterReviewBuilder {
           }
           if (minor && a.activationMonth !== null && month >= a.activationMonth) a.minorSinceActivation.push(f.caseId);
         }
+        a.volume.set(month, (a.volume.get(month) ?? 0) + 1);
+        const member = f.demographics === null ? null : this.group.member(f.demographics);
+        if (member !== null) addMonth(a.groupMonthly, month, member);
         if (a.activationMonth !== null) {
-          const member = f.demographics === null ? null : this.group.member(f.demographics);
           if (member === null) a.noDemographics++;
           else {
             const side = month >= a.activationMonth ? a.after : a.before;
@@ -359,6 +379,7 @@ export class QuarterReviewBuilder {
       minShareChange: this.options.minShareChange ?? 0.05,
       reference: this.options.reference ?? 'leave-one-out',
     };
+    const comparableOptions = { sizeRatio: this.options.comparable?.sizeRatio ?? 2, settledMonths: this.options.comparable?.settledMonths ?? 12 };
     const reviewOptions = { fdr: thresholds.fdr, model: thresholds.model, minTotal: thresholds.minTotal, minLevelChange: thresholds.minLevelChange, minShareChange: thresholds.minShareChange, reference: thresholds.reference };
     // Every registered jurisdiction activated by the quarter's end is reviewed, with or without cases.
     for (const ref of this.registry.values()) this.acc(ref);
@@ -386,11 +407,54 @@ export class QuarterReviewBuilder {
       const st = this.states.get(a.ref.state)?.monthly ?? new Map<number, { count: number; total: number }>();
       return window.map((t) => ({ period: t, count: (st.get(t)?.count ?? 0) - (a.monthly.get(t)?.count ?? 0), total: (st.get(t)?.total ?? 0) - (a.monthly.get(t)?.total ?? 0) }));
     };
-    let withoutDemographics = 0;
+    // Demographics: after activation against before, and against comparable jurisdictions (./comparable.ts).
+    const candidates: ComparableCandidate[] = [...this.accs.values()].map((a) => ({ ori: a.ref.ori, state: a.ref.state, activationMonth: a.activationMonth, volume: a.volume, group: a.groupMonthly }));
+    const byState = new Map<string, ComparableCandidate[]>();
+    for (const c of candidates) byState.set(c.state, [...(byState.get(c.state) ?? []), c]);
+    const comparableOf = new Map<string, ComparablePick[]>();
+    // The usual spread of the group's share between a state's jurisdictions, from their bookings
+    // before their own activation (all window months when never activated): far more bookings and
+    // jurisdictions than the few comparable ones, and untouched by the program.
+    const spreadOf = new Map<string, { tau2: number; source: string }>();
+    for (const [state, list] of byState) {
+      const units = list.flatMap((c) => {
+        let count = 0;
+        let total = 0;
+        for (const m of window) {
+          if (c.activationMonth !== null && m >= c.activationMonth) continue;
+          const g = c.group.get(m);
+          if (g) {
+            count += g.count;
+            total += g.total;
+          }
+        }
+        return total > 0 ? [{ id: c.ori, count, total }] : [];
+      });
+      if (units.length >= MIN_COMPARABLE) spreadOf.set(state, { tau2: funnel(units, { model: 'additive' }).tau2, source: `the ${units.length} jurisdictions of ${state} before activation` });
+    }
+    const quietInQuarter: string[] = [];
+    let withoutBefore = 0;
+    let withoutComparable = 0;
     const bookingUnits: ReviewUnit[] = reviewed.map((a) => {
       const u: ReviewUnit = { id: a.ref.ori, group: a.ref.state, count: a.bookings.flagged.length, total: a.bookings.flagged.length + a.bookings.other };
-      if (a.before.total > 0 && a.after.total > 0) u.demographics = { group: this.group.label, before: { ...a.before }, after: { ...a.after } };
-      else withoutDemographics++;
+      if (a.activationMonth === null || a.after.total === 0) {
+        withoutBefore++;
+        withoutComparable++;
+        return u;
+      }
+      // A quarter in which the jail booked nobody with demographics has nothing new to judge.
+      if (!q.months.some((m) => (a.groupMonthly.get(m)?.total ?? 0) > 0)) {
+        quietInQuarter.push(a.ref.ori);
+        return u;
+      }
+      const after = window.filter((m) => m >= a.activationMonth!);
+      const inState = byState.get(a.ref.state)!;
+      const picked = pickComparable(inState.find((c) => c.ori === a.ref.ori)!, inState, after, window, comparableOptions);
+      comparableOf.set(a.ref.ori, picked);
+      if (a.before.total === 0) withoutBefore++;
+      if (picked.length < MIN_COMPARABLE) withoutComparable++;
+      const spread = spreadOf.get(a.ref.state);
+      u.demographics = { group: this.group.label, after: { ...a.after }, ...(a.before.total > 0 ? { before: { ...a.before } } : {}), comparable: picked.map((p) => ({ id: p.ori, count: p.count, total: p.total })), ...(spread ? { spread } : {}) };
       return u;
     });
     const activation = new Map<string, SegmentedResult>();
@@ -417,8 +481,9 @@ export class QuarterReviewBuilder {
       const [measure, against] = key.split(':') as [Measure, Against];
       for (const f of result.flags) {
         const a = byOri.get(f.unitId)!;
-        const tail = f.kind === 'share-rose-at-activation' ? '/activation' : f.kind === 'group-share-rose' ? '/demographics' : '';
-        const list = measure === 'ice-arrests' ? a.arrests.flagged : measure === 'ident-matches' ? a.matches.flagged : f.kind === 'share-rose-at-activation' ? a.minorSinceActivation : f.kind === 'group-share-rose' ? a.groupAfter : a.bookings.flagged;
+        const tail = f.kind === 'share-rose-at-activation' ? '/activation' : f.kind === 'group-share-rose' ? '/demographics' : f.kind === 'group-share-above-comparable' ? '/demographics-comparable' : '';
+        const demographic = f.kind === 'group-share-rose' || f.kind === 'group-share-above-comparable';
+        const list = measure === 'ice-arrests' ? a.arrests.flagged : measure === 'ident-matches' ? a.matches.flagged : f.kind === 'share-rose-at-activation' ? a.minorSinceActivation : demographic ? a.groupAfter : a.bookings.flagged;
         flags.push({
           id: `${q.label}:${measure}:${against}:${a.ref.state}:${a.ref.ori}:${f.kind}`,
           ori: a.ref.ori,
@@ -488,6 +553,8 @@ export class QuarterReviewBuilder {
       if (act && act.status !== 'ok') jnotes.push(`activation test: ${act.note}`);
       if (!act && a.activationMonth !== null) jnotes.push(`activation test: no other jurisdiction of ${a.ref.state} has bookings in the window to compare with`);
       if (a.noDemographics > 0) jnotes.push(`${a.noDemographics} booking(s) without the demographics to place them in or out of the group`);
+      const comp = b?.comparable;
+      if (comp && comp.status !== 'ok') jnotes.push(`comparable jurisdictions: ${comp.note}`);
       cases[path('ice-arrests', a)] = { cases: [...a.arrests.flagged], count: a.arrests.flagged.length, total: a.arrests.flagged.length + a.arrests.other };
       cases[path('ident-matches', a)] = { cases: [...a.matches.flagged], count: a.matches.flagged.length, total: a.matches.flagged.length + a.matches.other };
       cases[path('bookings', a)] = { cases: [...a.bookings.flagged], count: a.bookings.flagged.length, total: a.bookings.flagged.length + a.bookings.other };
@@ -503,6 +570,8 @@ export class QuarterReviewBuilder {
         complaints: this.options.complaints ? (this.options.complaints.get(a.ref.ori) ?? 0) : null,
         activation: act,
         demographics: b?.demographics ?? null,
+        comparable: b?.comparable ?? null,
+        comparableJurisdictions: comparableOf.get(a.ref.ori) ?? [],
         flags: own.map((f) => f.id),
         notes: jnotes,
       };
@@ -542,7 +611,13 @@ export class QuarterReviewBuilder {
     const unclassifiedMatches = reviewed.reduce((n, a) => n + a.matchesUnclassified, 0);
     if (unclassifiedMatches > 0) notes.push(`${unclassifiedMatches} IDENT match(es) in ${q.label} not yet classified by LESC (no IAR) are left out of the match shares`);
     if (this.unclassifiedBookings > 0) notes.push(`${this.unclassifiedBookings} booking(s) in the ${window.length}-month window had no charge Level and are left out of the booking shares`);
-    if (reviewed.length > 0 && withoutDemographics > 0) notes.push(`${withoutDemographics} of ${reviewed.length} jurisdiction(s) lack bookings with demographics on one side of activation within the window: no demographics test for them`);
+    if (quietInQuarter.length > 0) notes.push(`${quietInQuarter.length} of ${reviewed.length} jurisdiction(s) booked nobody with demographics in ${q.label}: no demographics tests for them this quarter`);
+    if (reviewed.length > 0 && withoutBefore > 0) notes.push(`${withoutBefore} of ${reviewed.length} jurisdiction(s) lack bookings with demographics on one side of activation within the window: no before/after demographics test for them`);
+    if (reviewed.length > 0 && withoutComparable > 0) {
+      notes.push(
+        `${withoutComparable} of ${reviewed.length} jurisdiction(s) have fewer than ${MIN_COMPARABLE} comparable jurisdictions (same state, mean monthly bookings before activation within ×${comparableOptions.sizeRatio}, months in which they were not yet activated or activated at least ${comparableOptions.settledMonths} months before): no comparison of the group share with comparable jurisdictions for them`,
+      );
+    }
     if (!this.options.complaints) notes.push('complaint counts per jurisdiction were not available to this review (the complaints module supplies them when present)');
     notes.push(
       `Levels: ICE arrests by conviction at the ICE arrest, IDENT matches by the Level at identification (charged or convicted); bookings by the most serious charge. ` +
@@ -554,7 +629,7 @@ export class QuarterReviewBuilder {
       quarter: q.label,
       period: quarterWords(q),
       months,
-      thresholds: { ...thresholds, seriesMonths: window.length, group: this.group.label },
+      thresholds: { ...thresholds, seriesMonths: window.length, group: this.group.label, comparable: comparableOptions },
       rates: {
         nation: { arrests: share(this.nation.arrests.count, this.nation.arrests.total), matches: share(this.nation.matches.count, this.nation.matches.total), bookings: share(this.nation.bookings.count, this.nation.bookings.total) },
         states: [...this.states.entries()]

@@ -16,6 +16,7 @@ export const KIND_WORDS: Record<string, string> = {
   'share-above-state': 'share above the reference',
   'share-rose-at-activation': 'share rose at activation',
   'group-share-rose': 'group share rose after activation',
+  'group-share-above-comparable': 'group share above comparable jurisdictions',
 };
 const CATEGORY_KEY: Record<LevelCategory, string> = { 'level-1': 'level1', 'level-2': 'level2', 'level-3': 'level3', 'non-criminal': 'none' };
 const MAX_FUNNELS = 6;

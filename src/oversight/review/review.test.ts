@@ -29,6 +29,36 @@ describe('quarterly review from the facts of a synthetic event log', () => {
     expect(rise.reason).toMatch(/jumped by \d+ % .* when the jurisdiction was activated \(2010-10\), over and above the rest of AZ \(12 months before, 12 after\)/);
     expect(rise.numbers.effect!.estimate).toBeGreaterThan(0.1);
     expect(mine.find((f) => f.kind === 'group-share-rose')!.reason).toMatch(/^Foreign-born people were \d+ % of those booked after activation against \d+ % before activation/);
+    expect(kinds.has('bookings/group-share-above-comparable')).toBe(true);
+  });
+
+  it('compares the foreign-born share after activation with comparable jurisdictions: same state, similar size, steady program status', () => {
+    const flag = result.flags.find((f) => f.ori === log.planted && f.kind === 'group-share-above-comparable')!;
+    const j = result.jurisdictions.find((x) => x.ori === log.planted)!;
+    expect(j.comparable!.status).toBe('ok');
+    expect(j.comparableJurisdictions.length).toBeGreaterThanOrEqual(3);
+    expect(flag.reason).toMatch(/^Foreign-born people were \d+ % of those booked after activation \(\d+ of \d+\) against \d+ % in \d+ comparable jurisdictions over the same months \(\d+ of \d+\), \d+ % more .*allowing for the spread between jurisdictions p = /);
+    expect(flag.drillDown).toBe(`review/2011Q3/bookings/AZ/${log.planted}/demographics-comparable`);
+    expect(flag.reason).toContain(`after activation (${flag.cases.length} of `);
+    expect(j.comparable!.tau2Source).toMatch(/^the 10 jurisdictions of AZ before activation$/);
+    // Every comparable jurisdiction is in AZ, not the planted one, and within ×2 of its size before activation.
+    const byId = new Map(facts.map((f) => [f.caseId, f]));
+    const activation = new Map(log.registry.map((r) => [r.ori, monthOf(r.activatedAt!, r.timeZone)]));
+    const window = Array.from({ length: 24 }, (_, i) => 2009 * 12 + 9 + i);
+    const size = (ori: string) => {
+      const before = window.filter((m) => m < activation.get(ori)!);
+      const n = facts.filter((f) => f.ori === ori && f.bookedAt !== null && before.includes(monthOf(f.bookedAt, 'America/Phoenix'))).length;
+      return n / before.length;
+    };
+    for (const c of j.comparableJurisdictions) {
+      expect(c.ori.startsWith('AZ') && c.ori !== log.planted).toBe(true);
+      expect(Math.max(size(c.ori), size(log.planted)) / Math.min(size(c.ori), size(log.planted))).toBeLessThanOrEqual(2);
+      expect(c.total).toBeGreaterThan(0);
+    }
+    expect(j.comparable!.count).toBe(j.comparableJurisdictions.reduce((n, c) => n + c.count, 0));
+    expect(j.comparable!.total).toBe(j.comparableJurisdictions.reduce((n, c) => n + c.total, 0));
+    for (const id of flag.cases) expect(byId.get(id)!.ori).toBe(log.planted);
+    expect(result.flags.some((f) => f.ori === log.normal && f.kind === 'group-share-above-comparable')).toBe(false);
   });
 
   it('flags the planted jurisdiction against the rest of its state although it makes a third of the state\'s ICE arrests', () => {

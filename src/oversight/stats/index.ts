@@ -5,7 +5,7 @@ export { betaBinomialLogLikelihood, fitBetaBinomial, shrink, type ShrinkageOptio
 export { adjustPValues, benjaminiHochberg, type FdrMethod, type FdrResult } from './fdr.ts';
 export { segmentedRegression, type Coefficient, type MonthlyCount, type SegmentedOptions, type SegmentedResult } from './segmented.ts';
 export { compareShares, fisherExact, wilsonInterval, type Proportion, type ShareComparison } from './demographics.ts';
-export { review, type FlagKind, type ReviewFlag, type ReviewInput, type ReviewOptions, type ReviewResult, type ReviewUnit, type UnitReview } from './review.ts';
+export { compareWithComparable, MIN_COMPARABLE, review, type ComparableComparison, type DemographicsInput, type FlagKind, type ReviewFlag, type ReviewInput, type ReviewOptions, type ReviewReference, type ReviewResult, type ReviewUnit, type UnitReview } from './review.ts';
 export { parseCsv, reviewFromCsv, type CsvColumns, type CsvReviewOptions, type CsvTable } from './csv.ts';
 export { funnelPlotSvg, type FunnelPlotOptions } from './funnel-plot.ts';
 export { powerStudy, simulateQuarter, type PowerSummary, type RandomSource, type SimulationOptions } from './simulate.ts';

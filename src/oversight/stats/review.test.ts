@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../biometrics/synth/random.ts';
 import { StatsError } from './errors.ts';
 import { funnel } from './funnel.ts';
-import { review } from './review.ts';
+import { compareWithComparable, review } from './review.ts';
 import { simulateQuarter } from './simulate.ts';
 
 describe('quarterly review', () => {
@@ -150,5 +150,62 @@ describe('leave-one-out reference', () => {
         }
       }),
     );
+  });
+});
+
+describe('a group share against comparable jurisdictions', () => {
+  const comparable = [
+    { id: 'c1', count: 50, total: 200 },
+    { id: 'c2', count: 66, total: 240 },
+    { id: 'c3', count: 40, total: 180 },
+    { id: 'c4', count: 61, total: 210 },
+  ];
+
+  it('allows for the spread between jurisdictions, by the documented formula', () => {
+    const c = compareWithComparable({ count: 120, total: 300 }, comparable, { tau2: 0.002, source: 'the state before activation' });
+    const N = 830;
+    const theta = 217 / N;
+    const sd = Math.sqrt(1 / 1200 + 0.002 + 1 / (4 * N) + (0.002 * (200 ** 2 + 240 ** 2 + 180 ** 2 + 210 ** 2)) / N ** 2);
+    expect(c.status).toBe('ok');
+    expect(c.reference).toBeCloseTo(theta, 15);
+    expect(c.difference).toBeCloseTo(0.4 - theta, 15);
+    expect(c.z).toBeCloseTo((Math.asin(Math.sqrt(0.4)) - Math.asin(Math.sqrt(theta))) / sd, 12);
+    expect(c.upper - c.lower).toBeGreaterThan(0);
+    expect(c.lower).toBeLessThan(c.difference);
+    expect(c.upper).toBeGreaterThan(c.difference);
+    expect(c.tau2Source).toBe('the state before activation');
+    // Without a given spread, the comparable jurisdictions' own funnel's τ̂².
+    const own = compareWithComparable({ count: 120, total: 300 }, comparable);
+    expect(own.tau2).toBe(funnel(comparable, { model: 'additive' }).tau2);
+    expect(own.note).toMatch(/rough with so few/);
+    // A wider usual spread makes the same excess less surprising.
+    expect(compareWithComparable({ count: 120, total: 300 }, comparable, { tau2: 0.01, source: 's' }).pHigher).toBeGreaterThan(c.pHigher);
+  });
+
+  it('needs three comparable jurisdictions with bookings, and bookings after activation', () => {
+    const few = compareWithComparable({ count: 10, total: 20 }, [...comparable.slice(0, 2), { id: 'c0', count: 0, total: 0 }]);
+    expect(few.status).toBe('too-few-comparable');
+    expect(few.note).toMatch(/^2 comparable jurisdiction\(s\) with bookings, fewer than the 3 needed/);
+    expect(compareWithComparable({ count: 0, total: 0 }, comparable).status).toBe('no-data');
+    expect(() => compareWithComparable({ count: 1, total: 2 }, comparable, { tau2: Number.NaN, source: 'x' })).toThrow(StatsError);
+    for (const r of [few, compareWithComparable({ count: 0, total: 0 }, comparable), compareWithComparable({ count: 5, total: 5 }, [{ id: 'a', count: 0, total: 9 }, { id: 'b', count: 0, total: 9 }, { id: 'c', count: 0, total: 9 }])]) {
+      expect(JSON.stringify(r)).not.toMatch(/NaN|Infinity/);
+    }
+  });
+
+  it('flags a unit whose share after activation stands out from comparable jurisdictions, with or without a before', () => {
+    const r = review({
+      quarter: 'Q',
+      units: [
+        { id: 'hi', group: 'AZ', count: 10, total: 100, demographics: { group: 'Foreign-born', after: { count: 180, total: 300 }, comparable, spread: { tau2: 0.002, source: 'AZ' } } },
+        { id: 'ok', group: 'AZ', count: 10, total: 100, demographics: { group: 'Foreign-born', after: { count: 84, total: 300 }, before: { count: 80, total: 300 }, comparable, spread: { tau2: 0.002, source: 'AZ' } } },
+      ],
+    });
+    const flags = r.flags.filter((f) => f.kind === 'group-share-above-comparable');
+    expect(flags.map((f) => f.unitId)).toEqual(['hi']);
+    expect(flags[0].reason).toMatch(/^Foreign-born people were 60 % of those booked after activation \(180 of 300\) against 26 % in 4 comparable jurisdictions over the same months \(217 of 830\), 34 % more/);
+    expect(flags[0].drillDown).toBe('review/Q/AZ/hi/demographics-comparable');
+    expect(r.units.find((u) => u.id === 'hi')!.demographics).toBeUndefined();
+    expect(r.units.find((u) => u.id === 'ok')!.demographics!.status).toBe('ok');
   });
 });

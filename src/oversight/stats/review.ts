@@ -17,8 +17,12 @@ import { normalQuantile, normalUpper } from './special.ts';
  *    segmented regression's level change against the state series (one-sided, BH over the
  *    jurisdictions with a series); flag when q < `fdr` and the rise ≥ `minLevelChange` (0.05).
  * 3. 'group-share-rose' — when demographics are given, a group's share among people booked after
- *    activation against before (or against comparable jurisdictions when given); flag when the
+ *    activation against before (two-proportion z or Fisher exact, demographics.ts); flag when the
  *    one-sided q < `fdr` and the rise ≥ `minShareChange` (0.05).
+ * 4. 'group-share-above-comparable' — the same after-activation share against the comparable
+ *    jurisdictions' (the caller picks them: `DemographicsInput.comparable`), allowing for the
+ *    spread between jurisdictions (`compareWithComparable`); flag when the one-sided q < `fdr` and
+ *    the excess ≥ `minShareChange`. BH runs within each screen.
  * Every flag carries the shrunk (empirical-Bayes) estimate and interval of its jurisdiction so
  * that a small jurisdiction's extreme raw share is read with its uncertainty.
  *
@@ -45,10 +49,90 @@ export type ReviewReference = 'group' | 'leave-one-out';
 export interface DemographicsInput {
   /** The group whose share is examined (e.g. "Hispanic"). */
   group: string;
-  before: Proportion;
+  /** Members of the group among people booked before activation (omit when there is no before). */
+  before?: Proportion;
+  /** Members of the group among people booked after activation. */
   after: Proportion;
-  /** The same group's share among bookings in comparable jurisdictions over the same period. */
-  comparators?: Proportion;
+  /** Members among bookings in each comparable jurisdiction over the same months (at least MIN_COMPARABLE with bookings for a test). */
+  comparable?: { id: string; count: number; total: number }[];
+  /** The usual between-jurisdiction variance of the group's share on the arcsine scale, estimated elsewhere on more data (e.g. every jurisdiction of the state before activation); default estimated from the comparable jurisdictions themselves. */
+  spread?: { tau2: number; source: string };
+}
+
+/** Fewest comparable jurisdictions (with bookings) for the comparison: the spread between them must be estimated. */
+export const MIN_COMPARABLE = 3;
+
+export interface ComparableComparison {
+  status: 'ok' | 'too-few-comparable' | 'no-data';
+  note: string;
+  /** The unit's share (after activation) and the comparable jurisdictions' pooled share. */
+  share: number;
+  reference: number;
+  /** share − reference. */
+  difference: number;
+  /** share minus the 95 % range of a comparable jurisdiction's share at the unit's size: an interval for the excess. */
+  lower: number;
+  upper: number;
+  /** Comparable jurisdictions with bookings, and their pooled count and total. */
+  comparable: number;
+  count: number;
+  total: number;
+  /** Between-jurisdiction variance on the arcsine scale: the given spread, or the comparable jurisdictions' funnel's τ̂². */
+  tau2: number;
+  /** Where τ̂² comes from. */
+  tau2Source: string;
+  z: number;
+  /** One-sided p for "the unit's share is higher". */
+  pHigher: number;
+}
+
+/**
+ * A unit's share against comparable units', allowing for the ordinary spread between them: τ̂²,
+ * the between-unit variance on the arcsine scale, is given (`spread`, estimated on more data) or
+ * else the comparable units' own funnel's (around their pooled share θc; Spiegelhalter's moment
+ * estimator — rough, often 0, with a handful of units); then, on the arcsine scale, z = (asin√p − asin√θc) / √(1/(4n) + τ̂² + 1/(4Nc) + τ̂² Σnⱼ²/Nc²)
+ * — the unit's binomial and between-unit variance plus the pooled reference's. A plain two-
+ * proportion test would count every natural difference between places (one county simply has
+ * more foreign-born residents) as evidence once the samples are large.
+ */
+export function compareWithComparable(after: Proportion, comparable: readonly { id: string; count: number; total: number }[], spread?: { tau2: number; source: string }, level = 0.95): ComparableComparison {
+  if (spread !== undefined && !(Number.isFinite(spread.tau2) && spread.tau2 >= 0)) throw new StatsError('INVALID_ARGUMENT', `between-jurisdiction variance ${spread.tau2} must be finite and non-negative`);
+  const share = after.total > 0 ? after.count / after.total : 0;
+  const used = comparable.filter((c) => c.total > 0);
+  let count = 0;
+  let total = 0;
+  let sumN2 = 0;
+  for (const c of used) {
+    count += c.count;
+    total += c.total;
+    sumN2 += c.total * c.total;
+  }
+  const reference = total > 0 ? count / total : 0;
+  const base = { share, reference, difference: share - reference, comparable: used.length, count, total };
+  const none = { ...base, lower: -1, upper: 1, tau2: 0, tau2Source: 'none', z: 0, pHigher: 1 };
+  if (after.total === 0) return { ...none, difference: 0, status: 'no-data', note: 'no bookings with demographics after activation: no comparison' };
+  if (used.length < MIN_COMPARABLE) {
+    return { ...none, difference: 0, status: 'too-few-comparable', note: `${used.length} comparable jurisdiction(s) with bookings, fewer than the ${MIN_COMPARABLE} needed to estimate the spread between jurisdictions: no comparison` };
+  }
+  const tau2 = spread ? spread.tau2 : funnel(used, { model: 'additive' }).tau2;
+  const tau2Source = spread ? spread.source : 'the comparable jurisdictions';
+  const sd = Math.sqrt(1 / (4 * after.total) + tau2 + 1 / (4 * total) + (tau2 * sumN2) / (total * total));
+  const a0 = arcsineSqrt(reference);
+  const z = (arcsineSqrt(share) - a0) / sd;
+  const k = normalQuantile((1 + level) / 2);
+  const lo = Math.sin(Math.max(0, a0 - k * sd)) ** 2;
+  const hi = Math.sin(Math.min(Math.PI / 2, a0 + k * sd)) ** 2;
+  return {
+    ...base,
+    status: 'ok',
+    note: `${used.length} comparable jurisdiction(s), pooled share ${reference.toPrecision(3)}; between-jurisdiction τ̂² = ${tau2.toExponential(2)} from ${tau2Source}${!spread && used.length < 10 ? ' (rough with so few)' : ''}`,
+    lower: share - hi,
+    upper: share - lo,
+    tau2,
+    tau2Source,
+    z,
+    pHigher: normalUpper(z),
+  };
 }
 
 export interface ReviewUnit {
@@ -92,7 +176,7 @@ export interface ReviewOptions {
   labels?: { count: string; total: string; group?: (group: string) => string };
 }
 
-export type FlagKind = 'share-above-state' | 'share-rose-at-activation' | 'group-share-rose';
+export type FlagKind = 'share-above-state' | 'share-rose-at-activation' | 'group-share-rose' | 'group-share-above-comparable';
 
 export interface FlagNumbers {
   count: number;
@@ -140,7 +224,10 @@ export interface UnitReview {
   /** The rest of the group's count and total, whose share is `expected` (reference 'leave-one-out'). */
   reference?: { count: number; total: number };
   activation?: SegmentedResult;
+  /** The group's share after activation against before. */
   demographics?: ShareComparison;
+  /** The group's share after activation against comparable jurisdictions. */
+  comparable?: ComparableComparison;
   flagged: FlagKind[];
   note?: string;
 }
@@ -269,7 +356,8 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
       }
       if (u.demographics) {
         const d = u.demographics;
-        r.demographics = compareShares(d.after, d.comparators ?? d.before);
+        if (d.before) r.demographics = compareShares(d.after, d.before);
+        if (d.comparable) r.comparable = compareWithComparable(d.after, d.comparable, d.spread);
       }
       units.push(r);
     }
@@ -354,13 +442,37 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
       group: u.group,
       kind: 'group-share-rose',
       reason:
-        `${source.group} people were ${pct(d.shareA)} of those booked after activation against ${pct(d.shareB)} ${source.comparators ? 'in comparable jurisdictions' : 'before activation'}, ` +
+        `${source.group} people were ${pct(d.shareA)} of those booked after activation against ${pct(d.shareB)} before activation, ` +
         `a rise of ${pct(d.difference)} (95 % interval ${pct(d.lower)} to ${pct(d.upper)}); p = ${fmtP(d.pHigher)} (${d.test === 'fisher' ? 'Fisher exact' : 'two-proportion z'}), q = ${fmtP(qDemo[i])}`,
       numbers: {
         count: u.count, total: u.total, observed: u.observed, expected: u.expected, z: 0, p: d.pHigher, q: qDemo[i],
         upperLimit: upperLimits[units.indexOf(u)], shrunk: shrunkOf(u), effect: { estimate: d.difference, lower: d.lower, upper: d.upper },
       },
       drillDown: `${drill(u)}/demographics`,
+    });
+  });
+
+  // Against comparable jurisdictions.
+  const withComp = units.filter((u) => u.comparable?.status === 'ok');
+  const qComp = adjustPValues(withComp.map((u) => u.comparable!.pHigher), thresholds.fdrMethod);
+  withComp.forEach((u, i) => {
+    const c = u.comparable!;
+    if (qComp[i] >= thresholds.fdr || c.difference < thresholds.minShareChange) return;
+    const source = input.units.find((x) => x.id === u.id && (x.group ?? ALL) === u.group)!.demographics!;
+    u.flagged.push('group-share-above-comparable');
+    flags.push({
+      id: `${input.quarter}:${u.group}:${u.id}:group-share-above-comparable`,
+      unitId: u.id,
+      group: u.group,
+      kind: 'group-share-above-comparable',
+      reason:
+        `${source.group} people were ${pct(c.share)} of those booked after activation (${source.after.count} of ${source.after.total}) against ${pct(c.reference)} in ${c.comparable} comparable jurisdictions over the same months (${c.count} of ${c.total}), ` +
+        `${pct(c.difference)} more (95 % interval ${pct(c.lower)} to ${pct(c.upper)}); allowing for the spread between jurisdictions p = ${fmtP(c.pHigher)}, q = ${fmtP(qComp[i])}`,
+      numbers: {
+        count: u.count, total: u.total, observed: u.observed, expected: u.expected, z: c.z, p: c.pHigher, q: qComp[i],
+        upperLimit: upperLimits[units.indexOf(u)], shrunk: shrunkOf(u), effect: { estimate: c.difference, lower: c.lower, upper: c.upper },
+      },
+      drillDown: `${drill(u)}/demographics-comparable`,
     });
   });
 
