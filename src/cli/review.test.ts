@@ -174,7 +174,7 @@ describe('seccom review --quarter (event log)', () => {
   it('flags the planted jurisdiction from the store, with reasons and the cases behind each flag', async () => {
     const r = await runCli('review', '--quarter', '2011Q3', '--db', db);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^quarterly review 2011Q3 \(July–September 2011\): 16 activated jurisdiction\(s\) in 2 state\(s\), \d+ flagged/);
+    expect(r.out).toMatch(/^quarterly review 2011Q3 \(July–September 2011; 2011-07-01 to 2011-09-30\): 16 activated jurisdiction\(s\) in 2 state\(s\), \d+ flagged/);
     expect(r.out).toMatch(new RegExp(`\\n${log.planted} +AZ +bookings: Level 3 \\(minor\\) offenses only +state +share rose at activation `));
     expect(r.out).toMatch(/cases: \d+ \(review\/2011Q3\/bookings\/AZ\/AZ0070000\/activation; all ids with --json\)/);
     expect(r.out).not.toMatch(BAD);
@@ -190,6 +190,18 @@ describe('seccom review --quarter (event log)', () => {
     expect(whole.thresholds.reference).toBe('group');
   }, 60_000);
 
+  it('takes a fiscal quarter (October–September year) and prints the days it covers in text and JSON', async () => {
+    const r = await runCli('review', '--quarter', 'FY2011Q3', '--db', db);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^quarterly review FY2011Q3 \(April–June 2011 \(fiscal year 2011, Q3\); 2011-04-01 to 2011-06-30\): 16 activated/);
+    const json = JSON.parse((await runCli('review', '--quarter', 'fy2011q1', '--db', db, '--json')).out) as { quarter: string; range: unknown; months: string[] };
+    expect(json.quarter).toBe('FY2011Q1');
+    expect(json.range).toEqual({ kind: 'fiscal', from: '2010-10-01', to: '2010-12-31' });
+    expect(json.months).toEqual(['2010-10', '2010-11', '2010-12']);
+    const cal = JSON.parse((await runCli('review', '--quarter', '2011Q3', '--db', db, '--json')).out) as { range: unknown };
+    expect(cal.range).toEqual({ kind: 'calendar', from: '2011-07-01', to: '2011-09-30' });
+  }, 60_000);
+
   it('writes the quarter as an HTML and a PDF report', async () => {
     const html = join(dir, 'q.html');
     const pdf = join(dir, 'q.pdf');
@@ -197,6 +209,7 @@ describe('seccom review --quarter (event log)', () => {
     expect((await runCli('review', '--quarter', '2011Q3', '--db', db, '--format', 'pdf', '--out', pdf)).code).toBe(0);
     const text = readFileSync(html, 'utf8');
     expect(text).toContain('<h1>Quarterly statistical review, 2011Q3</h1>');
+    expect(text).toContain('July–September 2011: 2011-07-01 to 2011-09-30');
     expect(text).not.toMatch(BAD);
     expect(readFileSync(pdf).subarray(0, 8).toString('latin1')).toBe('%PDF-1.7');
   }, 60_000);

@@ -83,7 +83,7 @@ function wrapText(text: string, width: number, indent: string): string[] {
 export function formatQuarterReview(r: QuarterReview): string {
   const states = new Set(r.jurisdictions.map((j) => j.state)).size;
   const flagged = new Set(r.flags.map((f) => f.ori));
-  const out = [`quarterly review ${r.quarter} (${r.period}): ${r.jurisdictions.length} activated jurisdiction(s) in ${states} state(s), ${flagged.size} flagged (${r.flags.length} flag(s), FDR ${r.thresholds.fdr})`];
+  const out = [`quarterly review ${r.quarter} (${r.period}; ${r.range.from} to ${r.range.to}): ${r.jurisdictions.length} activated jurisdiction(s) in ${states} state(s), ${flagged.size} flagged (${r.flags.length} flag(s), FDR ${r.thresholds.fdr})`];
   const n = r.rates.nation;
   out.push(`national: ICE arrests ${n.arrests.judged ? `${pct(n.arrests.share)} of ${n.arrests.total}` : 'none'}, IDENT matches ${n.matches.judged ? `${pct(n.matches.share)} of ${n.matches.total}` : 'none'} with no record or only Level 3; bookings ${n.bookings.judged ? `${pct(n.bookings.share)} of ${n.bookings.total}` : 'none'} for minor offenses only`);
   if (r.flags.length === 0) out.push('', r.jurisdictions.length === 0 ? 'nothing to review (see the notes)' : 'no jurisdiction flagged');
@@ -205,7 +205,7 @@ export function registerReviewCommands(program: Command): void {
   program
     .command('review')
     .description('the quarterly statistical review: flags jurisdictions whose share of ICE arrests (or IDENT matches, or minor-offense bookings) with no record or only Level 3 offenses is out of line with the state and the nation, or jumped at activation')
-    .option('--quarter <q>', 'calendar quarter to review, e.g. 2011Q3 (Q1 = January–March), from the event log')
+    .option('--quarter <q>', 'quarter to review from the event log: calendar 2011Q3 (= July–September 2011) or fiscal FY2011Q3 (ICE\'s October–September year: = April–June 2011)')
     .option('--db <path>', 'SQLite database of the pipeline (the same as --store sqlite:<path>)')
     .option('--store <store>', 'sqlite:<path> or postgres:<url>')
     .option('--input <csv>', 'review per-unit counts from a CSV file instead of the event log')
@@ -224,7 +224,8 @@ export function registerReviewCommands(program: Command): void {
       'after',
       `
 Examples:
-  seccom review --quarter 2011Q3 --db out/county.db
+  seccom review --quarter 2011Q3 --db out/county.db        # July–September 2011
+  seccom review --quarter FY2011Q3 --db out/county.db      # fiscal: April–June 2011
   seccom review --quarter 2011Q3 --db out/county.db --format pdf --out out/review-2011Q3.pdf
   seccom review --input ../shared/data/policing/fig3b_arrest_rate_county.csv \\
       --count n_arrests --total n_stops --unit location        # counties, the 3 race rows pooled

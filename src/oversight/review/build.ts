@@ -152,8 +152,12 @@ export interface CategoryMonths {
 }
 
 export interface QuarterReview {
+  /** "2011Q3" or "FY2011Q3". */
   quarter: string;
+  /** In words: "July–September 2011", "April–June 2011 (fiscal year 2011, Q3)". */
   period: string;
+  /** The days it covers (on each jurisdiction's wall clock) and whether it is a calendar or a fiscal (October–September) quarter. */
+  range: { kind: 'calendar' | 'fiscal'; from: string; to: string };
   months: string[];
   thresholds: ReviewResult['thresholds'] & { seriesMonths: number; group: string; comparable: Required<ComparableOptions> };
   rates: {
@@ -628,6 +632,7 @@ export class QuarterReviewBuilder {
     return {
       quarter: q.label,
       period: quarterWords(q),
+      range: { kind: q.kind, from: q.from, to: q.to },
       months,
       thresholds: { ...thresholds, seriesMonths: window.length, group: this.group.label, comparable: comparableOptions },
       rates: {

@@ -34,7 +34,7 @@ export function quarterReviewReport(r: QuarterReview, options: { generated?: str
   const states = new Set(r.jurisdictions.map((j) => j.state));
   const n = r.rates.nation;
   const summary = [
-    `${r.jurisdictions.length} activated jurisdiction(s) in ${states.size} state(s) reviewed for ${r.quarter} (${r.period}); ${flaggedOris.size} flagged with ${r.flags.length} flag(s) at a false-discovery rate of ${r.thresholds.fdr}.`,
+    `${r.jurisdictions.length} activated jurisdiction(s) in ${states.size} state(s) reviewed for ${r.quarter} (${r.period}, ${r.range.from} to ${r.range.to}); ${flaggedOris.size} flagged with ${r.flags.length} flag(s) at a false-discovery rate of ${r.thresholds.fdr}.`,
     `Nationally ${n.arrests.judged ? `${(n.arrests.share * 100).toFixed(1)} % of ${n.arrests.total.toLocaleString('en-US')} ICE arrests` : 'no ICE arrests'} and ${n.matches.judged ? `${(n.matches.share * 100).toFixed(1)} % of ${n.matches.total.toLocaleString('en-US')} classified IDENT matches` : 'no classified IDENT matches'} were of people with no criminal record or only Level 3 offenses.`,
   ];
   const sections: ReportSection[] = [];
@@ -186,7 +186,7 @@ export function quarterReviewReport(r: QuarterReview, options: { generated?: str
 
   return {
     title: `Quarterly statistical review, ${r.quarter}`,
-    subtitle: `Activated jurisdictions, ${r.period}`,
+    subtitle: `Activated jurisdictions, ${r.period}: ${r.range.from} to ${r.range.to}`,
     ...(options.generated ? { generated: options.generated } : {}),
     summary,
     sections,

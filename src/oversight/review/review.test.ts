@@ -4,7 +4,7 @@ import { emptyFact, type CaseFact, type JurisdictionRef } from '../facts/types.t
 import { reportHtml } from '../report/html.ts';
 import { segmentedRegression } from '../stats/segmented.ts';
 import { reviewQuarter } from './build.ts';
-import { monthOf, parseQuarter } from './calendar.ts';
+import { monthLabel, monthOf, parseQuarter, quarterRange, quarterWords } from './calendar.ts';
 import { ReviewError } from './errors.ts';
 import { fittedShares } from './fit.ts';
 import { quarterReviewReport } from './report.ts';
@@ -164,7 +164,8 @@ describe('empty and bad input', () => {
       fc.property(fc.string(), (s) => {
         try {
           const q = parseQuarter(s);
-          expect(q.label).toMatch(/^\d{4}Q[1-4]$/);
+          expect(q.label).toMatch(/^(FY)?\d{4}Q[1-4]$/);
+          expect(q.from < q.to).toBe(true);
         } catch (error) {
           expect(error).toBeInstanceOf(ReviewError);
         }
@@ -179,6 +180,36 @@ describe('empty and bad input', () => {
     expect(r.jurisdictions[0].arrests).toEqual({ count: 0, total: 0, share: 0, judged: false });
     expect(r.jurisdictions[0].notes.join(' ')).toMatch(/not judged/);
     expect(r.notes.join(' ')).toMatch(/1 case\(s\) with no ORI or an ORI missing from the registry/);
+  });
+
+  it('reads calendar quarters and federal fiscal quarters (October–September, named by the year they end in), with their days', () => {
+    const cal = parseQuarter('2011q3');
+    expect(cal).toEqual({ label: '2011Q3', kind: 'calendar', year: 2011, q: 3, months: [2011 * 12 + 6, 2011 * 12 + 7, 2011 * 12 + 8], from: '2011-07-01', to: '2011-09-30' });
+    expect(quarterWords(cal)).toBe('July–September 2011');
+    const fy = parseQuarter('FY2011Q3');
+    expect(fy.months.map(monthLabel)).toEqual(['2011-04', '2011-05', '2011-06']);
+    expect(quarterRange(fy)).toBe('2011-04-01 to 2011-06-30');
+    expect(quarterWords(fy)).toBe('April–June 2011 (fiscal year 2011, Q3)');
+    const q1 = parseQuarter(' fy2011-Q1 ');
+    expect(q1.label).toBe('FY2011Q1');
+    expect(quarterRange(q1)).toBe('2010-10-01 to 2010-12-31');
+    expect(quarterWords(q1)).toBe('October–December 2010 (fiscal year 2011, Q1)');
+    expect(quarterRange(parseQuarter('FY2012Q2'))).toBe('2012-01-01 to 2012-03-31'); // a leap year's February is inside
+    expect(quarterRange(parseQuarter('FY2012Q4'))).toBe('2012-07-01 to 2012-09-30');
+    expect(() => parseQuarter('FY11Q3')).toThrow(/FY2011Q3 \(fiscal year October–September, FY2011Q3 = April–June 2011\)/);
+    expect(() => parseQuarter('FY2011Q5')).toThrow(ReviewError);
+  });
+
+  it('reviews a fiscal quarter exactly as the calendar quarter of the same months', () => {
+    const fiscal = reviewQuarter(facts, registry, 'FY2011Q3');
+    const calendar = reviewQuarter(facts, registry, '2011Q2');
+    expect(fiscal.range).toEqual({ kind: 'fiscal', from: '2011-04-01', to: '2011-06-30' });
+    expect(fiscal.period).toBe('April–June 2011 (fiscal year 2011, Q3)');
+    expect(fiscal.months).toEqual(calendar.months);
+    expect(fiscal.jurisdictions).toEqual(calendar.jurisdictions.map((j) => ({ ...j, flags: j.flags.map((id) => id.replace(/^2011Q2:/, 'FY2011Q3:')) })));
+    expect(fiscal.flags.map((f) => f.id)).toEqual(calendar.flags.map((f) => f.id.replace(/^2011Q2:/, 'FY2011Q3:')));
+    expect(fiscal.flags.map((f) => f.drillDown)).toEqual(calendar.flags.map((f) => f.drillDown.replace('review/2011Q2/', 'review/FY2011Q3/')));
+    expect(reportHtml(quarterReviewReport(fiscal))).toContain('April–June 2011 (fiscal year 2011, Q3): 2011-04-01 to 2011-06-30');
   });
 
   it('reads months on the jurisdiction\'s wall clock', () => {
