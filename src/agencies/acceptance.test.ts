@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWsq } from '../biometrics/image/wsq/index.ts';
 import { createRng, synthesizeFinger } from '../biometrics/synth/index.ts';
 import { ManualClock } from '../platform/clock/index.ts';
-import { listOutbox, type MessagingTables } from '../platform/messaging/index.ts';
+import { AttachmentMissingError, createAttachments, listOutbox, type MessagingTables } from '../platform/messaging/index.ts';
 import { tablesOf } from '../platform/store/index.ts';
 import { storeVariants, type TestDatabase } from '../platform/store/testing.ts';
 import type { Booking, FingerprintImage } from '../nist/ebts/messages.ts';
@@ -196,12 +196,17 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
     expect(await p.scheduler.pending()).toEqual([]);
     await p.proceedingsOutcome(caseId, 'removed', ms('2012-05-01T00:00:00Z'));
     expect((await p.finalState(caseId)).outcome).toBe('removed');
-    // Biometrics leave the records modules only inside the CAR and the IDENT search; the state bureau's copy is erased.
-    const withPrints = (await listOutbox(p.store.db, { correlationId: caseId })).filter((e) => JSON.stringify(e.message.payload).length > 4000);
+    // Biometrics leave the records modules only as the attachment of the CAR and the IDENT search (no payload carries
+    // them); once the state bureau's copy is erased, the bytes are gone — delivered messages keep only the hash.
+    const messages = await listOutbox(p.store.db, { correlationId: caseId });
+    expect(messages.filter((e) => JSON.stringify(e.message.payload).length > 4000)).toEqual([]);
+    const withPrints = messages.filter((e) => e.message.attachment !== undefined);
     expect([...new Set(withPrints.map((e) => e.message.type))].sort()).toEqual(['car', 'ident-search']);
     expect(withPrints.every((e) => [ADDRESS.stateBureau, ADDRESS.criminalRecords, ADDRESS.immigrationRecords].includes(e.message.to as never))).toBe(true);
-    const sib = await tablesOf<StateBureauTables>(p.store.db).selectFrom('state_bureau_submissions').select('ebts').where('case_id', '=', caseId).executeTakeFirstOrThrow();
-    expect(sib.ebts).toBe('');
+    const sib = await tablesOf<StateBureauTables>(p.store.db).selectFrom('state_bureau_submissions').select('prints').where('case_id', '=', caseId).executeTakeFirstOrThrow();
+    expect(sib.prints).toBeNull();
+    const attachments = createAttachments({ kind: p.store.kind, clock: p.clock });
+    for (const hash of new Set(withPrints.map((e) => e.message.attachment ?? ''))) await expect(attachments.get(p.store.db, hash)).rejects.toThrow(AttachmentMissingError);
     expect(kinds(await p.caseTimeline(caseId))).toEqual(expect.arrayContaining(['booked', 'car-routed', 'criminal-search', 'ident-match', 'iaq-sent', 'iar-sent', 'review', 'detainer-issued', 'detainer-received', 'detainer-copy-served', 'hold-started', 'detainer-clock-started', 'custody-assumed', 'custody-transferred', 'proceedings-outcome']));
   });
 
@@ -413,7 +418,7 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
       const sent = await listOutbox(p.store.db, { correlationId: caseId });
       const car = sent.find((e) => e.message.type === Car.type && e.message.to === ADDRESS.stateBureau)!.message;
       const detainer = sent.find((e) => e.message.type === Detainer.type)!.message;
-      await p.deliver({ type: car.type, from: car.from, to: car.to, correlationId: caseId, payload: car.payload });
+      await p.deliver({ type: car.type, from: car.from, to: car.to, correlationId: caseId, payload: car.payload, attachment: car.attachment });
       await p.deliver({ type: detainer.type, from: detainer.from, to: detainer.to, correlationId: caseId, payload: detainer.payload });
       const after = await listOutbox(p.store.db, { correlationId: caseId });
       expect(after.filter((e) => e.message.type === 'iaq')).toHaveLength(1);

@@ -1,5 +1,6 @@
 import type { Clock } from '../platform/clock/index.ts';
-import type { IdGenerator, Outbox } from '../platform/messaging/index.ts';
+import type { Attachments, IdGenerator, Outbox } from '../platform/messaging/index.ts';
+import type { AnyTransaction } from '../platform/store/index.ts';
 import type { Timers } from '../platform/timers/index.ts';
 import type { PolicyBundle } from '../policy/index.ts';
 import { formatLocal } from '../policy/detainer-clock.ts';
@@ -11,11 +12,26 @@ export interface AgencyDeps {
   clock: Clock;
   ids: IdGenerator;
   outbox: Outbox;
+  /** Large bytes carried by reference (the CAR's EBTS transaction). */
+  attachments: Attachments;
   timers: Timers;
   policy: PolicyBundle;
   jurisdictions: Jurisdictions;
   extractor: TemplateExtractor;
 }
+
+/**
+ * How an agency sends a message: in a handler, `ctx.send` (the dispatcher writes it with its
+ * batch and may deliver it in the same transaction); in a command, the outbox directly
+ * (`commandSend`). Either way in the caller's transaction.
+ */
+export type Send = (m: { type: string; to: string; from?: string; correlationId?: string; payload: unknown; attachment?: string }) => Promise<unknown>;
+
+/** `Send` for commands: straight into the outbox in `trx`; the case is the payload's `caseId` unless given. */
+export const commandSend =
+  (deps: Pick<AgencyDeps, 'outbox'>, trx: AnyTransaction, from: string): Send =>
+  (m) =>
+    deps.outbox.enqueue(trx, { ...m, from: m.from ?? from, correlationId: m.correlationId ?? (m.payload as { caseId: string }).caseId });
 
 export interface RecordsDeps extends AgencyDeps {
   search: TenprintSearch;

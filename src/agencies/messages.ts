@@ -1,10 +1,12 @@
 /**
  * The typed messages the agencies exchange (DOMAIN.md §2) and the addresses they go to. Every
  * payload is parsed at the receiving end; none carries biometric data except the two that
- * carry a tenprint submission into the records modules (CAR and the IDENT search request).
+ * carry a tenprint submission into the records modules (CAR and the IDENT search request) —
+ * and those carry it as an attachment (the EBTS transaction's bytes, stored once and passed by
+ * SHA-256; platform/messaging/attachments.ts), not in the payload.
  */
 import { z } from 'zod';
-import { defineMessage } from '../platform/messaging/index.ts';
+import { defineMessage, MessageParseError, type Message } from '../platform/messaging/index.ts';
 import { IMMIGRATION_STATUSES } from '../policy/index.ts';
 
 export const ADDRESS = {
@@ -87,10 +89,13 @@ export const bookedPerson = z
   .strict();
 export type BookedPerson = z.infer<typeof bookedPerson>;
 
-/** CAR: the booking's criminal tenprint submission (EBTS transaction, base64), jail → SIB → FBI. */
+/**
+ * CAR: the booking's criminal tenprint submission, jail → SIB → FBI. The EBTS transaction (with
+ * the prints) is the message's attachment; the payload has what the agencies route on.
+ */
 export const Car = defineMessage(
   'car',
-  z.object({ caseId: z.string(), ori: z.string(), tcn: z.string(), ebts: z.string(), bookedAt: epochMs, person: bookedPerson, charges: z.array(chargeFacts).min(1) }).strict(),
+  z.object({ caseId: z.string(), ori: z.string(), tcn: z.string(), bookedAt: epochMs, person: bookedPerson, charges: z.array(chargeFacts).min(1) }).strict(),
 );
 
 /** SRE: the FBI's submission results (EBTS, base64) with the structured rap sheet, FBI → SIB → jail. */
@@ -110,8 +115,14 @@ export const Sre = defineMessage(
 /** ERRT: the FBI rejects a submission it cannot search (e.g. undecodable prints), FBI → SIB → jail. */
 export const Errt = defineMessage('errt', z.object({ caseId: z.string(), ebts: z.string(), problems: z.array(z.string()).min(1) }).strict());
 
-/** The immigration search request: SIB → IDENT, carrying the same prints as the CAR. */
-export const IdentSearch = defineMessage('ident-search', z.object({ caseId: z.string(), tcn: z.string(), ebts: z.string() }).strict());
+/** The immigration search request: SIB → IDENT, with the CAR's EBTS transaction as its attachment. */
+export const IdentSearch = defineMessage('ident-search', z.object({ caseId: z.string(), tcn: z.string() }).strict());
+
+/** The attachment (SHA-256) a CAR or IDENT search request must carry; a parse error without one. */
+export function submissionAttachment(message: Message): string {
+  if (message.attachment === undefined || !/^[0-9a-f]{64}$/.test(message.attachment)) throw new MessageParseError(message.id, message.type, 'the EBTS transaction attachment is missing');
+  return message.attachment;
+}
 
 /** IDR: IDENT's response, match (with the identity's encounters, never its biometrics) or no match. */
 export const Idr = defineMessage(

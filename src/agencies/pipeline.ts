@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../platform/clock/index.ts';
 import { ManualClock } from '../platform/clock/index.ts';
-import { createIdGenerator, createOutbox, messagingMigrations, OutboxDispatcher, type IdGenerator, type OutboxEntry, type OutgoingMessage, type RandomSource } from '../platform/messaging/index.ts';
+import { createAttachments, createIdGenerator, createOutbox, messagingMigrations, OutboxDispatcher, type IdGenerator, type OutboxEntry, type OutgoingMessage, type RandomSource } from '../platform/messaging/index.ts';
 import { loadPolicy } from '../platform/policy/load.ts';
 import { assertMigrated, type AnyTransaction, type Store } from '../platform/store/index.ts';
 import { createTimers, timerMigrations, TimerScheduler } from '../platform/timers/index.ts';
@@ -60,7 +60,7 @@ export class Pipeline {
     const outbox = createOutbox({ kind: options.store.kind, clock: options.clock, ids: this.ids });
     const timers = createTimers({ clock: options.clock, ids: this.ids });
     this.jurisdictions = createJurisdictions({ clock: options.clock });
-    this.deps = { clock: options.clock, ids: this.ids, outbox, timers, policy: options.policy ?? loadPolicy(), jurisdictions: this.jurisdictions, extractor: options.extractor ?? new TemplateExtractor() };
+    this.deps = { clock: options.clock, ids: this.ids, outbox, attachments: createAttachments({ kind: options.store.kind, clock: options.clock }), timers, policy: options.policy ?? loadPolicy(), jurisdictions: this.jurisdictions, extractor: options.extractor ?? new TemplateExtractor() };
     this.booking = createBookingAgency(this.deps);
     this.stateBureau = createStateBureau(this.deps);
     this.criminalRecords = createCriminalRecords({ ...this.deps, search: options.criminalSearch ?? new ExhaustiveTenprintSearch() });
@@ -69,12 +69,12 @@ export class Pipeline {
     this.fieldOffice = createFieldOffice(this.deps);
     this.dispatcher = new OutboxDispatcher({ store: options.store, outbox, clock: options.clock });
     this.scheduler = new TimerScheduler({ store: options.store, outbox, clock: options.clock });
-    this.dispatcher.subscribe(ADDRESS.booking, (m, ctx) => this.booking.handle(m, ctx.trx));
+    this.dispatcher.subscribe(ADDRESS.booking, (m, ctx) => this.booking.handle(m, ctx.trx, ctx));
     this.dispatcher.subscribe(ADDRESS.stateBureau, (m, ctx) => this.stateBureau.handle(m, ctx.trx, ctx));
     this.dispatcher.subscribe(ADDRESS.criminalRecords, (m, ctx) => this.criminalRecords.handle(m, ctx.trx, ctx));
     this.dispatcher.subscribe(ADDRESS.immigrationRecords, (m, ctx) => this.immigrationRecords.handle(m, ctx.trx, ctx));
     this.dispatcher.subscribe(ADDRESS.lesc, (m, ctx) => this.lesc.handle(m, ctx.trx, ctx));
-    this.dispatcher.subscribe(ADDRESS.fieldOffice, (m, ctx) => this.fieldOffice.handle(m, ctx.trx));
+    this.dispatcher.subscribe(ADDRESS.fieldOffice, (m, ctx) => this.fieldOffice.handle(m, ctx.trx, ctx));
   }
 
   /** Migrates the store, builds the agencies and re-enrols the stored fingerprints in the searches. */

@@ -12,7 +12,7 @@ import { findOffense, levelOfCode, versionInForce } from '../../policy/index.ts'
 import { NistError } from '../../nist/errors.ts';
 import { buildCarBytes, type Booking } from '../../nist/ebts/messages.ts';
 import { recordEvent } from '../case-log/index.ts';
-import { isoOfEbtsDate, localDate, type AgencyDeps } from '../deps.ts';
+import { commandSend, isoOfEbtsDate, localDate, type AgencyDeps, type Send } from '../deps.ts';
 import { AgencyError } from '../errors.ts';
 import { routingFor } from '../jurisdictions/index.ts';
 import {
@@ -31,7 +31,6 @@ import {
   Idr,
   ReleaseNotice,
   Sre,
-  toBase64,
   type ChargeFacts,
   type Circumstances,
   type ReleaseReason,
@@ -156,7 +155,7 @@ export function createBookingAgency(deps: AgencyDeps) {
   const t = (d: AnyDatabase) => tablesOf<BookingTables>(d);
   const event = (trx: AnyTransaction, caseId: string, kind: string, summary: string, details: Record<string, unknown> = {}) =>
     recordEvent(trx, { caseId, at: deps.clock.now(), agency: AGENCY, kind, summary, details });
-  const send = (trx: AnyTransaction, m: { type: string; to: string; correlationId: string; payload: unknown }) => deps.outbox.enqueue(trx, { ...m, from: AGENCY });
+  const send = (trx: AnyTransaction, m: Parameters<Send>[0]) => commandSend(deps, trx, AGENCY)(m);
 
   async function bookingRow(d: AnyDatabase, caseId: string) {
     const row = await t(d).selectFrom('booking_bookings').selectAll().where('case_id', '=', caseId).executeTakeFirst();
@@ -169,11 +168,11 @@ export function createBookingAgency(deps: AgencyDeps) {
   }
 
   /** Releases the person now (at `at`), records why, and tells the field office when a detainer is involved. */
-  async function release(trx: AnyTransaction, caseId: string, at: number, reason: ReleaseReason, detainerId: string | null) {
+  async function release(trx: AnyTransaction, send: Send, caseId: string, at: number, reason: ReleaseReason, detainerId: string | null) {
     await t(trx).updateTable('booking_bookings').set({ state: 'released', released_at: at, release_reason: reason }).where('case_id', '=', caseId).execute();
     await event(trx, caseId, 'released', `Released (${reason}).`, { at, detainerId, reason });
     if (detainerId !== null) {
-      await send(trx, ReleaseNotice.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: caseId, payload: { caseId, detainerId, kind: 'released', at, reason, holdExpiresAt: null } }));
+      await send(ReleaseNotice.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: caseId, payload: { caseId, detainerId, kind: 'released', at, reason, holdExpiresAt: null } }));
     }
   }
 
@@ -237,7 +236,9 @@ export function createBookingAgency(deps: AgencyDeps) {
         demographics: { sex: b.sex, race: b.race, yearOfBirth: /^\d{4}/.test(b.dateOfBirth) && !b.dateOfBirth.startsWith('0000') ? Number(b.dateOfBirth.slice(0, 4)) : null, placeOfBirth: b.placeOfBirth, claimedCitizenship: b.citizenship ?? null },
         chargeLevels: charges.map((c) => ({ ncicCode: c.ncicCode, severity: c.severity, maxSentenceMonths: c.maxSentenceMonths, level: levelOfCode(version.levels, c.ncicCode, { severity: c.severity, maxSentenceMonths: c.maxSentenceMonths }).level })),
       });
-      await send(trx, Car.create({ from: AGENCY, to: ADDRESS.stateBureau, correlationId: caseId, payload: { caseId, ori: b.arrestingAgencyOri, tcn: caseId, ebts: toBase64(ebts), bookedAt: now, person, charges } }));
+      // The EBTS bytes are stored once, in this transaction, and travel by reference.
+      const attachment = await deps.attachments.put(trx, ebts);
+      await send(trx, { ...Car.create({ from: AGENCY, to: ADDRESS.stateBureau, correlationId: caseId, payload: { caseId, ori: b.arrestingAgencyOri, tcn: caseId, bookedAt: now, person, charges } }), attachment });
     },
 
     /**
@@ -253,7 +254,7 @@ export function createBookingAgency(deps: AgencyDeps) {
       await t(trx).updateTable('booking_bookings').set({ release_due_at: at }).where('case_id', '=', caseId).execute();
       if (!detainer) {
         const ended = await t(trx).selectFrom('booking_detainers').select('detainer_id').where('case_id', '=', caseId).executeTakeFirst();
-        await release(trx, caseId, at, 'release-due', ended?.detainer_id ?? null);
+        await release(trx, commandSend(deps, trx, AGENCY), caseId, at, 'release-due', ended?.detainer_id ?? null);
         return;
       }
       const tz = await timeZoneOf(trx, row.ori);
@@ -287,7 +288,7 @@ export function createBookingAgency(deps: AgencyDeps) {
       await send(trx, Disposition.create({ from: AGENCY, to: ADDRESS.stateBureau, correlationId: caseId, payload: { caseId, outcome, ncicCodes: [...codes], at, charges: updated } }));
     },
 
-    async handle(message: Message, trx: AnyTransaction): Promise<void> {
+    async handle(message: Message, trx: AnyTransaction, ctx: { send: Send }): Promise<void> {
       const now = deps.clock.now();
       if (Sre.is(message)) {
         const { payload } = Sre.parse(message);
@@ -320,7 +321,7 @@ export function createBookingAgency(deps: AgencyDeps) {
         if (row.state !== 'in-custody') {
           await t(trx).insertInto('booking_detainers').values({ ...base, state: 'after-release', ended_at: now }).execute();
           await event(trx, d.caseId, 'detainer-after-release', `Detainer ${d.detainerId} arrived after the person left custody (${row.state}); nothing to hold.`, { detainerId: d.detainerId });
-          await send(trx, ReleaseNotice.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: d.caseId, payload: { caseId: d.caseId, detainerId: d.detainerId, kind: 'released', at: Number(row.released_at ?? now), reason: 'released-before-detainer', holdExpiresAt: null } }));
+          await ctx.send(ReleaseNotice.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: d.caseId, payload: { caseId: d.caseId, detainerId: d.detainerId, kind: 'released', at: Number(row.released_at ?? now), reason: 'released-before-detainer', holdExpiresAt: null } }));
           return;
         }
         const participation = await deps.jurisdictions.participationAt(trx, row.ori, now);
@@ -329,7 +330,7 @@ export function createBookingAgency(deps: AgencyDeps) {
           await t(trx).insertInto('booking_detainers').values({ ...base, state: 'declined', ended_at: now }).execute();
           const reason = `the jurisdiction declines detainers except for serious offenses (${participation.seriousOffenses.join(', ')}); none is charged`;
           await event(trx, d.caseId, 'detainer-declined', `Detainer ${d.detainerId} declined: ${reason}.`, { participation: participation.mode, detainerId: d.detainerId, reason });
-          await send(trx, DetainerDeclined.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: d.caseId, payload: { caseId: d.caseId, detainerId: d.detainerId, at: now, reason } }));
+          await ctx.send(DetainerDeclined.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: d.caseId, payload: { caseId: d.caseId, detainerId: d.detainerId, at: now, reason } }));
           return;
         }
         await t(trx).insertInto('booking_detainers').values({ ...base, state: 'received', copy_served_at: d.copyToDetainee ? now : null }).execute();
@@ -344,7 +345,7 @@ export function createBookingAgency(deps: AgencyDeps) {
         }
         await t(trx).updateTable('booking_detainers').set({ state: 'lifted', ended_at: payload.at }).where('detainer_id', '=', payload.detainerId).execute();
         await event(trx, payload.caseId, 'detainer-lifted', `Detainer ${payload.detainerId} lifted: ${payload.reason}.`, { detainerId: payload.detainerId, reason: payload.reason, at: payload.at });
-        if (det.state === 'holding') await release(trx, payload.caseId, Math.max(now, payload.at), 'detainer-lifted', payload.detainerId);
+        if (det.state === 'holding') await release(trx, ctx.send, payload.caseId, Math.max(now, payload.at), 'detainer-lifted', payload.detainerId);
       } else if (HoldExpired.is(message)) {
         const { payload } = HoldExpired.parse(message);
         const det = await t(trx).selectFrom('booking_detainers').selectAll().where('detainer_id', '=', payload.detainerId).executeTakeFirst();
@@ -354,7 +355,7 @@ export function createBookingAgency(deps: AgencyDeps) {
         }
         await t(trx).updateTable('booking_detainers').set({ state: 'lapsed', ended_at: payload.expiresAt }).where('detainer_id', '=', payload.detainerId).execute();
         await event(trx, payload.caseId, 'hold-lapsed', `The detainer hold lapsed at ${new Date(payload.expiresAt).toISOString()} without ICE taking custody; the person must be released.`, { detainerId: payload.detainerId, expiresAt: payload.expiresAt });
-        await release(trx, payload.caseId, payload.expiresAt, 'hold-lapsed', payload.detainerId);
+        await release(trx, ctx.send, payload.caseId, payload.expiresAt, 'hold-lapsed', payload.detainerId);
       } else if (CustodyTransfer.is(message)) {
         const { payload } = CustodyTransfer.parse(message);
         const det = await t(trx).selectFrom('booking_detainers').selectAll().where('detainer_id', '=', payload.detainerId).executeTakeFirst();

@@ -15,7 +15,7 @@ import { serializeTransaction } from '../../nist/serialize.ts';
 import { recordEvent } from '../case-log/index.ts';
 import type { RecordsDeps } from '../deps.ts';
 import { AgencyError } from '../errors.ts';
-import { ADDRESS, Car, Disposition, Errt, fromBase64, rapSheetConviction, Sre, toBase64, type RapSheetConviction } from '../messages.ts';
+import { ADDRESS, Car, Disposition, Errt, rapSheetConviction, Sre, submissionAttachment, toBase64, type RapSheetConviction } from '../messages.ts';
 import { confirmedMatch, decodeTemplate, encodeTemplate, type FingerTemplates } from '../tenprint/index.ts';
 
 export interface CriminalRecordsTables {
@@ -141,12 +141,15 @@ export function createCriminalRecords(deps: RecordsDeps) {
       const now = deps.clock.now();
       if (Car.is(message)) {
         const { payload: car } = Car.parse(message);
+        const attachment = submissionAttachment(message);
         const done = await t(trx).selectFrom('criminal_records_submissions').select('case_id').where('case_id', '=', car.caseId).executeTakeFirst();
         if (done) return; // the same submission again: already answered
+        // A missing attachment is the platform's fault, not the submitter's: it throws (retried, then a dead letter), no ERRT.
+        const ebts = await deps.attachments.get(trx, attachment);
         let booking: ReturnType<typeof readCar>;
         let probe: FingerTemplates;
         try {
-          booking = readCar(fromBase64(car.ebts));
+          booking = readCar(ebts);
           probe = deps.extractor.templatesOf(booking.fingerprints);
         } catch (error) {
           if (!(error instanceof AgencyError || error instanceof NistError)) throw error;

@@ -12,7 +12,7 @@ import { tablesOf, type AnyDatabase, type AnyTransaction, type ModuleMigrations 
 import { holdExpiresAt } from '../../policy/detainer-clock.ts';
 import { evaluate, parseCaseFacts, versionById, type CaseFactsInput, type DecisionKind, type PolicyDecision } from '../../policy/index.ts';
 import { recordEvent } from '../case-log/index.ts';
-import { localDate, type AgencyDeps } from '../deps.ts';
+import { commandSend, localDate, type AgencyDeps, type Send } from '../deps.ts';
 import { AgencyError } from '../errors.ts';
 import { ADDRESS, CustodyTransfer, Detainer, DetainerDeclined, DetainerLift, Disposition, HoldExpired, Iar, ProceedingsOutcome, ReleaseNotice, type ProceedingsOutcomeKind } from '../messages.ts';
 
@@ -148,13 +148,11 @@ export interface FieldOfficeDetainer {
 const AGENCY = 'field-office';
 export const detainerTimerKey = (detainerId: string) => `detainer:${detainerId}:expiry`;
 
-type Send = (m: { type: string; to: string; from?: string; payload: unknown; correlationId?: string }) => Promise<unknown>;
-
 export function createFieldOffice(deps: AgencyDeps) {
   const t = (d: AnyDatabase) => tablesOf<FieldOfficeTables>(d);
   const event = (trx: AnyTransaction, caseId: string, kind: string, summary: string, details: Record<string, unknown> = {}) =>
     recordEvent(trx, { caseId, at: deps.clock.now(), agency: AGENCY, kind, summary, details });
-  const send: (trx: AnyTransaction) => Send = (trx) => (m) => deps.outbox.enqueue(trx, { from: AGENCY, correlationId: (m.payload as { caseId: string }).caseId, ...m });
+  const send = (trx: AnyTransaction): Send => commandSend(deps, trx, AGENCY);
 
   async function caseRow(d: AnyDatabase, caseId: string) {
     const row = await t(d).selectFrom('field_office_cases').selectAll().where('case_id', '=', caseId).executeTakeFirst();
@@ -171,7 +169,7 @@ export function createFieldOffice(deps: AgencyDeps) {
   }
 
   /** Decides the case under the version in force today (jail's zone), stores decision + reasons, and acts on it. */
-  async function review(trx: AnyTransaction, caseId: string, trigger: string): Promise<void> {
+  async function review(trx: AnyTransaction, send: Send, caseId: string, trigger: string): Promise<void> {
     const now = deps.clock.now();
     const row = await caseRow(trx, caseId);
     const { timeZone } = await deps.jurisdictions.jurisdictionOf(trx, row.ori);
@@ -190,7 +188,7 @@ export function createFieldOffice(deps: AgencyDeps) {
         const detainerId = `DET-${deps.ids()}`;
         await t(trx).insertInto('field_office_detainers').values({ detainer_id: detainerId, case_id: caseId, issued_at: now, form: form.name, policy_version: decision.version.id, state: 'issued', release_due_at: null, expires_at: null, ended_at: null }).execute();
         await setState('detainer-issued');
-        await send(trx)(Detainer.create({ from: AGENCY, to: ADDRESS.booking, correlationId: caseId, payload: { caseId, detainerId, form: form.name, issuedAt: now, copyToDetainee: form.copyToDetainee, hotline: form.hotline, holdLimitHours: form.holdLimitHours, policyVersion: decision.version.id } }));
+        await send(Detainer.create({ from: AGENCY, to: ADDRESS.booking, correlationId: caseId, payload: { caseId, detainerId, form: form.name, issuedAt: now, copyToDetainee: form.copyToDetainee, hotline: form.hotline, holdLimitHours: form.holdLimitHours, policyVersion: decision.version.id } }));
         // For oversight (src/oversight/audit): where, by which office, and what the form asks of the jail.
         await event(trx, caseId, 'detainer-issued', `Detainer ${detainerId} (${form.name}) issued to the jail.`, { detainerId, ori: row.ori, aor: row.aor, form: form.name, copyToDetainee: form.copyToDetainee, hotline: form.hotline, holdLimitHours: form.holdLimitHours, policyVersion: decision.version.id });
         return;
@@ -216,7 +214,7 @@ export function createFieldOffice(deps: AgencyDeps) {
   return {
     migrations: fieldOfficeMigrations,
 
-    async handle(message: Message, trx: AnyTransaction): Promise<void> {
+    async handle(message: Message, trx: AnyTransaction, ctx: { send: Send }): Promise<void> {
       const now = deps.clock.now();
       if (Iar.is(message)) {
         const { payload: iar } = Iar.parse(message);
@@ -231,7 +229,7 @@ export function createFieldOffice(deps: AgencyDeps) {
           .insertInto('field_office_cases')
           .values({ case_id: iar.caseId, ori: iar.ori, aor: jurisdiction.aor, received_at: now, status: iar.status, level: iar.level, facts: JSON.stringify(iar.facts), state: 'reviewed', outcome: null, outcome_at: null })
           .execute();
-        await review(trx, iar.caseId, 'iar');
+        await review(trx, ctx.send, iar.caseId, 'iar');
       } else if (Disposition.is(message)) {
         const { payload: d } = Disposition.parse(message);
         const row = await caseRow(trx, d.caseId);
@@ -241,7 +239,7 @@ export function createFieldOffice(deps: AgencyDeps) {
         await t(trx).updateTable('field_office_cases').set({ facts: JSON.stringify(facts) }).where('case_id', '=', d.caseId).execute();
         await event(trx, d.caseId, 'disposition-noted', `Disposition noted: ${d.outcome} (${d.ncicCodes.join(', ')}).`);
         if (row.state === 'awaiting-conviction') {
-          if (d.outcome === 'conviction') await review(trx, d.caseId, 'conviction');
+          if (d.outcome === 'conviction') await review(trx, ctx.send, d.caseId, 'conviction');
           else if ((facts.charges ?? []).every((c) => c.disposition === 'dismissed')) {
             await t(trx).updateTable('field_office_cases').set({ state: 'closed' }).where('case_id', '=', d.caseId).execute();
             await event(trx, d.caseId, 'closed', 'Charges dismissed while awaiting conviction: no action.');
@@ -314,7 +312,7 @@ export function createFieldOffice(deps: AgencyDeps) {
       await t(trx).updateTable('field_office_cases').set({ facts: JSON.stringify({ ...facts, person }) }).where('case_id', '=', caseId).execute();
       await t(trx).updateTable('field_office_supervisor_reviews').set({ state: 'resolved', resolved_at: at }).where('case_id', '=', caseId).execute();
       await event(trx, caseId, 'supervisor-review-resolved', `Supervisor review resolved: citizenship ${resolution.citizenship}. ${resolution.note}`, { resolution });
-      await review(trx, caseId, 'supervisor-review');
+      await review(trx, send(trx), caseId, 'supervisor-review');
     },
 
     /** Lifts the detainer in force, e.g. after supervisor review. */

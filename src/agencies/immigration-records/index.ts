@@ -12,7 +12,7 @@ import { readCar, type FingerprintImage } from '../../nist/ebts/messages.ts';
 import { recordEvent } from '../case-log/index.ts';
 import type { RecordsDeps } from '../deps.ts';
 import { AgencyError } from '../errors.ts';
-import { ADDRESS, encounter as encounterSchema, fromBase64, IdentSearch, Idr, type Encounter } from '../messages.ts';
+import { ADDRESS, encounter as encounterSchema, IdentSearch, Idr, submissionAttachment, type Encounter } from '../messages.ts';
 import { confirmedMatch, decodeTemplate, encodeTemplate } from '../tenprint/index.ts';
 
 export interface ImmigrationRecordsTables {
@@ -111,9 +111,10 @@ export function createImmigrationRecords(deps: RecordsDeps) {
       if (!IdentSearch.is(message)) throw new Error(`immigration records: unexpected message type ${message.type}`);
       const now = deps.clock.now();
       const { payload: req } = IdentSearch.parse(message);
+      const attachment = submissionAttachment(message);
       const done = await t(trx).selectFrom('immigration_records_searches').select('case_id').where('case_id', '=', req.caseId).executeTakeFirst();
       if (done) return; // the same request again: already answered
-      const probe = deps.extractor.templatesOf(readCar(fromBase64(req.ebts)).fingerprints);
+      const probe = deps.extractor.templatesOf(readCar(await deps.attachments.get(trx, attachment)).fingerprints);
       const found = await deps.search.search(probe);
       // The search index is memory: a candidate from a rolled-back enrolment is not in the table.
       const confirmed = await confirmedMatch(found, async (id) => (await t(trx).selectFrom('immigration_records_identities').select('identity_id').where('identity_id', '=', id).executeTakeFirst()) !== undefined);

@@ -4,7 +4,7 @@
  * with the notice given to the state and to the jurisdiction; nothing is switched on silently.
  * Other agencies read it through `jurisdictionOf` / `participationAt` (reference data, read-only).
  */
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock/index.ts';
 import { tablesOf, type AnyDatabase, type AnyTransaction, type ModuleMigrations } from '../../platform/store/index.ts';
@@ -119,13 +119,47 @@ export interface ParticipationRecord extends Participation {
 
 const problems = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
 
+type ChangeRow = Selectable<JurisdictionTables['jurisdiction_participation_changes']>;
+
+/**
+ * Reference data read once per transaction: a booking's chain asks for its jurisdiction and
+ * participation in nearly every handler, all in one delivery transaction. Only transactions
+ * are memoised (a transaction sees one registry); writes here drop the memo.
+ */
+interface Memo {
+  jurisdictions: Map<string, Jurisdiction>;
+  /** Each ORI's changes in (effective_at, seq) order. */
+  changes: Map<string, ChangeRow[]>;
+}
+const memos = new WeakMap<object, Memo>();
+const memoOf = (d: AnyDatabase): Memo | undefined => {
+  if (!d.isTransaction) return undefined;
+  let memo = memos.get(d);
+  if (!memo) memos.set(d, (memo = { jurisdictions: new Map(), changes: new Map() }));
+  return memo;
+};
+
 export function createJurisdictions({ clock }: { clock: Clock }) {
   const db = (d: AnyDatabase) => tablesOf<JurisdictionTables>(d);
 
   async function jurisdictionOf(d: AnyDatabase, ori: string): Promise<Jurisdiction> {
+    const memo = memoOf(d);
+    const hit = memo?.jurisdictions.get(ori);
+    if (hit) return hit;
     const row = await db(d).selectFrom('jurisdictions').selectAll().where('ori', '=', ori).executeTakeFirst();
     if (!row) throw new AgencyError('unknown-ori', `no jurisdiction with ORI "${ori}" is registered`);
-    return { ori: row.ori, name: row.name, state: row.state, county: row.county, timeZone: row.time_zone, aor: row.aor, activatedAt: row.activated_at === null ? null : Number(row.activated_at) };
+    const j = { ori: row.ori, name: row.name, state: row.state, county: row.county, timeZone: row.time_zone, aor: row.aor, activatedAt: row.activated_at === null ? null : Number(row.activated_at) };
+    memo?.jurisdictions.set(ori, j);
+    return j;
+  }
+
+  async function changesOf(d: AnyDatabase, ori: string): Promise<ChangeRow[]> {
+    const memo = memoOf(d);
+    const hit = memo?.changes.get(ori);
+    if (hit) return hit;
+    const rows = await db(d).selectFrom('jurisdiction_participation_changes').selectAll().where('ori', '=', ori).orderBy('effective_at').orderBy('seq').execute();
+    memo?.changes.set(ori, rows);
+    return rows;
   }
 
   return {
@@ -147,6 +181,7 @@ export function createJurisdictions({ clock }: { clock: Clock }) {
         .insertInto('jurisdictions')
         .values({ ori: parsed.data.ori, name: parsed.data.name, state: parsed.data.state, county: parsed.data.county, aor: parsed.data.aor, time_zone: timeZone, activated_at: null, registered_at: clock.now() })
         .execute();
+      memos.delete(trx);
       return jurisdictionOf(trx, parsed.data.ori);
     },
 
@@ -175,13 +210,14 @@ export function createJurisdictions({ clock }: { clock: Clock }) {
       if (c.mode !== 'not-activated' && c.mode !== 'withdrawn' && (j.activatedAt === null || c.effectiveAt < j.activatedAt)) {
         await db(trx).updateTable('jurisdictions').set({ activated_at: c.effectiveAt }).where('ori', '=', ori).execute();
       }
+      memos.delete(trx); // this transaction's later reads see the change
       return { mode: c.mode, effectiveAt: c.effectiveAt, seriousOffenses: c.seriousOffenses, noticeToState: c.noticeToState, noticeToJurisdiction: c.noticeToJurisdiction, recordedAt };
     },
 
     /** Every recorded change, in effective order. */
     async history(d: AnyDatabase, ori: string): Promise<ParticipationRecord[]> {
       await jurisdictionOf(d, ori);
-      const rows = await db(d).selectFrom('jurisdiction_participation_changes').selectAll().where('ori', '=', ori).orderBy('effective_at').orderBy('seq').execute();
+      const rows = await changesOf(d, ori);
       return rows.map((r) => ({
         mode: r.mode as ParticipationMode,
         effectiveAt: Number(r.effective_at),
@@ -195,14 +231,10 @@ export function createJurisdictions({ clock }: { clock: Clock }) {
     /** The participation in force at `at`: the latest change effective on or before it. */
     async participationAt(d: AnyDatabase, ori: string, at: number): Promise<Participation> {
       await jurisdictionOf(d, ori);
-      const row = await db(d)
-        .selectFrom('jurisdiction_participation_changes')
-        .selectAll()
-        .where('ori', '=', ori)
-        .where('effective_at', '<=', at)
-        .orderBy('effective_at', 'desc')
-        .orderBy('seq', 'desc')
-        .executeTakeFirst();
+      const rows = await changesOf(d, ori);
+      // The latest in (effective_at, seq) order that is in force at `at`.
+      let row: ChangeRow | undefined;
+      for (const r of rows) if (Number(r.effective_at) <= at) row = r;
       if (!row) return { mode: 'not-activated', effectiveAt: null, seriousOffenses: [] };
       return { mode: row.mode as ParticipationMode, effectiveAt: Number(row.effective_at), seriousOffenses: JSON.parse(row.serious_offenses) as string[] };
     },

@@ -3,15 +3,17 @@
  * applies the jurisdiction's participation (jurisdictions/routing.ts) to the immigration
  * search: at booking, only after a conviction (never after a dismissal), or never. On an IDENT
  * match it sends the IAQ to LESC. It keeps the submission's prints only until the immigration
- * search is done or will never happen, then erases them.
+ * search is done or will never happen, then erases them. The prints travel as the CAR's
+ * attachment (platform/messaging/attachments.ts): the bureau holds that attachment while it
+ * keeps the prints, and releasing the hold deletes the bytes once no message needs them.
  */
-import type { Message } from '../../platform/messaging/index.ts';
+import { createAttachments, type Message } from '../../platform/messaging/index.ts';
 import { tablesOf, type AnyDatabase, type AnyTransaction, type ModuleMigrations } from '../../platform/store/index.ts';
 import { levelOfCode, versionInForce } from '../../policy/index.ts';
 import { recordEvent } from '../case-log/index.ts';
 import type { AgencyDeps } from '../deps.ts';
 import { routingFor, type ParticipationMode } from '../jurisdictions/index.ts';
-import { ADDRESS, Car, Disposition, Errt, Iaq, IdentSearch, Idr, Sre, type BookedPerson, type ChargeFacts, type RapSheetConviction } from '../messages.ts';
+import { ADDRESS, Car, Disposition, Errt, Iaq, IdentSearch, Idr, Sre, submissionAttachment, type BookedPerson, type ChargeFacts, type RapSheetConviction } from '../messages.ts';
 
 export type ImmigrationSearchState = 'awaiting-criminal-response' | 'submission-rejected' | 'searching' | 'awaiting-conviction' | 'not-searched' | 'never-searched-after-dismissal' | 'no-match' | 'match';
 
@@ -20,8 +22,8 @@ export interface StateBureauTables {
     case_id: string;
     ori: string;
     tcn: string;
-    /** The CAR (with prints) while an immigration search may still be due; '' once erased. */
-    ebts: string;
+    /** SHA-256 of the CAR attachment (with the prints) the bureau holds while an immigration search may still be due; null once erased. */
+    prints: string | null;
     person: string;
     charges: string;
     booked_at: number;
@@ -58,8 +60,29 @@ export const stateBureauMigrations: ModuleMigrations = {
           .execute();
       },
     },
+    {
+      // The CAR bytes move out of the row into a held attachment (the row is updated several
+      // times per case; the bytes are written once). Prints still held are carried over.
+      name: '0002_prints_as_attachment',
+      async up(db, kind) {
+        await db.schema.alterTable('state_bureau_submissions').addColumn('prints', 'text').execute();
+        const trx = db as unknown as AnyTransaction; // a migration runs inside its own transaction (store/migrations.ts)
+        const legacy = tablesOf<{ state_bureau_submissions: { case_id: string; ebts: string; updated_at: number; prints: string | null } }>(trx);
+        const held = await legacy.selectFrom('state_bureau_submissions').select(['case_id', 'ebts', 'updated_at']).where('ebts', '<>', '').execute();
+        for (const row of held) {
+          const attachments = createAttachments({ kind, clock: { now: () => Number(row.updated_at) } });
+          const hash = await attachments.put(trx, new Uint8Array(Buffer.from(row.ebts, 'base64')));
+          await attachments.hold(trx, hash, holderOf(row.case_id));
+          await legacy.updateTable('state_bureau_submissions').set({ prints: hash }).where('case_id', '=', row.case_id).execute();
+        }
+        await db.schema.alterTable('state_bureau_submissions').dropColumn('ebts').execute();
+      },
+    },
   ],
 };
+
+/** The bureau's hold on a case's CAR attachment. */
+const holderOf = (caseId: string) => `state-bureau:${caseId}`;
 
 const AGENCY = 'state-bureau';
 
@@ -74,17 +97,20 @@ export function createStateBureau(deps: AgencyDeps) {
     return row;
   }
 
-  async function setImmigration(trx: AnyTransaction, caseId: string, state: ImmigrationSearchState, eraseprints: boolean, extra: { identity_id?: string } = {}) {
+  /** Moves the case's immigration search to `state`; `erasePrints` drops the bureau's copy of the prints for good. */
+  async function setImmigration(trx: AnyTransaction, row: { case_id: string; prints: string | null }, state: ImmigrationSearchState, erasePrints: boolean, extra: { identity_id?: string } = {}) {
     await t(trx)
       .updateTable('state_bureau_submissions')
-      .set({ immigration: state, updated_at: deps.clock.now(), ...(eraseprints ? { ebts: '' } : {}), ...extra })
-      .where('case_id', '=', caseId)
+      .set({ immigration: state, updated_at: deps.clock.now(), ...(erasePrints ? { prints: null } : {}), ...extra })
+      .where('case_id', '=', row.case_id)
       .execute();
+    if (erasePrints && row.prints !== null) await deps.attachments.release(trx, row.prints, holderOf(row.case_id));
   }
 
-  async function searchIdent(trx: AnyTransaction, ctx: Ctx, row: { case_id: string; tcn: string; ebts: string }, why: string) {
-    await ctx.send(IdentSearch.create({ from: AGENCY, to: ADDRESS.immigrationRecords, correlationId: row.case_id, payload: { caseId: row.case_id, tcn: row.tcn, ebts: row.ebts } }));
-    await setImmigration(trx, row.case_id, 'searching', false);
+  async function searchIdent(trx: AnyTransaction, ctx: Ctx, row: { case_id: string; tcn: string; prints: string | null }, why: string) {
+    if (row.prints === null) throw new Error(`state bureau: the prints of case ${row.case_id} were already erased; no immigration search is possible`);
+    await ctx.send({ ...IdentSearch.create({ from: AGENCY, to: ADDRESS.immigrationRecords, correlationId: row.case_id, payload: { caseId: row.case_id, tcn: row.tcn } }), attachment: row.prints });
+    await setImmigration(trx, row, 'searching', false);
     await event(trx, row.case_id, 'ident-search-sent', `Prints sent to DHS IDENT: ${why}.`);
   }
 
@@ -98,7 +124,7 @@ export function createStateBureau(deps: AgencyDeps) {
     return ranked[0].c.ncicCode;
   }
 
-  type Ctx = { send: (m: { type: string; to: string; from?: string; payload: unknown; correlationId?: string }) => Promise<unknown> };
+  type Ctx = { send: (m: { type: string; to: string; from?: string; payload: unknown; correlationId?: string; attachment?: string }) => Promise<unknown> };
 
   return {
     migrations: stateBureauMigrations,
@@ -107,6 +133,7 @@ export function createStateBureau(deps: AgencyDeps) {
       const now = deps.clock.now();
       if (Car.is(message)) {
         const { payload: car } = Car.parse(message);
+        const prints = submissionAttachment(message);
         const existing = await t(trx).selectFrom('state_bureau_submissions').select('case_id').where('case_id', '=', car.caseId).executeTakeFirst();
         if (existing) {
           await event(trx, car.caseId, 'duplicate-ignored', `A second CAR for case ${car.caseId} was ignored (the first is being processed).`);
@@ -116,9 +143,10 @@ export function createStateBureau(deps: AgencyDeps) {
         const participation = await deps.jurisdictions.participationAt(trx, car.ori, car.bookedAt);
         await t(trx)
           .insertInto('state_bureau_submissions')
-          .values({ case_id: car.caseId, ori: car.ori, tcn: car.tcn, ebts: car.ebts, person: JSON.stringify(car.person), charges: JSON.stringify(car.charges), booked_at: car.bookedAt, participation: participation.mode, fbi_number: null, prior_convictions: '[]', immigration: 'awaiting-criminal-response', identity_id: null, updated_at: now })
+          .values({ case_id: car.caseId, ori: car.ori, tcn: car.tcn, prints, person: JSON.stringify(car.person), charges: JSON.stringify(car.charges), booked_at: car.bookedAt, participation: participation.mode, fbi_number: null, prior_convictions: '[]', immigration: 'awaiting-criminal-response', identity_id: null, updated_at: now })
           .execute();
-        await ctx.send(Car.create({ from: AGENCY, to: ADDRESS.criminalRecords, correlationId: car.caseId, payload: car }));
+        await deps.attachments.hold(trx, prints, holderOf(car.caseId));
+        await ctx.send({ ...Car.create({ from: AGENCY, to: ADDRESS.criminalRecords, correlationId: car.caseId, payload: car }), attachment: prints });
         await event(trx, car.caseId, 'car-routed', `CAR routed to FBI CJIS; the jurisdiction's participation at booking: ${participation.mode}.`, { participation: participation.mode, ori: car.ori });
       } else if (Sre.is(message)) {
         const { payload: sre } = Sre.parse(message);
@@ -133,17 +161,17 @@ export function createStateBureau(deps: AgencyDeps) {
         } else if (routing.immigrationSearch === 'after-conviction') {
           if (charges.some((c) => c.disposition === 'convicted')) await searchIdent(trx, ctx, row, 'share-after-conviction, and a charge is already a conviction');
           else {
-            await setImmigration(trx, sre.caseId, 'awaiting-conviction', false);
+            await setImmigration(trx, row, 'awaiting-conviction', false);
             await event(trx, sre.caseId, 'ident-search-deferred', 'Immigration search deferred: the jurisdiction shares prints with DHS only after a conviction.');
           }
         } else {
-          await setImmigration(trx, sre.caseId, 'not-searched', true);
+          await setImmigration(trx, row, 'not-searched', true);
           await event(trx, sre.caseId, 'ident-search-not-routed', `No immigration search: the jurisdiction is ${row.participation}. Prints erased from the state bureau.`);
         }
       } else if (Errt.is(message)) {
         const { payload: errt } = Errt.parse(message);
-        await submission(trx, errt.caseId);
-        await setImmigration(trx, errt.caseId, 'submission-rejected', true);
+        const row = await submission(trx, errt.caseId);
+        await setImmigration(trx, row, 'submission-rejected', true);
         await ctx.send(Errt.create({ from: AGENCY, to: ADDRESS.booking, correlationId: errt.caseId, payload: errt }));
         await event(trx, errt.caseId, 'errt-routed', 'The FBI rejected the submission; ERRT routed to the jail, no immigration search, prints erased.');
       } else if (Idr.is(message)) {
@@ -157,11 +185,11 @@ export function createStateBureau(deps: AgencyDeps) {
         const routing = routingFor(participation);
         if (routing.iarToJail) await ctx.send(Idr.create({ from: AGENCY, to: ADDRESS.booking, correlationId: idr.caseId, payload: idr }));
         if (idr.result === 'no-match') {
-          await setImmigration(trx, idr.caseId, 'no-match', true);
+          await setImmigration(trx, row, 'no-match', true);
           await event(trx, idr.caseId, 'idr-no-match', 'IDENT: no match. Nothing further.');
           return;
         }
-        await setImmigration(trx, idr.caseId, 'match', true, { identity_id: idr.identityId });
+        await setImmigration(trx, row, 'match', true, { identity_id: idr.identityId });
         const person = JSON.parse(row.person) as BookedPerson;
         const charges = JSON.parse(row.charges) as ChargeFacts[];
         await ctx.send(
@@ -193,7 +221,7 @@ export function createStateBureau(deps: AgencyDeps) {
         if (d.outcome === 'conviction') {
           await searchIdent(trx, ctx, row, 'a conviction was entered (share-after-conviction)');
         } else if (d.charges.every((c) => c.disposition === 'dismissed')) {
-          await setImmigration(trx, d.caseId, 'never-searched-after-dismissal', true);
+          await setImmigration(trx, row, 'never-searched-after-dismissal', true);
           await event(trx, d.caseId, 'ident-search-dropped', 'All charges dismissed: the deferred immigration search will never happen. Prints erased from the state bureau.');
         }
       } else {

@@ -1,6 +1,8 @@
 import type { Transaction } from 'kysely';
 import { Wakeup, type Clock } from '../clock/index.ts';
 import { tablesOf, type Store } from '../store/index.ts';
+import { sql } from 'kysely';
+import { collectAttachments, deferCollection, endDeferredCollection } from './attachments.ts';
 import type { Bus } from './bus.ts';
 import { handleOnce, handlerContext, type Handler } from './inbox.ts';
 import type { Message } from './message.ts';
@@ -16,8 +18,14 @@ export interface DispatcherOptions {
   /** Retry delay after the n-th failure: min(base · 2^(n-1), max) ms (defaults 1 s, 5 min). */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
-  /** Messages read and handled per transaction (default 200). */
+  /** Messages read and handled per transaction (default 200), including those delivered on the way (chaining). */
   batchSize?: number;
+  /**
+   * Deliver the messages a batch's handlers send in the same transaction when their case has
+   * nothing else waiting (default true): a booking's whole chain commits once instead of once
+   * per hop. Off: each hop is its own pass, as with a remote transport.
+   */
+  chain?: boolean;
   /** Idle wait between polls when running in the background, in wall ms (default 25). */
   pollMs?: number;
   /** Called when a background drain fails (e.g. the database is unreachable); it is retried. */
@@ -38,6 +46,7 @@ type Row = OutboxRow;
 
 type BatchResult =
   | { kind: 'committed'; delivered: number; duplicates: number }
+  /** `index` counts the batch's rows first, then the messages delivered on the way. */
   | { kind: 'handler-failed'; index: number; error: unknown }
   | { kind: 'failed'; error: unknown };
 
@@ -51,6 +60,9 @@ type BatchResult =
  * a case whose head message waits for a retry is skipped until that message is delivered or
  * dead-lettered. For speed, a run of messages is delivered in one transaction; when one of
  * them fails, the transaction is rolled back and the run is replayed without it (see runBatch).
+ * The messages the handlers send are written at the end of that transaction, and those whose
+ * case has nothing older waiting are delivered right there too (chaining): written as delivered,
+ * with their inbox records, in the same all-or-nothing commit.
  *
  * Run one dispatcher per database: two would keep "exactly once in effect" (the inbox key) but
  * not the per-case order.
@@ -61,6 +73,7 @@ export class OutboxDispatcher implements Bus {
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
   private readonly batchSize: number;
+  private readonly chain: boolean;
   private readonly pollMs: number;
   private running: Promise<void> | undefined;
   private stopping = false;
@@ -71,6 +84,7 @@ export class OutboxDispatcher implements Bus {
     this.backoffBaseMs = options.backoffBaseMs ?? 1000;
     this.backoffMaxMs = options.backoffMaxMs ?? 300_000;
     this.batchSize = options.batchSize ?? 200;
+    this.chain = options.chain ?? true;
     this.pollMs = options.pollMs ?? 25;
     if (!(this.maxAttempts >= 1)) throw new RangeError('maxAttempts must be at least 1');
   }
@@ -174,7 +188,10 @@ export class OutboxDispatcher implements Bus {
    * (that attempt counts, the handler is not re-run), and the rest goes on without its case.
    */
   private async runBatch(rows: Row[], now: number, report: DrainReport, blocked: Set<string>): Promise<void> {
-    const result = await this.tryBatch(rows, now);
+    let result = await this.tryBatch(rows, now, this.chain, blocked);
+    // A message delivered on the way failed: deliver the batch without chaining; that message
+    // is then written pending and goes through the ordinary retry path in the next round.
+    if (result.kind === 'handler-failed' && result.index >= rows.length) result = await this.tryBatch(rows, now, false, blocked);
     if (result.kind === 'committed') {
       report.delivered += result.delivered;
       report.duplicates += result.duplicates;
@@ -201,12 +218,13 @@ export class OutboxDispatcher implements Bus {
     if (rest.length > 0) await this.runBatch(rest, now, report, blocked);
   }
 
-  /** All of `rows` in one transaction; rolled back if any of them fails. */
-  private async tryBatch(rows: Row[], now: number): Promise<BatchResult> {
+  /** All of `rows` (and, with `chain`, what they cause) in one transaction; rolled back if any of them fails. */
+  private async tryBatch(rows: Row[], now: number, chain: boolean, blocked: ReadonlySet<string>): Promise<BatchResult> {
     let handlerFailure: { index: number; error: unknown } | undefined;
     try {
       return await this.options.store.transaction(async (trx): Promise<BatchResult> => {
         const db = tablesOf<MessagingTables>(trx);
+        deferCollection(trx);
         const seen = await db
           .selectFrom('inbox_handled')
           .select(['handler', 'message_id'])
@@ -243,9 +261,32 @@ export class OutboxDispatcher implements Bus {
           }
           inbox.push({ handler: row.to_address, message_id: row.id, handled_at: now });
         }
+        // Chaining: deliver the sends (and theirs, in send order) here, case by case, until a
+        // case meets a message that cannot go now — later messages of that case then wait too.
+        const chained = new Set<string>();
+        if (chain) {
+          const mayChain = this.chainGate(trx, rows, blocked);
+          const stopped = new Set<string>();
+          for (let i = 0; i < sent.length && rows.length + chained.size < this.batchSize; i++) {
+            const message = sent[i];
+            const handler = this.handlers.get(message.to);
+            if (stopped.has(message.correlationId) || !handler || !(await mayChain(message.correlationId))) {
+              stopped.add(message.correlationId);
+              continue;
+            }
+            try {
+              await handler(message, handlerContext(trx, message.to, message, now, buffer));
+            } catch (error) {
+              handlerFailure = { index: rows.length + i, error };
+              throw error;
+            }
+            chained.add(message.id);
+            inbox.push({ handler: message.to, message_id: message.id, handled_at: now });
+          }
+        }
         // A concurrent delivery of the same message makes this insert fail on the key, which
         // rolls the batch back; the one-by-one replay then sees the duplicate.
-        await this.options.outbox.insert(trx, sent);
+        await this.options.outbox.insert(trx, sent, { ids: chained, at: now });
         if (inbox.length > 0) await db.insertInto('inbox_handled').values(inbox).execute();
         await db
           .updateTable('outbox_messages')
@@ -256,11 +297,40 @@ export class OutboxDispatcher implements Bus {
             rows.map((r) => r.seq),
           )
           .execute();
+        await this.collect(trx, [...rows.flatMap((r) => (r.attachment ? [r.attachment] : [])), ...sent.flatMap((m) => (chained.has(m.id) && m.attachment ? [m.attachment] : []))]);
         return { kind: 'committed', delivered: inbox.length, duplicates };
       });
     } catch (error) {
       return handlerFailure ? { kind: 'handler-failed', ...handlerFailure } : { kind: 'failed', error };
     }
+  }
+
+  /**
+   * Whether a message of `caseId` sent in this transaction may be delivered in it: only when no
+   * other message of the case is waiting — none in the table but this batch's rows, and the
+   * case not held up by a retry. On PostgreSQL the case's lock (the one `enqueue` takes) is
+   * taken first, so no other writer can commit a message of the case until this transaction
+   * ends: checked once, a case stays clear for the transaction. (On SQLite the transaction
+   * holds the write lock from its start.)
+   */
+  private chainGate(trx: Transaction<object>, rows: readonly Row[], blocked: ReadonlySet<string>): (caseId: string) => Promise<boolean> {
+    const clear = new Map<string, boolean>();
+    const ownSeqs = new Map<string, number[]>();
+    for (const r of rows) ownSeqs.set(r.correlation_id, [...(ownSeqs.get(r.correlation_id) ?? []), r.seq]);
+    return async (caseId) => {
+      const known = clear.get(caseId);
+      if (known !== undefined) return known;
+      let ok = !blocked.has(caseId);
+      if (ok) {
+        if (this.options.store.kind === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${caseId}))`.execute(trx);
+        let q = tablesOf<MessagingTables>(trx).selectFrom('outbox_messages').select('seq').where('correlation_id', '=', caseId).where('state', '=', 'pending');
+        const own = ownSeqs.get(caseId);
+        if (own) q = q.where('seq', 'not in', own);
+        ok = (await q.limit(1).executeTakeFirst()) === undefined;
+      }
+      clear.set(caseId, ok);
+      return ok;
+    };
   }
 
   private async deliverOne(row: Row, now: number): Promise<'delivered' | 'duplicates' | 'retried' | 'deadLettered'> {
@@ -271,6 +341,7 @@ export class OutboxDispatcher implements Bus {
       return await this.options.store.transaction(async (trx) => {
         const outcome = await handleOnce(trx, row.to_address, handler, message, now, this.enqueue);
         await this.markDelivered(trx, row.seq, now);
+        await this.collect(trx, row.attachment ? [row.attachment] : []);
         return outcome === 'handled' ? 'delivered' : 'duplicates';
       });
     } catch (error) {
@@ -284,6 +355,15 @@ export class OutboxDispatcher implements Bus {
       .set((eb) => ({ state: 'delivered', finished_at: now, attempts: eb('attempts', '+', 1) }))
       .where('seq', '=', seq)
       .execute();
+  }
+
+  /**
+   * Deletes the attachments that nothing needs any more (attachments.ts): those of the messages
+   * just delivered and those released in this transaction. Called last, once every send is written.
+   */
+  private async collect(trx: Transaction<object>, delivered: readonly string[]): Promise<void> {
+    const hashes = [...delivered, ...endDeferredCollection(trx)];
+    if (hashes.length > 0) await collectAttachments(trx, this.options.store.kind, hashes);
   }
 
   private async recordFailure(row: Row, now: number, error: unknown): Promise<'retried' | 'deadLettered'> {

@@ -1,3 +1,4 @@
+export { AttachmentMissingError, createAttachments, sha256Hex, type Attachments } from './attachments.ts';
 export type { Bus } from './bus.ts';
 export { OutboxDispatcher, type DispatcherOptions, type DrainReport } from './dispatcher.ts';
 export { createIdGenerator, systemRandom, type IdGenerator, type RandomSource } from './ids.ts';

@@ -17,6 +17,11 @@ export interface Message<TType extends string = string, TPayload = unknown> {
   payload: TPayload;
   /** Epoch ms, from the injected clock. */
   createdAt: number;
+  /**
+   * SHA-256 of large bytes the message carries by reference (attachments.ts), written with
+   * `Attachments.put` in the transaction that enqueues the message; absent for most messages.
+   */
+  attachment?: string;
 }
 
 /** What a sender provides; the outbox adds `id` and `createdAt`. */

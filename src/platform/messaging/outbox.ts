@@ -15,9 +15,10 @@ export interface Outbox {
   stamp<TType extends string, TPayload>(message: OutgoingMessage<TType, TPayload>): Message<TType, TPayload>;
   /**
    * Writes stamped messages in one statement per 500, in list order, in the caller's
-   * transaction. The dispatcher buffers a batch's sends and writes them this way.
+   * transaction. The dispatcher buffers a batch's sends and writes them this way; those it
+   * already delivered in the same transaction (`delivered.ids`) are written as delivered.
    */
-  insert(trx: AnyTransaction, messages: readonly Message[]): Promise<void>;
+  insert(trx: AnyTransaction, messages: readonly Message[], delivered?: { ids: ReadonlySet<string>; at: number }): Promise<void>;
 }
 
 export interface OutboxDeps {
@@ -30,7 +31,7 @@ export function createOutbox({ kind, clock, ids }: OutboxDeps): Outbox {
   const stamp = <TType extends string, TPayload>(outgoing: OutgoingMessage<TType, TPayload>): Message<TType, TPayload> => ({ ...outgoing, id: ids(), createdAt: clock.now() });
   return {
     stamp,
-    async insert(trx, messages) {
+    async insert(trx, messages, delivered) {
       if (messages.length === 0) return;
       if (kind === 'postgres') {
         // The per-case locks of `enqueue`, all at once, in a fixed order (no lock-order cycles
@@ -43,19 +44,24 @@ export function createOutbox({ kind, clock, ids }: OutboxDeps): Outbox {
         await db
           .insertInto('outbox_messages')
           .values(
-            messages.slice(i, i + 500).map((m) => ({
-              id: m.id,
-              type: m.type,
-              from_address: m.from,
-              to_address: m.to,
-              correlation_id: m.correlationId,
-              payload: JSON.stringify(m.payload ?? null),
-              created_at: m.createdAt,
-              state: 'pending' as const,
-              next_attempt_at: m.createdAt,
-              last_error: null,
-              finished_at: null,
-            })),
+            messages.slice(i, i + 500).map((m) => {
+              const done = delivered?.ids.has(m.id) === true;
+              return {
+                id: m.id,
+                type: m.type,
+                from_address: m.from,
+                to_address: m.to,
+                correlation_id: m.correlationId,
+                payload: JSON.stringify(m.payload ?? null),
+                created_at: m.createdAt,
+                state: done ? ('delivered' as const) : ('pending' as const),
+                attempts: done ? 1 : 0,
+                next_attempt_at: m.createdAt,
+                last_error: null,
+                finished_at: done ? (delivered?.at ?? null) : null,
+                attachment: m.attachment ?? null,
+              };
+            }),
           )
           .execute();
       }
@@ -68,9 +74,9 @@ export function createOutbox({ kind, clock, ids }: OutboxDeps): Outbox {
         // per-case lock until commit makes commit order equal seq order within a case, so a
         // reader never sees a later message of a case before an earlier one. Lock and insert
         // go in one statement (one round trip).
-        await sql`insert into outbox_messages (id, type, from_address, to_address, correlation_id, payload, created_at, state, next_attempt_at)
+        await sql`insert into outbox_messages (id, type, from_address, to_address, correlation_id, payload, created_at, state, next_attempt_at, attachment)
           select ${message.id}, ${message.type}, ${message.from}, ${message.to}, ${message.correlationId}, ${payload},
-                 ${message.createdAt}::bigint, 'pending', ${message.createdAt}::bigint
+                 ${message.createdAt}::bigint, 'pending', ${message.createdAt}::bigint, ${message.attachment ?? null}::text
           from (select pg_advisory_xact_lock(hashtext(${message.correlationId}))) as per_case_lock`.execute(trx);
         return message;
       }
@@ -88,6 +94,7 @@ export function createOutbox({ kind, clock, ids }: OutboxDeps): Outbox {
           next_attempt_at: message.createdAt,
           last_error: null,
           finished_at: null,
+          attachment: message.attachment ?? null,
         })
         .execute();
       return message;
@@ -118,6 +125,7 @@ export function toEntry(row: OutboxRow): OutboxEntry {
       correlationId: row.correlation_id,
       payload: JSON.parse(row.payload) as unknown,
       createdAt: row.created_at,
+      ...(row.attachment ? { attachment: row.attachment } : {}),
     },
     state: row.state,
     attempts: row.attempts,

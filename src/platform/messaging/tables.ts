@@ -22,6 +22,21 @@ export interface MessagingTables {
     last_error: string | null;
     /** When it was delivered or dead-lettered. */
     finished_at: number | null;
+    /** SHA-256 of the message's attachment (message_attachments), if it carries one. */
+    attachment: string | null;
+  };
+  /** Content-addressed bytes that messages carry by reference (attachments.ts). */
+  message_attachments: {
+    hash: string;
+    bytes: Buffer;
+    size: number;
+    created_at: number;
+  };
+  /** Modules keeping an attachment alive beyond its messages' delivery. */
+  message_attachment_holds: {
+    hash: string;
+    holder: string;
+    held_at: number;
   };
   inbox_handled: {
     handler: string;
@@ -62,6 +77,28 @@ export const messagingMigrations: ModuleMigrations = {
           .addPrimaryKeyConstraint('inbox_handled_pk', ['handler', 'message_id'])
           .execute();
         await db.schema.createIndex('inbox_handled_message').on('inbox_handled').column('message_id').execute();
+      },
+    },
+    {
+      name: '0002_attachments',
+      async up(db, kind) {
+        await db.schema.alterTable('outbox_messages').addColumn('attachment', 'text').execute();
+        // Partial: only the few messages that carry an attachment are indexed.
+        await db.schema.createIndex('outbox_messages_attachment').on('outbox_messages').columns(['attachment', 'state']).where('attachment', 'is not', null).execute();
+        await db.schema
+          .createTable('message_attachments')
+          .addColumn('hash', 'text', (c) => c.primaryKey())
+          .addColumn('bytes', kind === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+          .addColumn('size', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('message_attachment_holds')
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .addColumn('holder', 'text', (c) => c.notNull())
+          .addColumn('held_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('message_attachment_holds_pk', ['hash', 'holder'])
+          .execute();
       },
     },
   ],
