@@ -377,6 +377,7 @@ export async function rebuildFacts(store: Store, options: ProjectionOptions & { 
   };
   try {
     let current: CaseFact | null = null;
+    const e: LogEvent = { seq: 0, caseId: '', at: 0, kind: '', details: null };
     let cursor: { caseId: string; seq: number } | null = null;
     for (;;) {
       // Kinds the facts never use are counted, not read (a third of the log).
@@ -385,7 +386,12 @@ export async function rebuildFacts(store: Store, options: ProjectionOptions & { 
       const rows = await q.orderBy('case_id').orderBy('seq').limit(pageSize).execute();
       if (rows.length === 0) break;
       for (const r of rows) {
-        const e = toLogEvent(r);
+        // One event object reused for every row: the reducer keeps nothing of it.
+        e.seq = Number(r.seq);
+        e.caseId = r.case_id;
+        e.at = Number(r.at);
+        e.kind = r.kind;
+        e.details = r.details;
         if (current === null || current.caseId !== e.caseId) {
           if (current !== null) finish(current);
           current = emptyFact(e.caseId);
