@@ -44,7 +44,7 @@ describe('tenprint gallery and search', () => {
     expect(r.candidates[1].score).toBeLessThan(r.candidates[0].score / 2);
   });
 
-  it('finds the mate through the quarter-code prefilter that large shards use', () => {
+  it('finds the mate through the half-code prefilter that large shards use', () => {
     const r = searchShard(g.exportState(), prepareProbe(tenprint('person-11', 1)), { prefilterFrom: 0, prefilterKeep: 16 });
     expect(r.candidates[0].id).toBe('person-11');
     expect(r.scanned).toBe(40);
@@ -96,6 +96,7 @@ describe('tenprint gallery and search', () => {
     expect(reason(() => g.enrol('blank', [{ position: 1, template: blank }]))).toBe('NO_USABLE_FINGERS');
     expect(reason(() => prepareProbe([{ position: 1, template: { ...blank, minutiae: [{ x: Number.NaN, y: 1, direction: 0, type: 'ending', quality: 50 }] } }]))).toBe('TEMPLATE');
     expect(reason(() => searchShard(g.exportState(), prepareProbe(tenprint('x', 0, [1])), { shortList: 0 }))).toBe('OPTIONS');
+    expect(reason(() => searchShard(g.exportState(), prepareProbe(tenprint('x', 0, [1])), { prefilterFrom: 0, prefilterWords: 33 }))).toBe('OPTIONS');
   });
 
   it('skips blank fingers of a probe and says so', () => {
