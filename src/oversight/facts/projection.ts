@@ -5,18 +5,17 @@
  * from nothing and folds the log case by case (index order), which gives the same facts as
  * the incremental path because a case's facts depend only on its own events in seq order.
  */
-import { sql } from 'kysely';
 import { caseLogMigrations, type CaseLogTables } from '../../agencies/case-log/index.ts';
 import { jurisdictionMigrations, type JurisdictionTables } from '../../agencies/jurisdictions/index.ts';
 import type { Clock } from '../../platform/clock/index.ts';
 import { assertMigrated, tablesOf, type AnyDatabase, type AnyTransaction, type Store } from '../../platform/store/index.ts';
-import { applyEvent, deriveFact, KINDS_NOT_USED, KINDS_WITH_DETAILS } from './apply.ts';
+import { detailsColumn, FACTS_PROJECTION, fold, foldRange, IssueTally, newTallies, type EventIssue, type Tallies } from './fold-range.ts';
 import { OversightError } from './errors.ts';
 import { factFromJson, factToRow } from './serialize.ts';
 import { FACT_INDEXES, oversightMigrations, type OversightTables } from './tables.ts';
 import { emptyFact, type CaseFact, type JurisdictionRef, type LogEvent, type Registry } from './types.ts';
 
-export const FACTS_PROJECTION = 'facts';
+export { FACTS_PROJECTION, type EventIssue };
 
 /** A fact before and after a batch (before = null: a case new to the projection). */
 export interface FactChange {
@@ -50,16 +49,6 @@ export interface ProjectionOptions {
   onProgress?: (done: number, total: number) => void;
   /** PostgreSQL may commit seqs out of order; seqs missing within this many of the newest are re-read later (default 10,000). */
   gapWindow?: number;
-}
-
-export interface EventIssue {
-  issue: 'unknown-kind' | 'malformed';
-  kind: string;
-  count: number;
-  firstSeq: number;
-  lastSeq: number;
-  /** For malformed details: the first problem seen. */
-  example: string;
 }
 
 export interface ProjectionReport {
@@ -114,62 +103,8 @@ async function writeCheckpoint(trx: AnyTransaction, projection: string, c: Check
     .execute();
 }
 
-/** Details are read only for the kinds that need them; the rest of the log is not parsed. */
-const detailsColumn = () => sql<string | null>`case when kind in (${sql.join(KINDS_WITH_DETAILS)}) then details else null end`.as('details');
-
 function toLogEvent(r: { seq: number | string; case_id: string; at: number | string; kind: string; details: string | null }): LogEvent {
   return { seq: Number(r.seq), caseId: r.case_id, at: Number(r.at), kind: r.kind, details: r.details };
-}
-
-class IssueTally {
-  readonly byKey = new Map<string, EventIssue>();
-  add(issue: EventIssue['issue'], e: LogEvent, example: string): void {
-    const key = `${issue}\u0000${e.kind}`;
-    const x = this.byKey.get(key);
-    if (x) {
-      x.count += 1;
-      x.lastSeq = Math.max(x.lastSeq, e.seq);
-      x.firstSeq = Math.min(x.firstSeq, e.seq);
-    } else this.byKey.set(key, { issue, kind: e.kind, count: 1, firstSeq: e.seq, lastSeq: e.seq, example });
-  }
-  merge(into: IssueTally): void {
-    for (const [k, v] of this.byKey) {
-      const x = into.byKey.get(k);
-      if (x) {
-        x.count += v.count;
-        x.firstSeq = Math.min(x.firstSeq, v.firstSeq);
-        x.lastSeq = Math.max(x.lastSeq, v.lastSeq);
-      } else into.byKey.set(k, { ...v });
-    }
-  }
-  async write(trx: AnyTransaction): Promise<void> {
-    for (const v of this.byKey.values()) {
-      await ov(trx)
-        .insertInto('oversight_event_issues')
-        .values({ projection: FACTS_PROJECTION, issue: v.issue, kind: v.kind, count: v.count, first_seq: v.firstSeq, last_seq: v.lastSeq, example: v.example })
-        .onConflict((oc) =>
-          oc.columns(['projection', 'issue', 'kind']).doUpdateSet((eb) => ({
-            count: sql<number>`${eb.ref('oversight_event_issues.count')} + ${eb.ref('excluded.count')}`,
-            last_seq: sql<number>`case when ${eb.ref('excluded.last_seq')} > ${eb.ref('oversight_event_issues.last_seq')} then ${eb.ref('excluded.last_seq')} else ${eb.ref('oversight_event_issues.last_seq')} end`,
-          })),
-        )
-        .execute();
-    }
-  }
-}
-
-interface Tallies {
-  applied: number;
-  notUsed: number;
-  issues: IssueTally;
-}
-
-function fold(f: CaseFact, e: LogEvent, registry: Registry, t: Tallies, derive = true): void {
-  const r = applyEvent(f, e, registry, { derive });
-  if (r.status === 'applied') t.applied += 1;
-  else if (r.status === 'not-used') t.notUsed += 1;
-  else if (r.status === 'unknown-kind') t.issues.add('unknown-kind', e, 'not an event kind the agencies write; skipped');
-  else t.issues.add('malformed', e, r.problem);
 }
 
 const ROWS_PER_INSERT = 500;
@@ -357,7 +292,7 @@ export async function rebuildFacts(store: Store, options: ProjectionOptions & { 
     for (const s of subscribers) await s.clear(trx);
     await writeCheckpoint(trx, FACTS_PROJECTION, { lastSeq: 0, status: 'rebuilding', token, gaps: [], eventsRead: 0 }, options.clock.now());
   });
-  const tallies: Tallies = { applied: 0, notUsed: 0, issues: new IssueTally() };
+  const tallies: Tallies = newTallies();
   let pending: CaseFact[] = [];
   let read = 0;
   let written = 0;
@@ -369,46 +304,21 @@ export async function rebuildFacts(store: Store, options: ProjectionOptions & { 
     });
     written += facts.length;
   };
-  const finish = (f: CaseFact) => {
-    if (f.events === 0) return;
-    deriveFact(f);
-    pending.push(f);
-    for (const s of subscribers) s.collect([{ before: null, after: f }], registry);
+  const take = async (facts: readonly CaseFact[]) => {
+    for (const f of facts) pending.push(f);
+    for (const s of subscribers) s.collect(facts.map((after) => ({ before: null, after })), registry);
+    if (pending.length >= perCommit) {
+      const chunk = pending;
+      pending = [];
+      await commit(chunk);
+    }
   };
   try {
-    let current: CaseFact | null = null;
-    const e: LogEvent = { seq: 0, caseId: '', at: 0, kind: '', details: null };
-    let cursor: { caseId: string; seq: number } | null = null;
-    for (;;) {
-      // Kinds the facts never use are counted, not read (a third of the log).
-      let q = tablesOf<CaseLogTables>(store.db).selectFrom('case_log_events').select(['seq', 'case_id', 'at', 'kind', detailsColumn()]).where('seq', '<=', top).where('kind', 'not in', KINDS_NOT_USED);
-      if (cursor !== null) q = q.where(sql<boolean>`(case_id, seq) > (${cursor.caseId}, ${cursor.seq})`);
-      const rows = await q.orderBy('case_id').orderBy('seq').limit(pageSize).execute();
-      if (rows.length === 0) break;
-      for (const r of rows) {
-        // One event object reused for every row: the reducer keeps nothing of it.
-        e.seq = Number(r.seq);
-        e.caseId = r.case_id;
-        e.at = Number(r.at);
-        e.kind = r.kind;
-        e.details = r.details;
-        if (current === null || current.caseId !== e.caseId) {
-          if (current !== null) finish(current);
-          current = emptyFact(e.caseId);
-        }
-        fold(current, e, registry, tallies, false);
-      }
-      read += rows.length;
-      const lastRow = rows[rows.length - 1];
-      cursor = { caseId: lastRow.case_id, seq: Number(lastRow.seq) };
-      if (pending.length >= perCommit) {
-        await commit(pending);
-        pending = [];
-      }
+    for await (const facts of foldRange(store.db, registry, { top, from: null, to: null, pageSize }, tallies, (n) => {
+      read += n;
       options.onProgress?.(read, top);
-      if (rows.length < pageSize) break;
-    }
-    if (current !== null) finish(current);
+    }))
+      await take(facts);
     const log = tablesOf<CaseLogTables>(store.db);
     const total = Number((await log.selectFrom('case_log_events').select((eb) => eb.fn.countAll().as('n')).where('seq', '<=', top).executeTakeFirst())?.n ?? 0);
     tallies.notUsed += total - read;
