@@ -4,7 +4,7 @@
  * a case's events one batch at a time (incremental) or all at once (rebuild) gives the same
  * facts. Unknown kinds and malformed details are reported, never thrown.
  */
-import { categoryOf, mostSerious, type CaseFact, type ChargeFact, type Demographics, type DetainerFact, type Level, type LevelCategory, type LogEvent, type Registry } from './types.ts';
+import { categoryOf, type CaseFact, type ChargeFact, type Demographics, type DetainerFact, type Level, type LevelCategory, type LogEvent, type Registry } from './types.ts';
 
 /** Kinds whose details the reducer reads (the reader may skip the details of every other kind). */
 export const KINDS_WITH_DETAILS: readonly string[] = [
@@ -135,11 +135,10 @@ function levelValue(c: LevelCategory | null): Level | null {
 
 /** Level by conviction at `t`: prior convictions (or LESC's conviction Level) and this booking's charges convicted by then. */
 export function convictionLevelAt(f: CaseFact, t: number): LevelCategory {
-  const levels: (Level | null)[] = [];
-  if (f.priorConvictionLevels !== null) levels.push(...f.priorConvictionLevels);
-  if (f.convictionLevelAtIar !== null) levels.push(levelValue(f.convictionLevelAtIar));
-  for (const c of f.charges) if (c.disposition === 'convicted' && c.dispositionAt !== null && c.dispositionAt <= t) levels.push(c.level);
-  return categoryOf(mostSerious(levels));
+  let best: Level | null = f.convictionLevelAtIar === null ? null : levelValue(f.convictionLevelAtIar);
+  if (f.priorConvictionLevels !== null) for (const l of f.priorConvictionLevels) if (l !== null && (best === null || l < best)) best = l;
+  for (const c of f.charges) if (c.disposition === 'convicted' && c.dispositionAt !== null && c.dispositionAt <= t && c.level !== null && (best === null || c.level < best)) best = c.level;
+  return categoryOf(best);
 }
 
 /**
@@ -150,16 +149,27 @@ export function convictionLevelAt(f: CaseFact, t: number): LevelCategory {
 export function deriveFact(f: CaseFact): void {
   f.levelAtIceCustody = f.iceCustodyAt === null ? null : convictionLevelAt(f, f.iceCustodyAt);
   f.levelAtRemoval = f.removedAt === null ? null : convictionLevelAt(f, f.removedAt);
-  const convicted = f.charges.filter((c) => c.disposition === 'convicted');
-  f.convictedAt = convicted.length === 0 ? null : Math.min(...convicted.map((c) => c.dispositionAt ?? Number.MAX_SAFE_INTEGER));
-  if (f.convictedAt === Number.MAX_SAFE_INTEGER) f.convictedAt = null;
-  const all = f.charges.length > 0;
-  if (convicted.length > 0) {
+  // One pass over the charges: first conviction (a conviction without a time counts as none), and whether every charge was dismissed (and when the last was).
+  let convicted = false;
+  let convictedAt = Number.MAX_SAFE_INTEGER;
+  let allDismissed = f.charges.length > 0;
+  let lastDismissal = Number.NEGATIVE_INFINITY;
+  for (const c of f.charges) {
+    if (c.disposition === 'convicted') {
+      convicted = true;
+      const at = c.dispositionAt ?? Number.MAX_SAFE_INTEGER;
+      if (at < convictedAt) convictedAt = at;
+    }
+    if (c.disposition !== 'dismissed') allDismissed = false;
+    else if ((c.dispositionAt ?? 0) > lastDismissal) lastDismissal = c.dispositionAt ?? 0;
+  }
+  f.convictedAt = convicted && convictedAt !== Number.MAX_SAFE_INTEGER ? convictedAt : null;
+  if (convicted) {
     f.disposition = 'convicted';
     f.dismissedAt = null;
-  } else if (all && f.charges.every((c) => c.disposition === 'dismissed')) {
+  } else if (allDismissed) {
     f.disposition = 'dismissed';
-    f.dismissedAt = Math.max(...f.charges.map((c) => c.dispositionAt ?? 0));
+    f.dismissedAt = lastDismissal;
   } else {
     f.disposition = 'pending';
     f.dismissedAt = null;
@@ -177,223 +187,237 @@ function currentDetainer(f: CaseFact) {
   return f.detainers.at(-1);
 }
 
+const APPLIED: ApplyResult = Object.freeze({ status: 'applied' });
+const NOT_USED_RESULT: ApplyResult = Object.freeze({ status: 'not-used' });
+const UNKNOWN_KIND: ApplyResult = Object.freeze({ status: 'unknown-kind' });
+const NO_DETAILS: Obj = Object.freeze({});
+
 /**
  * Applies `e` to `f` (mutated in place; the caller owns the copy). The event is assumed to be
  * the case's next in seq order; an event with a seq at or below `f.lastSeq` is not re-applied.
  */
 export function applyEvent(f: CaseFact, e: LogEvent, registry: Registry, options: { derive?: boolean } = {}): ApplyResult {
-  if (NOT_USED.has(e.kind)) return { status: 'not-used' };
-  if (!WITH_DETAILS.has(e.kind) && !KINDS_WITHOUT_DETAILS.has(e.kind)) return { status: 'unknown-kind' };
+  if (NOT_USED.has(e.kind)) return NOT_USED_RESULT;
+  if (!WITH_DETAILS.has(e.kind)) return KINDS_WITHOUT_DETAILS.has(e.kind) ? apply(f, e.seq, e.at, e.kind, NO_DETAILS, registry, options.derive !== false) : UNKNOWN_KIND;
+  let d: Obj;
   try {
-    // Validate (and parse) everything before touching the fact: a malformed event changes nothing.
-    const d = WITH_DETAILS.has(e.kind) ? parseDetails(e) : {};
-    const changes = plan(f, e, d);
-    changes();
+    d = parseDetails(e);
+  } catch (error) {
+    if (error instanceof Malformed) return { status: 'malformed', problem: error.message };
+    throw error;
+  }
+  return apply(f, e.seq, e.at, e.kind, d, registry, options.derive !== false);
+}
+
+/** Marks details that were not JSON text for {@link applyParsedEvent}. */
+export const DETAILS_NOT_JSON: unique symbol = Symbol('details are not JSON');
+
+/**
+ * `applyEvent` for a reader that has already parsed the event's details (e.g. a whole case's
+ * events at once): `details` is the parsed value (null when missing, {@link DETAILS_NOT_JSON}
+ * when the text was not JSON); it is ignored for kinds without details. Same result as
+ * `applyEvent` on the text.
+ */
+export function applyParsedEvent(f: CaseFact, seq: number, at: number, kind: string, details: unknown, registry: Registry, derive = true): ApplyResult {
+  if (NOT_USED.has(kind)) return NOT_USED_RESULT;
+  if (!WITH_DETAILS.has(kind)) return KINDS_WITHOUT_DETAILS.has(kind) ? apply(f, seq, at, kind, NO_DETAILS, registry, derive) : UNKNOWN_KIND;
+  if (details === null || details === undefined) return { status: 'malformed', problem: 'details missing' };
+  if (details === DETAILS_NOT_JSON) return { status: 'malformed', problem: 'details are not JSON' };
+  if (typeof details !== 'object' || Array.isArray(details)) return { status: 'malformed', problem: 'details are not a JSON object' };
+  return apply(f, seq, at, kind, details as Obj, registry, derive);
+}
+
+function apply(f: CaseFact, seq: number, at: number, kind: string, d: Obj, registry: Registry, derive: boolean): ApplyResult {
+  try {
+    change(f, at, kind, d, registry);
   } catch (error) {
     if (error instanceof Malformed) return { status: 'malformed', problem: error.message };
     throw error;
   }
   f.events += 1;
-  f.lastSeq = Math.max(f.lastSeq, e.seq);
-  if (options.derive !== false) deriveFact(f);
-  return { status: 'applied' };
+  if (seq > f.lastSeq) f.lastSeq = seq;
+  if (derive) deriveFact(f);
+  return APPLIED;
+}
 
-  function plan(f: CaseFact, e: LogEvent, d: Obj): () => void {
-    const at = e.at;
-    switch (e.kind) {
-      case 'booked': {
-        const ori = str(d, 'ori');
-        const demographics = demographicsOf(d.demographics);
-        const arrestDate = str(d, 'arrestDate');
-        const levels = arr(d, 'chargeLevels');
-        let charges: ChargeFact[];
-        if (levels !== null) {
-          charges = levels.map((x, i) => {
-            const o = obj(x, `chargeLevels[${i}]`);
-            return { ncicCode: reqStr(o, 'ncicCode'), level: levelOf(o.level, `chargeLevels[${i}].level`), disposition: 'pending', dispositionAt: null };
-          });
-        } else {
-          const codes = arr(d, 'charges') ?? [];
-          charges = codes.map((x, i) => {
-            if (typeof x !== 'string') throw new Malformed(`charges[${i}] is not a string`);
-            return { ncicCode: x, level: null, disposition: 'pending', dispositionAt: null };
-          });
-        }
-        return () => {
-          setJurisdiction(f, ori, registry);
-          f.bookedAt = at;
-          f.fingerprintSubmittedAt = at;
-          f.arrestDate = arrestDate;
-          f.demographics = demographics;
-          f.charges = charges;
-        };
-      }
-      case 'car-routed': {
-        const participation = str(d, 'participation');
-        const ori = str(d, 'ori');
-        return () => {
-          setJurisdiction(f, ori, registry);
-          f.participationAtBooking = participation;
-        };
-      }
-      case 'criminal-search': {
-        const result = str(d, 'result');
-        if (result !== 'ident' && result !== 'non-ident') throw new Malformed('result is not ident or non-ident');
-        return () => {
-          f.criminalSearch = result;
-          f.criminalSearchAt = at;
-        };
-      }
-      case 'submission-rejected':
-        return () => {
-          f.criminalSearch = 'rejected';
-          f.criminalSearchAt = at;
-          f.identSearch = 'submission-rejected';
-        };
-      case 'ident-search-sent':
-        return () => {
-          f.identSearch = 'searched';
-          if (f.identSearchedAt === null) f.identSearchedAt = at;
-        };
-      case 'ident-search-deferred':
-        return () => {
-          f.identSearch = 'deferred';
-        };
-      case 'ident-search-not-routed':
-        return () => {
-          f.identSearch = 'not-routed';
-        };
-      case 'ident-search-dropped':
-        return () => {
-          f.identSearch = 'dropped';
-        };
-      case 'ident-match':
-        return () => {
-          f.identResult = 'match';
-          f.identResultAt ??= at;
-          f.identifiedAt ??= at;
-        };
-      case 'ident-no-match':
-        return () => {
-          f.identResult ??= 'no-match';
-          f.identResultAt ??= at;
-        };
-      case 'iar-sent': {
-        const status = str(d, 'status');
-        const level = findingLevel(d.level, 'level');
-        const convictionLevel = d.convictionLevel === undefined ? undefined : findingLevel(d.convictionLevel, 'convictionLevel');
-        const priors = arr(d, 'priorConvictions')?.map((x, i) => levelOf(obj(x, `priorConvictions[${i}]`).level, `priorConvictions[${i}].level`));
-        const indications = (arr(d, 'citizenshipIndications') ?? []).map((x, i) => {
-          if (typeof x !== 'string') throw new Malformed(`citizenshipIndications[${i}] is not a string`);
-          return x;
+/**
+ * One event's change. Each kind validates (and reads) every detail it needs before its first
+ * write to `f`, so a malformed event (a `Malformed` thrown) changes nothing.
+ */
+function change(f: CaseFact, at: number, kind: string, d: Obj, registry: Registry): void {
+  switch (kind) {
+    case 'booked': {
+      const ori = str(d, 'ori');
+      const demographics = demographicsOf(d.demographics);
+      const arrestDate = str(d, 'arrestDate');
+      const levels = arr(d, 'chargeLevels');
+      let charges: ChargeFact[];
+      if (levels !== null) {
+        charges = levels.map((x, i) => {
+          const o = obj(x, `chargeLevels[${i}]`);
+          return { ncicCode: reqStr(o, 'ncicCode'), level: levelOf(o.level, `chargeLevels[${i}].level`), disposition: 'pending', dispositionAt: null };
         });
-        const version = str(d, 'policyVersion');
-        const ori = str(d, 'ori');
-        return () => {
-          setJurisdiction(f, ori, registry);
-          f.iarAt ??= at;
-          f.immigrationStatus = status;
-          f.iarPolicyVersion = version;
-          f.levelAtIdentification = categoryOf(level);
-          f.convictionLevelAtIar = convictionLevel === undefined ? null : categoryOf(convictionLevel);
-          f.priorConvictionLevels = priors === undefined ? null : priors.filter((l): l is Level => l !== null);
-          if (indications.length > 0) {
-            f.citizenshipIndicatedAt ??= at;
-            f.citizenshipIndications = [...new Set([...f.citizenshipIndications, ...indications])];
-          }
-        };
-      }
-      case 'detainer-issued': {
-        const detainerId = reqStr(d, 'detainerId');
-        return () => {
-          if (f.detainers.some((x) => x.detainerId === detainerId)) return;
-          f.detainers.push({ detainerId, issuedAt: at, releaseDueAt: null, holdExpiresAt: null, ended: null, endedAt: null });
-          f.firstDetainerAt ??= at;
-        };
-      }
-      case 'custody-assumed': {
-        const when = num(d, 'at') ?? at;
-        const detainerId = str(d, 'detainerId');
-        return () => {
-          f.iceCustodyAt ??= when;
-          const det = detainerId === null ? currentDetainer(f) : f.detainers.find((x) => x.detainerId === detainerId);
-          if (det !== undefined && det.ended === null) {
-            det.ended = 'custody';
-            det.endedAt = when;
-          }
-        };
-      }
-      case 'proceedings-outcome': {
-        const outcome = reqStr(d, 'outcome');
-        const when = num(d, 'at') ?? at;
-        return () => {
-          f.proceedingsOutcome = outcome;
-          f.proceedingsOutcomeAt = when;
-          if (REMOVAL_OUTCOMES.includes(outcome)) f.removedAt ??= when;
-        };
-      }
-      case 'disposition': {
-        const outcome = reqStr(d, 'outcome');
-        if (outcome !== 'conviction' && outcome !== 'dismissal') throw new Malformed('outcome is not conviction or dismissal');
-        const codes = (arr(d, 'ncicCodes') ?? []).map((x, i) => {
-          if (typeof x !== 'string') throw new Malformed(`ncicCodes[${i}] is not a string`);
-          return x;
+      } else {
+        const codes = arr(d, 'charges') ?? [];
+        charges = codes.map((x, i) => {
+          if (typeof x !== 'string') throw new Malformed(`charges[${i}] is not a string`);
+          return { ncicCode: x, level: null, disposition: 'pending', dispositionAt: null };
         });
-        const when = num(d, 'at') ?? at;
-        return () => {
-          for (const code of codes) {
-            const c = f.charges.find((x) => x.ncicCode === code && x.disposition === 'pending') ?? f.charges.find((x) => x.ncicCode === code);
-            if (c === undefined) f.charges.push({ ncicCode: code, level: null, disposition: outcome === 'conviction' ? 'convicted' : 'dismissed', dispositionAt: when });
-            else {
-              c.disposition = outcome === 'conviction' ? 'convicted' : 'dismissed';
-              c.dispositionAt = when;
-            }
-          }
-        };
       }
-      case 'supervisor-review-queued':
-        return () => {
-          f.supervisorReviewAt ??= at;
-        };
-      case 'supervisor-review-resolved': {
-        const resolution = obj(d.resolution, 'resolution');
-        const citizenship = reqStr(resolution, 'citizenship');
-        if (citizenship !== 'verified' && citizenship !== 'not-verified') throw new Malformed('resolution.citizenship is not verified or not-verified');
-        return () => {
-          f.citizenshipResolution = citizenship;
-          f.citizenshipResolvedAt = at;
-        };
-      }
-      // Detainer lifecycle (the jail's and the field office's view), for the detainer audits.
-      case 'hold-started': {
-        const releaseDue = num(d, 'releaseDue');
-        const expires = num(d, 'holdExpiresAt');
-        return () => {
-          const det = currentDetainer(f);
-          if (det === undefined) return;
-          det.releaseDueAt = releaseDue;
-          det.holdExpiresAt = expires;
-        };
-      }
-      case 'released': {
-        const when = num(d, 'at') ?? at;
-        const reason = str(d, 'reason');
-        return () => {
-          f.releasedAt ??= when;
-          f.releaseReason ??= reason;
-        };
-      }
-      case 'detainer-declined':
-        return () => endDetainer(f, 'declined', at);
-      case 'detainer-after-release':
-        return () => endDetainer(f, 'not-served', at);
-      case 'hold-lapsed':
-        return () => endDetainer(f, 'lapsed', at);
-      case 'detainer-lifted':
-        return () => endDetainer(f, 'lifted', at);
-      default:
-        throw new Error(`unhandled kind ${e.kind}`);
+      setJurisdiction(f, ori, registry);
+      f.bookedAt = at;
+      f.fingerprintSubmittedAt = at;
+      f.arrestDate = arrestDate;
+      f.demographics = demographics;
+      f.charges = charges;
+      return;
     }
+    case 'car-routed': {
+      const participation = str(d, 'participation');
+      const ori = str(d, 'ori');
+      setJurisdiction(f, ori, registry);
+      f.participationAtBooking = participation;
+      return;
+    }
+    case 'criminal-search': {
+      const result = str(d, 'result');
+      if (result !== 'ident' && result !== 'non-ident') throw new Malformed('result is not ident or non-ident');
+      f.criminalSearch = result;
+      f.criminalSearchAt = at;
+      return;
+    }
+    case 'submission-rejected':
+      f.criminalSearch = 'rejected';
+      f.criminalSearchAt = at;
+      f.identSearch = 'submission-rejected';
+      return;
+    case 'ident-search-sent':
+      f.identSearch = 'searched';
+      if (f.identSearchedAt === null) f.identSearchedAt = at;
+      return;
+    case 'ident-search-deferred':
+      f.identSearch = 'deferred';
+      return;
+    case 'ident-search-not-routed':
+      f.identSearch = 'not-routed';
+      return;
+    case 'ident-search-dropped':
+      f.identSearch = 'dropped';
+      return;
+    case 'ident-match':
+      f.identResult = 'match';
+      f.identResultAt ??= at;
+      f.identifiedAt ??= at;
+      return;
+    case 'ident-no-match':
+      f.identResult ??= 'no-match';
+      f.identResultAt ??= at;
+      return;
+    case 'iar-sent': {
+      const status = str(d, 'status');
+      const level = findingLevel(d.level, 'level');
+      const convictionLevel = d.convictionLevel === undefined ? undefined : findingLevel(d.convictionLevel, 'convictionLevel');
+      const priors = arr(d, 'priorConvictions')?.map((x, i) => levelOf(obj(x, `priorConvictions[${i}]`).level, `priorConvictions[${i}].level`));
+      const indications = (arr(d, 'citizenshipIndications') ?? []).map((x, i) => {
+        if (typeof x !== 'string') throw new Malformed(`citizenshipIndications[${i}] is not a string`);
+        return x;
+      });
+      const version = str(d, 'policyVersion');
+      const ori = str(d, 'ori');
+      setJurisdiction(f, ori, registry);
+      f.iarAt ??= at;
+      f.immigrationStatus = status;
+      f.iarPolicyVersion = version;
+      f.levelAtIdentification = categoryOf(level);
+      f.convictionLevelAtIar = convictionLevel === undefined ? null : categoryOf(convictionLevel);
+      f.priorConvictionLevels = priors === undefined ? null : priors.filter((l): l is Level => l !== null);
+      if (indications.length > 0) {
+        f.citizenshipIndicatedAt ??= at;
+        f.citizenshipIndications = [...new Set([...f.citizenshipIndications, ...indications])];
+      }
+      return;
+    }
+    case 'detainer-issued': {
+      const detainerId = reqStr(d, 'detainerId');
+      if (f.detainers.some((x) => x.detainerId === detainerId)) return;
+      f.detainers.push({ detainerId, issuedAt: at, releaseDueAt: null, holdExpiresAt: null, ended: null, endedAt: null });
+      f.firstDetainerAt ??= at;
+      return;
+    }
+    case 'custody-assumed': {
+      const when = num(d, 'at') ?? at;
+      const detainerId = str(d, 'detainerId');
+      f.iceCustodyAt ??= when;
+      const det = detainerId === null ? currentDetainer(f) : f.detainers.find((x) => x.detainerId === detainerId);
+      if (det !== undefined && det.ended === null) {
+        det.ended = 'custody';
+        det.endedAt = when;
+      }
+      return;
+    }
+    case 'proceedings-outcome': {
+      const outcome = reqStr(d, 'outcome');
+      const when = num(d, 'at') ?? at;
+      f.proceedingsOutcome = outcome;
+      f.proceedingsOutcomeAt = when;
+      if (REMOVAL_OUTCOMES.includes(outcome)) f.removedAt ??= when;
+      return;
+    }
+    case 'disposition': {
+      const outcome = reqStr(d, 'outcome');
+      if (outcome !== 'conviction' && outcome !== 'dismissal') throw new Malformed('outcome is not conviction or dismissal');
+      const codes = arr(d, 'ncicCodes') ?? [];
+      for (let i = 0; i < codes.length; i++) if (typeof codes[i] !== 'string') throw new Malformed(`ncicCodes[${i}] is not a string`);
+      const when = num(d, 'at') ?? at;
+      const disposition = outcome === 'conviction' ? 'convicted' : 'dismissed';
+      for (const code of codes as string[]) {
+        const c = f.charges.find((x) => x.ncicCode === code && x.disposition === 'pending') ?? f.charges.find((x) => x.ncicCode === code);
+        if (c === undefined) f.charges.push({ ncicCode: code, level: null, disposition, dispositionAt: when });
+        else {
+          c.disposition = disposition;
+          c.dispositionAt = when;
+        }
+      }
+      return;
+    }
+    case 'supervisor-review-queued':
+      f.supervisorReviewAt ??= at;
+      return;
+    case 'supervisor-review-resolved': {
+      const resolution = obj(d.resolution, 'resolution');
+      const citizenship = reqStr(resolution, 'citizenship');
+      if (citizenship !== 'verified' && citizenship !== 'not-verified') throw new Malformed('resolution.citizenship is not verified or not-verified');
+      f.citizenshipResolution = citizenship;
+      f.citizenshipResolvedAt = at;
+      return;
+    }
+    // Detainer lifecycle (the jail's and the field office's view), for the detainer audits.
+    case 'hold-started': {
+      const releaseDue = num(d, 'releaseDue');
+      const expires = num(d, 'holdExpiresAt');
+      const det = currentDetainer(f);
+      if (det === undefined) return;
+      det.releaseDueAt = releaseDue;
+      det.holdExpiresAt = expires;
+      return;
+    }
+    case 'released': {
+      const when = num(d, 'at') ?? at;
+      const reason = str(d, 'reason');
+      f.releasedAt ??= when;
+      f.releaseReason ??= reason;
+      return;
+    }
+    case 'detainer-declined':
+      return endDetainer(f, 'declined', at);
+    case 'detainer-after-release':
+      return endDetainer(f, 'not-served', at);
+    case 'hold-lapsed':
+      return endDetainer(f, 'lapsed', at);
+    case 'detainer-lifted':
+      return endDetainer(f, 'lifted', at);
+    default:
+      throw new Error(`unhandled kind ${kind}`);
   }
 }
 
