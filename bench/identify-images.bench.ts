@@ -278,6 +278,8 @@ const result = {
   },
   operatingPoints: points,
   tailModelCheck: modelCheck,
+  /** What the per-finger tail model predicts for the issue's 1,000-identity gallery (when N is smaller). */
+  tailModelThresholdsAt1000: { fpir1: r1(model.threshold(0.01, 1000)), fpir01: r1(model.threshold(0.001, 1000)) },
 };
 
 mkdirSync(dirname(out), { recursive: true });
@@ -301,5 +303,6 @@ for (const p of points) {
     `FPIR ${p.targetFpir * 100} %: threshold ${p.chosen.threshold} (${p.chosen.method}; empirical LOO ${p.empiricalLeaveOneOut.threshold}, tail model ${p.tailModel.threshold}, Gamma model ${p.gammaModel.threshold}) → FNIR ${pct(p.fnir.fnir)} % [${p.fnir.interval95.map(pct).join('–')}], held-out FPIR ${pct(p.fpirHeldOut.fpir)} % [${p.fpirHeldOut.interval95.map(pct).join('–')}], LOO FPIR ${pct(p.fpirLeaveOneOut.fpir)} %`,
   );
 }
+if (N !== 1000) console.log(`tail-model thresholds for a 1,000-identity gallery: FPIR 1 % ${result.tailModelThresholdsAt1000.fpir1}, 0.1 % ${result.tailModelThresholdsAt1000.fpir01}`);
 console.log(`latency p50 ${result.timing.searchLatencyMs.p50} ms, p95 ${result.timing.searchLatencyMs.p95} ms (one thread); extraction ${result.timing.extractionMsPerImage.p50} ms/image, impression ${result.timing.impressionMsPerImage.p50} ms/image, master ${result.timing.masterMsPerFinger.p50} ms/finger (p50 wall)`);
 console.log(`load average ${loadavg().map((v) => v.toFixed(1)).join(' / ')}; wrote ${out} and ${png}`);
