@@ -130,6 +130,90 @@ export interface GrowthResult {
   readonly iterations: number;
 }
 
+/**
+ * The half-disc taps grouped into runs of consecutive dx on one row: run r starts at padded
+ * offset `start[r]` (its mirror run ends at −start[r]) and has `length[r]` taps. Taps keep the
+ * bank's order, so the sums are the same as tap by tap.
+ */
+interface TapRows {
+  readonly start: Int32Array;
+  readonly length: Int32Array;
+}
+
+function tapRows(bank: GaborBank, pw: number): TapRows {
+  const start: number[] = [];
+  const length: number[] = [];
+  for (let t = 0; t < bank.taps - 1; t++) {
+    const o = bank.dy[t] * pw + bank.dx[t];
+    if (t > 0 && bank.dy[t] === bank.dy[t - 1] && bank.dx[t] === bank.dx[t - 1] + 1) length[length.length - 1]++;
+    else {
+      start.push(o);
+      length.push(1);
+    }
+  }
+  return { start: Int32Array.from(start), length: Int32Array.from(length) };
+}
+
+/**
+ * Filters pixels [x0, x1) × [y0, y1) of the padded image `cur` into `out` (clipped to [-1, 1]
+ * after the gain when `clip`); returns the largest magnitude written. Kept free of closures
+ * so that the engine keeps every array in a register.
+ */
+function filterRect(
+  cur: Float32Array,
+  out: Float32Array,
+  region: Uint8Array,
+  kernels: Uint16Array,
+  w: Float32Array,
+  rows: TapRows,
+  taps: number,
+  gain: number,
+  clip: boolean,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  width: number,
+  pw: number,
+  pad: number,
+): number {
+  const rowStart = rows.start;
+  const rowLength = rows.length;
+  const nRows = rowStart.length;
+  const centreTap = taps - 1;
+  let peak = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const i = y * width + x;
+      const centre = (y + pad) * pw + x + pad;
+      if (region[i] === 0) {
+        out[centre] = 0;
+        continue;
+      }
+      const base = kernels[i] * taps;
+      let sum = w[base + centreTap] * cur[centre];
+      let t = base;
+      for (let r = 0; r < nRows; r++) {
+        let a = centre + rowStart[r];
+        let b = centre - rowStart[r];
+        const end = t + rowLength[r];
+        for (; t < end; t++) sum += w[t] * (cur[a++] + cur[b--]);
+      }
+      if (clip) {
+        let v = gain * sum;
+        if (v > 1) v = 1;
+        else if (v < -1) v = -1;
+        out[centre] = v;
+        if (v > peak) peak = v;
+        else if (-v > peak) peak = -v;
+      } else {
+        out[centre] = sum;
+      }
+    }
+  }
+  return peak;
+}
+
 const BLOCK = 8; // ≥ KERNEL_RADIUS, so one block of dilation covers the kernel's reach
 const MATURE = 8; // iterations a block keeps being refined after content first reaches it
 
@@ -168,45 +252,11 @@ export function growRidges(input: GrowthInput): GrowthResult {
     }
   }
   const active = new Uint8Array(bw * bh);
-  // Tap offsets into the padded image (mirror taps are at −offset).
-  const offsets = new Int32Array(taps);
-  for (let t = 0; t < taps; t++) offsets[t] = bank.dy[t] * pw + bank.dx[t];
-  const halfTaps = taps - 1;
   const w = bank.weights;
 
-  /** Filters one block from `cur` into `out`; returns the largest magnitude written. */
-  const filterBlock = (bx: number, by: number, out: Float32Array, clip: boolean): number => {
-    let peak = 0;
-    const y1 = Math.min(height, (by + 1) * BLOCK);
-    const x1 = Math.min(width, (bx + 1) * BLOCK);
-    for (let y = by * BLOCK; y < y1; y++) {
-      for (let x = bx * BLOCK; x < x1; x++) {
-        const i = y * width + x;
-        const centre = (y + pad) * pw + x + pad;
-        if (!region[i]) {
-          out[centre] = 0;
-          continue;
-        }
-        const base = kernels[i] * taps;
-        let sum = w[base + halfTaps] * cur[centre];
-        for (let t = 0; t < halfTaps; t++) {
-          const o = offsets[t];
-          sum += w[base + t] * (cur[centre + o] + cur[centre - o]);
-        }
-        if (clip) {
-          let v = gain * sum;
-          if (v > 1) v = 1;
-          else if (v < -1) v = -1;
-          out[centre] = v;
-          if (v > peak) peak = v;
-          else if (-v > peak) peak = -v;
-        } else {
-          out[centre] = sum;
-        }
-      }
-    }
-    return peak;
-  };
+  const rows = tapRows(bank, pw);
+  const filterBlock = (bx: number, by: number, out: Float32Array, clip: boolean): number =>
+    filterRect(cur, out, region, kernels, w, rows, taps, gain, clip, bx * BLOCK, Math.min(width, (bx + 1) * BLOCK), by * BLOCK, Math.min(height, (by + 1) * BLOCK), width, pw, pad);
 
   const copyBlock = (bx: number, by: number, out: Float32Array): void => {
     const y1 = Math.min(height, (by + 1) * BLOCK);
