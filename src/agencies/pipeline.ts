@@ -13,7 +13,7 @@ import { createTimers, timerMigrations, TimerScheduler } from '../platform/timer
 import type { Booking } from '../nist/ebts/messages.ts';
 import type { PolicyBundle } from '../policy/index.ts';
 import { createBookingAgency, type BookingRequest } from './booking/index.ts';
-import { caseEvents, caseLogMigrations, type CaseEvent } from './case-log/index.ts';
+import { bufferEvents, caseEvents, caseLogMigrations, dropEvents, flushEvents, type CaseEvent } from './case-log/index.ts';
 import { createCriminalRecords, type CriminalSubjectInput } from './criminal-records/index.ts';
 import type { AgencyDeps } from './deps.ts';
 import { createFieldOffice } from './field-office/index.ts';
@@ -67,7 +67,8 @@ export class Pipeline {
     this.immigrationRecords = createImmigrationRecords({ ...this.deps, search: options.immigrationSearch ?? new ExhaustiveTenprintSearch() });
     this.lesc = createLesc(this.deps);
     this.fieldOffice = createFieldOffice(this.deps);
-    this.dispatcher = new OutboxDispatcher({ store: options.store, outbox, clock: options.clock });
+    // The case log's events of a delivery transaction are written in one statement at its end.
+    this.dispatcher = new OutboxDispatcher({ store: options.store, outbox, clock: options.clock, batchHooks: { begin: bufferEvents, end: flushEvents, abandon: dropEvents } });
     this.scheduler = new TimerScheduler({ store: options.store, outbox, clock: options.clock });
     this.dispatcher.subscribe(ADDRESS.booking, (m, ctx) => this.booking.handle(m, ctx.trx, ctx));
     this.dispatcher.subscribe(ADDRESS.stateBureau, (m, ctx) => this.stateBureau.handle(m, ctx.trx, ctx));
@@ -99,9 +100,24 @@ export class Pipeline {
     return p;
   }
 
+  /**
+   * Runs `fn` in one transaction, delivering the messages it causes in that same transaction
+   * when they all go through (dispatcher.deliverWithin, under a savepoint), then drains whatever
+   * is left (a failure is retried and recorded there, the command's own writes are kept).
+   */
   private async command<T>(at: number | undefined, fn: (trx: AnyTransaction) => Promise<T>): Promise<T> {
     if (at !== undefined && at > this.clock.now()) await this.advanceTo(at);
-    const result = await this.store.transaction(fn);
+    const result = await this.store.transaction(async (trx) => {
+      bufferEvents(trx);
+      try {
+        const r = await fn(trx);
+        await flushEvents(trx);
+        await this.dispatcher.deliverWithin(trx);
+        return r;
+      } finally {
+        dropEvents(trx);
+      }
+    });
     await this.dispatcher.drain();
     return result;
   }

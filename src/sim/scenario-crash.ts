@@ -155,6 +155,9 @@ export async function verifyCrashRun(store: Store, bookings: number): Promise<{ 
   if (cancelled !== assumed) problems.push(`cancelled detainer clocks ${cancelled} but ${assumed} custody assumptions`);
   const holds = await count(store, "select count(*) as n from case_log_events where kind = 'hold-started'");
   if (holds !== firedTimers + cancelled) problems.push(`${holds} holds started but ${firedTimers + cancelled} clocks ended`);
+  // Every booking's search is over, so the state bureau released every CAR's prints: no bytes left, no hold.
+  await expectZero('fingerprint attachments not erased', 'select count(*) as n from message_attachments');
+  await expectZero('attachment holds left', 'select count(*) as n from message_attachment_holds');
   // Every message delivered, none dead; every delivered message handled once.
   await expectZero('outbox messages not delivered', "select count(*) as n from outbox_messages where state <> 'delivered'");
   await expectZero('messages handled more than once', 'select count(*) as n from (select handler, message_id from inbox_handled group by handler, message_id having count(*) > 1) x');

@@ -163,6 +163,12 @@ export function createBookingAgency(deps: AgencyDeps) {
     return row;
   }
 
+  /** Updates the booking's row; the same typed error as `bookingRow` when there is none (one statement instead of a read and a write). */
+  async function updateBooking(trx: AnyTransaction, caseId: string, set: Partial<Pick<BookingTables['booking_bookings'], 'fbi_number' | 'idr_result' | 'iar'>>) {
+    const r = await t(trx).updateTable('booking_bookings').set(set).where('case_id', '=', caseId).executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) throw new AgencyError('unknown-case', `the jail has no booking "${caseId}"`);
+  }
+
   async function timeZoneOf(d: AnyDatabase, ori: string): Promise<string> {
     return (await deps.jurisdictions.jurisdictionOf(d, ori)).timeZone;
   }
@@ -292,8 +298,7 @@ export function createBookingAgency(deps: AgencyDeps) {
       const now = deps.clock.now();
       if (Sre.is(message)) {
         const { payload } = Sre.parse(message);
-        await bookingRow(trx, payload.caseId);
-        await t(trx).updateTable('booking_bookings').set({ fbi_number: payload.fbiNumber }).where('case_id', '=', payload.caseId).execute();
+        await updateBooking(trx, payload.caseId, { fbi_number: payload.fbiNumber });
         await event(trx, payload.caseId, 'sre-received', `SRE received: ${payload.result === 'ident' ? 'identified as' : 'new subject'} FBI ${payload.fbiNumber}, ${payload.priorConvictions.length} prior conviction(s).`);
       } else if (Errt.is(message)) {
         const { payload } = Errt.parse(message);
@@ -301,13 +306,11 @@ export function createBookingAgency(deps: AgencyDeps) {
         await event(trx, payload.caseId, 'errt-received', `The submission was rejected: ${payload.problems.join('; ')}. The prints must be retaken and resubmitted.`, { problems: payload.problems });
       } else if (Idr.is(message)) {
         const { payload } = Idr.parse(message);
-        await bookingRow(trx, payload.caseId);
-        await t(trx).updateTable('booking_bookings').set({ idr_result: payload.result }).where('case_id', '=', payload.caseId).execute();
+        await updateBooking(trx, payload.caseId, { idr_result: payload.result });
         await event(trx, payload.caseId, 'idr-received', `IDR received: ${payload.result}.`);
       } else if (Iar.is(message)) {
         const { payload } = Iar.parse(message);
-        await bookingRow(trx, payload.caseId);
-        await t(trx).updateTable('booking_bookings').set({ iar: JSON.stringify({ status: payload.status, level: payload.level }) }).where('case_id', '=', payload.caseId).execute();
+        await updateBooking(trx, payload.caseId, { iar: JSON.stringify({ status: payload.status, level: payload.level }) });
         await event(trx, payload.caseId, 'iar-received', `IAR received: status ${payload.status}, Level ${payload.level ?? 'none'}.`);
       } else if (Detainer.is(message)) {
         const { payload: d } = Detainer.parse(message);

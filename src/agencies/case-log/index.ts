@@ -50,11 +50,47 @@ export interface CaseEvent {
   details: Record<string, unknown>;
 }
 
+/** Transactions whose events are buffered (see `bufferEvents`), with the events so far. */
+const buffers = new WeakMap<object, CaseEvent[]>();
+
+/**
+ * Appends `event` in `trx`: at once, or — when the transaction buffers events — with the
+ * others in one statement at `flushEvents`, in the order they were recorded.
+ */
 export async function recordEvent(trx: AnyTransaction, event: CaseEvent): Promise<void> {
-  await tablesOf<CaseLogTables>(trx)
-    .insertInto('case_log_events')
-    .values({ case_id: event.caseId, at: event.at, agency: event.agency, kind: event.kind, summary: event.summary, details: JSON.stringify(event.details) })
-    .execute();
+  const buffer = buffers.get(trx);
+  if (buffer) buffer.push(event);
+  else await insertEvents(trx, [event]);
+}
+
+/**
+ * From now on, events recorded in `trx` wait for `flushEvents(trx)` — which must run before the
+ * transaction commits (the dispatcher's batch hooks and Pipeline's commands do) — or are
+ * dropped by `dropEvents(trx)` when the work they belong to is undone.
+ */
+export function bufferEvents(trx: AnyTransaction): void {
+  buffers.set(trx, []);
+}
+
+/** Writes the events buffered in `trx` (one statement per 500) and stops buffering. */
+export async function flushEvents(trx: AnyTransaction): Promise<void> {
+  const buffer = buffers.get(trx);
+  buffers.delete(trx);
+  if (buffer && buffer.length > 0) await insertEvents(trx, buffer);
+}
+
+/** Forgets the events buffered in `trx` (their transaction or savepoint is rolled back). */
+export function dropEvents(trx: AnyTransaction): void {
+  buffers.delete(trx);
+}
+
+async function insertEvents(trx: AnyTransaction, events: readonly CaseEvent[]): Promise<void> {
+  for (let i = 0; i < events.length; i += 500) {
+    await tablesOf<CaseLogTables>(trx)
+      .insertInto('case_log_events')
+      .values(events.slice(i, i + 500).map((event) => ({ case_id: event.caseId, at: event.at, agency: event.agency, kind: event.kind, summary: event.summary, details: JSON.stringify(event.details) })))
+      .execute();
+  }
 }
 
 /** Every event of a case in the order it was recorded. */

@@ -134,17 +134,17 @@ export function createStateBureau(deps: AgencyDeps) {
       if (Car.is(message)) {
         const { payload: car } = Car.parse(message);
         const prints = submissionAttachment(message);
-        const existing = await t(trx).selectFrom('state_bureau_submissions').select('case_id').where('case_id', '=', car.caseId).executeTakeFirst();
-        if (existing) {
+        // The participation in force when the person was booked decides the routing of this submission.
+        const participation = await deps.jurisdictions.participationAt(trx, car.ori, car.bookedAt);
+        const inserted = await t(trx)
+          .insertInto('state_bureau_submissions')
+          .values({ case_id: car.caseId, ori: car.ori, tcn: car.tcn, prints, person: JSON.stringify(car.person), charges: JSON.stringify(car.charges), booked_at: car.bookedAt, participation: participation.mode, fbi_number: null, prior_convictions: '[]', immigration: 'awaiting-criminal-response', identity_id: null, updated_at: now })
+          .onConflict((oc) => oc.column('case_id').doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
           await event(trx, car.caseId, 'duplicate-ignored', `A second CAR for case ${car.caseId} was ignored (the first is being processed).`);
           return;
         }
-        // The participation in force when the person was booked decides the routing of this submission.
-        const participation = await deps.jurisdictions.participationAt(trx, car.ori, car.bookedAt);
-        await t(trx)
-          .insertInto('state_bureau_submissions')
-          .values({ case_id: car.caseId, ori: car.ori, tcn: car.tcn, prints, person: JSON.stringify(car.person), charges: JSON.stringify(car.charges), booked_at: car.bookedAt, participation: participation.mode, fbi_number: null, prior_convictions: '[]', immigration: 'awaiting-criminal-response', identity_id: null, updated_at: now })
-          .execute();
         await deps.attachments.hold(trx, prints, holderOf(car.caseId));
         await ctx.send({ ...Car.create({ from: AGENCY, to: ADDRESS.criminalRecords, correlationId: car.caseId, payload: car }), attachment: prints });
         await event(trx, car.caseId, 'car-routed', `CAR routed to FBI CJIS; the jurisdiction's participation at booking: ${participation.mode}.`, { participation: participation.mode, ori: car.ori });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { Clock } from '../clock/index.ts';
 import { tablesOf, type AnyDatabase, type AnyTransaction, type StoreKind } from '../store/index.ts';
 import type { MessagingTables } from './tables.ts';
@@ -125,7 +125,8 @@ export async function collectAttachments(trx: AnyTransaction, kind: StoreKind, h
           selectFrom('outbox_messages')
             .select('outbox_messages.seq')
             .whereRef('outbox_messages.attachment', '=', 'message_attachments.hash')
-            .where('outbox_messages.state', '<>', 'delivered'),
+            // A literal, so that the partial index outbox_messages_attachment_waiting applies.
+            .where(sql<SqlBool>`outbox_messages.state <> 'delivered'`),
         ),
       ),
     )

@@ -30,6 +30,18 @@ export interface DispatcherOptions {
   pollMs?: number;
   /** Called when a background drain fails (e.g. the database is unreachable); it is retried. */
   onError?: (error: unknown) => void;
+  /**
+   * Around the handlers of each delivery transaction: `begin` before the first, `end` after the
+   * last (before the sends are written), `abandon` when the deliveries are undone. For modules
+   * that buffer their writes per transaction (the agencies' case log).
+   */
+  batchHooks?: BatchHooks;
+}
+
+export interface BatchHooks {
+  begin(trx: Transaction<object>): void;
+  end(trx: Transaction<object>): Promise<void>;
+  abandon(trx: Transaction<object>): void;
 }
 
 export interface DrainReport {
@@ -220,89 +232,131 @@ export class OutboxDispatcher implements Bus {
 
   /** All of `rows` (and, with `chain`, what they cause) in one transaction; rolled back if any of them fails. */
   private async tryBatch(rows: Row[], now: number, chain: boolean, blocked: ReadonlySet<string>): Promise<BatchResult> {
-    let handlerFailure: { index: number; error: unknown } | undefined;
     try {
-      return await this.options.store.transaction(async (trx): Promise<BatchResult> => {
-        const db = tablesOf<MessagingTables>(trx);
-        deferCollection(trx);
-        const seen = await db
-          .selectFrom('inbox_handled')
-          .select(['handler', 'message_id'])
-          .where(
-            'message_id',
-            'in',
-            rows.map((r) => r.id),
-          )
-          .execute();
-        const handled = new Set(seen.map((s) => `${s.handler}\u0000${s.message_id}`));
-        const inbox: { handler: string; message_id: string; handled_at: number }[] = [];
-        // Sends are stamped now and written together after the handlers (one statement instead
-        // of one per send); their order, and so each case's order, is kept.
-        const sent: Message[] = [];
-        const buffer = async (_trx: Transaction<object>, out: Parameters<Outbox['enqueue']>[1]): Promise<Message> => {
-          const message = this.options.outbox.stamp(out);
-          sent.push(message);
-          return message;
-        };
-        let duplicates = 0;
-        for (const [index, row] of rows.entries()) {
-          if (handled.has(`${row.to_address}\u0000${row.id}`)) {
-            duplicates++;
-            continue;
-          }
-          try {
-            const handler = this.handlers.get(row.to_address);
-            if (!handler) throw new Error(`no handler subscribed to '${row.to_address}'`);
-            const message = toEntry(row).message;
-            await handler(message, handlerContext(trx, row.to_address, message, now, buffer));
-          } catch (error) {
-            handlerFailure = { index, error };
-            throw error;
-          }
-          inbox.push({ handler: row.to_address, message_id: row.id, handled_at: now });
-        }
-        // Chaining: deliver the sends (and theirs, in send order) here, case by case, until a
-        // case meets a message that cannot go now — later messages of that case then wait too.
-        const chained = new Set<string>();
-        if (chain) {
-          const mayChain = this.chainGate(trx, rows, blocked);
-          const stopped = new Set<string>();
-          for (let i = 0; i < sent.length && rows.length + chained.size < this.batchSize; i++) {
-            const message = sent[i];
-            const handler = this.handlers.get(message.to);
-            if (stopped.has(message.correlationId) || !handler || !(await mayChain(message.correlationId))) {
-              stopped.add(message.correlationId);
-              continue;
-            }
-            try {
-              await handler(message, handlerContext(trx, message.to, message, now, buffer));
-            } catch (error) {
-              handlerFailure = { index: rows.length + i, error };
-              throw error;
-            }
-            chained.add(message.id);
-            inbox.push({ handler: message.to, message_id: message.id, handled_at: now });
-          }
-        }
-        // A concurrent delivery of the same message makes this insert fail on the key, which
-        // rolls the batch back; the one-by-one replay then sees the duplicate.
-        await this.options.outbox.insert(trx, sent, { ids: chained, at: now });
-        if (inbox.length > 0) await db.insertInto('inbox_handled').values(inbox).execute();
-        await db
-          .updateTable('outbox_messages')
-          .set((eb) => ({ state: 'delivered', finished_at: now, attempts: eb('attempts', '+', 1) }))
-          .where(
-            'seq',
-            'in',
-            rows.map((r) => r.seq),
-          )
-          .execute();
-        await this.collect(trx, [...rows.flatMap((r) => (r.attachment ? [r.attachment] : [])), ...sent.flatMap((m) => (chained.has(m.id) && m.attachment ? [m.attachment] : []))]);
-        return { kind: 'committed', delivered: inbox.length, duplicates };
-      });
+      return { kind: 'committed', ...(await this.options.store.transaction((trx) => this.deliverRows(trx, rows, now, chain, blocked))) };
     } catch (error) {
-      return handlerFailure ? { kind: 'handler-failed', ...handlerFailure } : { kind: 'failed', error };
+      return error instanceof HandlerFailure ? { kind: 'handler-failed', index: error.index, error: error.cause } : { kind: 'failed', error };
     }
+  }
+
+  /**
+   * Delivers, inside `trx` (a command's transaction, just before it commits), the messages that
+   * are pending there — typically the ones the command itself enqueued — and, chaining, what they
+   * cause. It runs under a savepoint: if anything fails, the deliveries are undone, the command's
+   * own writes stay, and the messages wait for `drain`, which records the failure as usual.
+   * Saves the command's chain a transaction of its own (one commit instead of two).
+   */
+  async deliverWithin(trx: Transaction<object>): Promise<{ delivered: number; duplicates: number }> {
+    const now = this.options.clock.now();
+    await sql`savepoint outbox_deliver_within`.execute(trx);
+    try {
+      const rows = await tablesOf<MessagingTables>(trx).selectFrom('outbox_messages').selectAll().where('state', '=', 'pending').orderBy('seq').limit(this.batchSize).execute();
+      const blocked = new Set<string>();
+      const ready: Row[] = [];
+      for (const row of rows) {
+        if (blocked.has(row.correlation_id)) continue;
+        if (row.next_attempt_at > now) blocked.add(row.correlation_id);
+        else ready.push(row);
+      }
+      const result = ready.length === 0 ? { delivered: 0, duplicates: 0 } : await this.deliverRows(trx, ready, now, this.chain, blocked);
+      await sql`release savepoint outbox_deliver_within`.execute(trx);
+      return result;
+    } catch {
+      await sql`rollback to savepoint outbox_deliver_within`.execute(trx);
+      await sql`release savepoint outbox_deliver_within`.execute(trx);
+      return { delivered: 0, duplicates: 0 };
+    }
+  }
+
+  /** The body of a batch: runs the handlers in `trx`, writes sends, inbox records and states; throws HandlerFailure when a handler throws. */
+  private async deliverRows(trx: Transaction<object>, rows: readonly Row[], now: number, chain: boolean, blocked: ReadonlySet<string>): Promise<{ delivered: number; duplicates: number }> {
+    const hooks = this.options.batchHooks;
+    hooks?.begin(trx);
+    try {
+      return await this.deliverRowsHooked(trx, rows, now, chain, blocked);
+    } catch (error) {
+      hooks?.abandon(trx);
+      endDeferredCollection(trx);
+      throw error;
+    }
+  }
+
+  private async deliverRowsHooked(trx: Transaction<object>, rows: readonly Row[], now: number, chain: boolean, blocked: ReadonlySet<string>): Promise<{ delivered: number; duplicates: number }> {
+    const db = tablesOf<MessagingTables>(trx);
+    deferCollection(trx);
+    const seen = await db
+      .selectFrom('inbox_handled')
+      .select(['handler', 'message_id'])
+      .where(
+        'message_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
+    const handled = new Set(seen.map((s) => `${s.handler}\u0000${s.message_id}`));
+    const inbox: { handler: string; message_id: string; handled_at: number }[] = [];
+    // Sends are stamped now and written together after the handlers (one statement instead
+    // of one per send); their order, and so each case's order, is kept.
+    const sent: Message[] = [];
+    const buffer = async (_trx: Transaction<object>, out: Parameters<Outbox['enqueue']>[1]): Promise<Message> => {
+      const message = this.options.outbox.stamp(out);
+      sent.push(message);
+      return message;
+    };
+    let duplicates = 0;
+    for (const [index, row] of rows.entries()) {
+      if (handled.has(`${row.to_address}\u0000${row.id}`)) {
+        duplicates++;
+        continue;
+      }
+      try {
+        const handler = this.handlers.get(row.to_address);
+        if (!handler) throw new Error(`no handler subscribed to '${row.to_address}'`);
+        const message = toEntry(row).message;
+        await handler(message, handlerContext(trx, row.to_address, message, now, buffer));
+      } catch (error) {
+        throw new HandlerFailure(index, error);
+      }
+      inbox.push({ handler: row.to_address, message_id: row.id, handled_at: now });
+    }
+    // Chaining: deliver the sends (and theirs, in send order) here, case by case, until a
+    // case meets a message that cannot go now — later messages of that case then wait too.
+    const chained = new Set<string>();
+    if (chain) {
+      const mayChain = this.chainGate(trx, rows, blocked);
+      const stopped = new Set<string>();
+      for (let i = 0; i < sent.length && rows.length + chained.size < this.batchSize; i++) {
+        const message = sent[i];
+        const handler = this.handlers.get(message.to);
+        if (stopped.has(message.correlationId) || !handler || !(await mayChain(message.correlationId))) {
+          stopped.add(message.correlationId);
+          continue;
+        }
+        try {
+          await handler(message, handlerContext(trx, message.to, message, now, buffer));
+        } catch (error) {
+          throw new HandlerFailure(rows.length + i, error);
+        }
+        chained.add(message.id);
+        inbox.push({ handler: message.to, message_id: message.id, handled_at: now });
+      }
+    }
+    await this.options.batchHooks?.end(trx);
+    // A concurrent delivery of the same message makes this insert fail on the key, which
+    // rolls the batch back; the one-by-one replay then sees the duplicate.
+    await this.options.outbox.insert(trx, sent, { ids: chained, at: now });
+    if (inbox.length > 0) await db.insertInto('inbox_handled').values(inbox).execute();
+    await db
+      .updateTable('outbox_messages')
+      .set((eb) => ({ state: 'delivered', finished_at: now, attempts: eb('attempts', '+', 1) }))
+      .where(
+        'seq',
+        'in',
+        rows.map((r) => r.seq),
+      )
+      .execute();
+    await this.collect(trx, [...rows.flatMap((r) => (r.attachment ? [r.attachment] : [])), ...sent.flatMap((m) => (chained.has(m.id) && m.attachment ? [m.attachment] : []))]);
+    return { delivered: inbox.length, duplicates };
   }
 
   /**
@@ -387,6 +441,16 @@ export class OutboxDispatcher implements Bus {
 
   private readonly enqueue = (trx: Transaction<object>, message: Parameters<Outbox['enqueue']>[1]): Promise<Message> =>
     this.options.outbox.enqueue(trx, message);
+}
+
+/** A handler threw while delivering the `index`-th message of a batch (rows first, then chained sends). */
+class HandlerFailure extends Error {
+  constructor(
+    readonly index: number,
+    override readonly cause: unknown,
+  ) {
+    super('handler failed');
+  }
 }
 
 function describeError(error: unknown): string {

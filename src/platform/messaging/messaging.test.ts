@@ -183,6 +183,52 @@ describe.each(storeVariants)('messaging on $kind', (variant) => {
     expect((await d.deadLetters())[0].lastError).toMatch(/no handler subscribed to 'nowhere'/);
   });
 
+  it('delivers what handlers send in the same transaction, and falls back to one hop per pass when a chained handler fails', async () => {
+    const d = dispatcher();
+    let failSre = true;
+    d.subscribe('bureau', async (m, ctx) => {
+      await bump(ctx.trx, `bureau:${m.correlationId}`);
+      await ctx.send({ type: 'sre', to: 'booking', payload: {} });
+    });
+    d.subscribe('booking', async (m, ctx) => {
+      if (m.correlationId === 'bad' && failSre) throw new Error('booking down');
+      await bump(ctx.trx, `booking:${m.correlationId}`);
+    });
+    await send('bureau', 'good', {}, 'car');
+    expect(await d.drain()).toMatchObject({ delivered: 2, retried: 0 });
+    const good = await listOutbox(fx.store.db, { correlationId: 'good' });
+    expect(good.map((e) => [e.message.type, e.state, e.attempts])).toEqual([['car', 'delivered', 1], ['sre', 'delivered', 1]]);
+
+    await send('bureau', 'bad', {}, 'car');
+    expect(await d.drain()).toMatchObject({ delivered: 1, retried: 1 });
+    expect(await counters()).toEqual({ 'bureau:good': 1, 'booking:good': 1, 'bureau:bad': 1 });
+    failSre = false;
+    fx.clock.advance(1000);
+    expect(await d.drain()).toMatchObject({ delivered: 1 });
+    expect((await counters())['booking:bad']).toBe(1);
+  });
+
+  it('delivers a command’s messages inside its transaction, and leaves them to drain when one fails there', async () => {
+    const d = dispatcher();
+    d.subscribe('bureau', async (m, ctx) => {
+      if ((m.payload as { fail?: boolean }).fail) throw new Error('no');
+      await bump(ctx.trx, `bureau:${m.correlationId}`);
+    });
+    await fx.store.transaction(async (trx) => {
+      await bump(trx, 'command');
+      await fx.outbox.enqueue(trx, { type: 'car', from: 'jail', to: 'bureau', correlationId: 'c1', payload: {} });
+      expect(await d.deliverWithin(trx)).toEqual({ delivered: 1, duplicates: 0 });
+    });
+    expect(await counters()).toEqual({ command: 1, 'bureau:c1': 1 });
+    await fx.store.transaction(async (trx) => {
+      await bump(trx, 'command');
+      await fx.outbox.enqueue(trx, { type: 'car', from: 'jail', to: 'bureau', correlationId: 'c2', payload: { fail: true } });
+      expect(await d.deliverWithin(trx)).toEqual({ delivered: 0, duplicates: 0 });
+    });
+    expect(await counters()).toEqual({ command: 2, 'bureau:c1': 1 }); // the command's own write kept
+    expect(await d.drain()).toMatchObject({ retried: 1 });
+  });
+
   it('runs in the background until stopped', async () => {
     const d = dispatcher({ pollMs: 5 });
     d.subscribe('agency', async (m, ctx) => bump(ctx.trx, m.correlationId));

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import { sql, type Generated, type SqlBool } from 'kysely';
 import type { ModuleMigrations } from '../store/index.ts';
 
 export type OutboxState = 'pending' | 'delivered' | 'dead';
@@ -83,8 +83,9 @@ export const messagingMigrations: ModuleMigrations = {
       name: '0002_attachments',
       async up(db, kind) {
         await db.schema.alterTable('outbox_messages').addColumn('attachment', 'text').execute();
-        // Partial: only the few messages that carry an attachment are indexed.
-        await db.schema.createIndex('outbox_messages_attachment').on('outbox_messages').columns(['attachment', 'state']).where('attachment', 'is not', null).execute();
+        // Partial: only undelivered messages that carry an attachment are indexed — the ones
+        // that keep it alive — so the index stays a page or two however long the outbox grows.
+        await db.schema.createIndex('outbox_messages_attachment_waiting').on('outbox_messages').column('attachment').where(sql<SqlBool>`attachment is not null and state <> 'delivered'`).execute();
         await db.schema
           .createTable('message_attachments')
           .addColumn('hash', 'text', (c) => c.primaryKey())
@@ -99,6 +100,25 @@ export const messagingMigrations: ModuleMigrations = {
           .addColumn('held_at', 'bigint', (c) => c.notNull())
           .addPrimaryKeyConstraint('message_attachment_holds_pk', ['hash', 'holder'])
           .execute();
+      },
+    },
+    {
+      // Keyed (message_id, handler): message ids grow, so new rows append to one page instead
+      // of one page per handler, and the key serves the dispatcher's "handled already?" lookup
+      // by message id without a second index. On SQLite the table is the key (without rowid).
+      name: '0003_inbox_by_message',
+      async up(db, kind) {
+        await db.schema
+          .createTable('inbox_handled_by_message')
+          .addColumn('message_id', 'text', (c) => c.notNull())
+          .addColumn('handler', 'text', (c) => c.notNull())
+          .addColumn('handled_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('inbox_handled_message_handler_pk', ['message_id', 'handler'])
+          .$call((b) => (kind === 'sqlite' ? b.modifyEnd(sql`without rowid`) : b))
+          .execute();
+        await sql`insert into inbox_handled_by_message (message_id, handler, handled_at) select message_id, handler, handled_at from inbox_handled`.execute(db);
+        await db.schema.dropTable('inbox_handled').execute();
+        await db.schema.alterTable('inbox_handled_by_message').renameTo('inbox_handled').execute();
       },
     },
   ],
