@@ -7,37 +7,47 @@
  * therefore makes a matching pattern grow and saturate, while mismatching content decays.
  */
 
+/** Kernel radius in full-resolution pixels (500 ppi). */
 export const KERNEL_RADIUS = 8;
-const KSIZE = 2 * KERNEL_RADIUS + 1;
 export const ORIENTATION_STEPS = 48;
+/** Ridge periods of the bank, in full-resolution pixels. */
 export const PERIOD_MIN = 6;
 export const PERIOD_MAX = 14;
 export const PERIOD_STEP = 0.5;
 export const PERIOD_STEPS = Math.round((PERIOD_MAX - PERIOD_MIN) / PERIOD_STEP) + 1;
 
 /**
- * The kernels are even (point-symmetric) and vanish outside a disc of radius KERNEL_RADIUS, so
+ * The kernels are even (point-symmetric) and vanish outside a disc of radius `radius`, so
  * only half the disc is stored: `taps` offsets (dx, dy) with their mirror images implied, plus
  * the centre tap last. Kernel k = orientationStep · PERIOD_STEPS + periodStep occupies
  * [k·taps, (k+1)·taps) of `weights`.
  */
 export interface GaborBank {
+  /** Pixel size in full-resolution pixels: 1 = 500 ppi, 2 = 250 ppi (all lengths divided by 2). */
+  readonly scale: number;
+  readonly radius: number;
   readonly weights: Float32Array;
   readonly dx: Int32Array;
   readonly dy: Int32Array;
   readonly taps: number;
 }
 
-let cachedBank: GaborBank | undefined;
+const cachedBanks = new Map<number, GaborBank>();
 
-/** Across-ridge σ is tied to the period, along-ridge σ is longer so ridges keep their direction. */
-function buildBank(): GaborBank {
+/**
+ * Across-ridge σ is tied to the period, along-ridge σ is longer so ridges keep their direction.
+ * At `scale` s every length (radius, σ, period) is divided by s, so the bank at s = 2 is the
+ * same filter as at s = 1 sampled on a grid twice as coarse.
+ */
+function buildBank(scale: number): GaborBank {
+  const radius = Math.round(KERNEL_RADIUS / scale);
+  const size = 2 * radius + 1;
   const n = ORIENTATION_STEPS * PERIOD_STEPS;
   // Half disc: dy < 0, or dy = 0 and dx < 0; then the centre.
   const half: [number, number][] = [];
-  for (let dy = -KERNEL_RADIUS; dy <= 0; dy++) {
-    for (let dx = -KERNEL_RADIUS; dx <= KERNEL_RADIUS; dx++) {
-      if (dx * dx + dy * dy > KERNEL_RADIUS * KERNEL_RADIUS) continue;
+  for (let dy = -radius; dy <= 0; dy++) {
+    for (let dx = -radius; dx <= radius; dx++) {
+      if (dx * dx + dy * dy > radius * radius) continue;
       if (dy === 0 && dx >= 0) continue;
       half.push([dx, dy]);
     }
@@ -47,27 +57,27 @@ function buildBank(): GaborBank {
   const tapDx = Int32Array.from(half, (h) => h[0]);
   const tapDy = Int32Array.from(half, (h) => h[1]);
   const weights = new Float32Array(n * taps);
-  const env = new Float64Array(KSIZE * KSIZE);
-  const g = new Float64Array(KSIZE * KSIZE);
-  const carrier = new Float64Array(KSIZE * KSIZE);
+  const env = new Float64Array(size * size);
+  const g = new Float64Array(size * size);
+  const carrier = new Float64Array(size * size);
   for (let qo = 0; qo < ORIENTATION_STEPS; qo++) {
     const theta = (qo * Math.PI) / ORIENTATION_STEPS;
     const c = Math.cos(theta);
     const s = Math.sin(theta);
     for (let qp = 0; qp < PERIOD_STEPS; qp++) {
-      const period = PERIOD_MIN + qp * PERIOD_STEP;
-      const sigmaAcross = Math.min(4.2, 0.42 * period);
-      const sigmaAlong = 4.6;
+      const period = (PERIOD_MIN + qp * PERIOD_STEP) / scale;
+      const sigmaAcross = Math.min(4.2, 0.42 * period * scale) / scale;
+      const sigmaAlong = 4.6 / scale;
       let envSum = 0;
       let gSum = 0;
-      for (let dy = -KERNEL_RADIUS; dy <= KERNEL_RADIUS; dy++) {
-        for (let dx = -KERNEL_RADIUS; dx <= KERNEL_RADIUS; dx++) {
-          const i = (dy + KERNEL_RADIUS) * KSIZE + dx + KERNEL_RADIUS;
+      for (let dy = -radius; dy <= radius; dy++) {
+        for (let dx = -radius; dx <= radius; dx++) {
+          const i = (dy + radius) * size + dx + radius;
           const along = dx * c + dy * s;
           const across = -dx * s + dy * c;
           const e = Math.exp(-(along * along) / (2 * sigmaAlong * sigmaAlong) - (across * across) / (2 * sigmaAcross * sigmaAcross));
           const r2 = dx * dx + dy * dy;
-          const taper = r2 > KERNEL_RADIUS * KERNEL_RADIUS ? 0 : 1;
+          const taper = r2 > radius * radius ? 0 : 1;
           env[i] = e * taper;
           carrier[i] = Math.cos((2 * Math.PI * across) / period);
           g[i] = env[i] * carrier[i];
@@ -84,17 +94,22 @@ function buildBank(): GaborBank {
       }
       const base = (qo * PERIOD_STEPS + qp) * taps;
       for (let t = 0; t < taps; t++) {
-        const i = (tapDy[t] + KERNEL_RADIUS) * KSIZE + tapDx[t] + KERNEL_RADIUS;
+        const i = (tapDy[t] + radius) * size + tapDx[t] + radius;
         weights[base + t] = g[i] / response;
       }
     }
   }
-  return { weights, dx: tapDx, dy: tapDy, taps };
+  return { scale, radius, weights, dx: tapDx, dy: tapDy, taps };
 }
 
-export function gaborBank(): GaborBank {
-  cachedBank ??= buildBank();
-  return cachedBank;
+/** The kernel bank for pixels of `scale` full-resolution pixels (1 or 2), built once. */
+export function gaborBank(scale = 1): GaborBank {
+  let bank = cachedBanks.get(scale);
+  if (!bank) {
+    bank = buildBank(scale);
+    cachedBanks.set(scale, bank);
+  }
+  return bank;
 }
 
 /** Kernel index for an orientation (radians, any range) and a ridge period (pixels). */
@@ -110,11 +125,13 @@ export function kernelIndex(theta: number, period: number): number {
 export interface GrowthInput {
   readonly width: number;
   readonly height: number;
-  /** Per-pixel kernel index (see `kernelIndex`). */
+  /** Per-pixel kernel index (see `kernelIndex`; periods in full-resolution pixels). */
   readonly kernels: Uint16Array;
+  /** Pixel size in full-resolution pixels (default 1); see `gaborBank`. */
+  readonly scale?: number;
   /** 1 where ridges may grow. */
   readonly region: Uint8Array;
-  /** Initial content in [-1, 1] (seeds), row-major width × height. */
+  /** Initial content in [-1, 1] (seeds), row-major width × height; ignored outside the region. */
   readonly initial: Float32Array;
   readonly gain: number;
   readonly maxIterations: number;
@@ -214,7 +231,6 @@ function filterRect(
   return peak;
 }
 
-const BLOCK = 8; // ≥ KERNEL_RADIUS, so one block of dilation covers the kernel's reach
 const MATURE = 8; // iterations a block keeps being refined after content first reaches it
 
 /**
@@ -224,15 +240,16 @@ const MATURE = 8; // iterations a block keeps being refined after content first 
  */
 export function growRidges(input: GrowthInput): GrowthResult {
   const { width, height, kernels, region, gain } = input;
-  const bank = gaborBank();
+  const bank = gaborBank(input.scale ?? 1);
   const taps = bank.taps;
-  const pad = KERNEL_RADIUS;
+  const pad = bank.radius;
+  const BLOCK = Math.max(4, bank.radius); // ≥ the kernel radius, so one block of dilation covers the kernel's reach
   const pw = width + 2 * pad;
   const ph = height + 2 * pad;
   let cur = new Float32Array(pw * ph);
   let next = new Float32Array(pw * ph);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) cur[(y + pad) * pw + x + pad] = input.initial[y * width + x];
+    for (let x = 0; x < width; x++) if (region[y * width + x]) cur[(y + pad) * pw + x + pad] = input.initial[y * width + x];
   }
   const bw = Math.ceil(width / BLOCK);
   const bh = Math.ceil(height / BLOCK);
@@ -248,7 +265,7 @@ export function growRidges(input: GrowthInput): GrowthResult {
   const waiting = new Int32Array(bw * bh);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      if (input.initial[y * width + x] !== 0) age[((y / BLOCK) | 0) * bw + ((x / BLOCK) | 0)] = 0;
+      if (region[y * width + x] && input.initial[y * width + x] !== 0) age[((y / BLOCK) | 0) * bw + ((x / BLOCK) | 0)] = 0;
     }
   }
   const active = new Uint8Array(bw * bh);
@@ -264,7 +281,7 @@ export function growRidges(input: GrowthInput): GrowthResult {
     const x1 = Math.min(width, (bx + 1) * BLOCK) + pad;
     for (let y = by * BLOCK; y < y1; y++) {
       const row = (y + pad) * pw;
-      out.set(cur.subarray(row + x0, row + x1), row + x0);
+      for (let x = row + x0; x < row + x1; x++) out[x] = cur[x];
     }
   };
 
@@ -300,7 +317,7 @@ export function growRidges(input: GrowthInput): GrowthResult {
           const peak = filterBlock(bx, by, next, true);
           if (age[b] >= 0) age[b]++;
           else if (peak > 0.05 || ++waiting[b] > MATURE * 2) age[b] = 0;
-        } else {
+        } else if (blockInRegion[b]) {
           copyBlock(bx, by, next);
         }
       }

@@ -62,6 +62,34 @@ function checkRange(name: string, value: number | undefined, lo: number, hi: num
   }
 }
 
+/**
+ * Sets row y of `out` to 1 where `fingertipLevel(shape, x, y, grow) ≤ 1`. The level grows with
+ * |x − cx| along a row, so the inside is one run: its ends are found by bisection with the
+ * same test, instead of evaluating it at every pixel.
+ */
+function fillSpan(out: Uint8Array, y: number, width: number, shape: FingertipShape, grow: number): void {
+  const inside = (x: number) => fingertipLevel(shape, x, y, grow) <= 1;
+  const c = Math.min(width - 1, Math.max(0, Math.round(shape.cx)));
+  if (!inside(c)) return;
+  // Last inside pixel to the right of c, first inside pixel to the left.
+  let lo = c;
+  let hi = width;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (inside(mid)) lo = mid;
+    else hi = mid;
+  }
+  const right = lo;
+  lo = -1;
+  hi = c;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (inside(mid)) hi = mid;
+    else lo = mid;
+  }
+  out.fill(1, y * width + hi, y * width + right + 1);
+}
+
 export function validateMasterOptions(options: MasterOptions): void {
   if (options === null || typeof options !== 'object') throw new BiometricError('INVALID_ARGUMENT', 'master options must be an object');
   if (options.patternClass !== undefined && !PATTERN_CLASSES.includes(options.patternClass)) {
@@ -120,51 +148,92 @@ export function generateMaster(seed: Seed | Rng, options: MasterOptions = {}): M
   const mask = new Uint8Array(width * height);
   const region = new Uint8Array(width * height);
   const kernels = new Uint16Array(width * height);
+  const cores = singularities.cores;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       let p = meanPeriod * (1 + 0.07 * periodNoise[i] + 0.1 * periodDetail[i]);
-      for (const c of singularities.cores) {
-        const d2 = (x - c.x) ** 2 + (y - c.y) ** 2;
+      for (let k = 0; k < cores.length; k++) {
+        const d2 = (x - cores[k].x) ** 2 + (y - cores[k].y) ** 2;
         p += 0.6 * Math.exp(-d2 / (2 * 70 * 70));
       }
       p = Math.min(13, Math.max(6.5, p));
       period[i] = p;
       kernels[i] = kernelIndex(orientation[i], p);
-      if (fingertipLevel(shape, x, y) <= 1) mask[i] = 1;
-      if (fingertipLevel(shape, x, y, MARGIN - 6) <= 1) region[i] = 1;
+    }
+    fillSpan(mask, y, width, shape, 0);
+    fillSpan(region, y, width, shape, MARGIN - 6);
+  }
+
+  // Growth runs at the ridge-period scale: on a grid of half the resolution (250 ppi, ridge
+  // period 3.3–6.5 px, well above the 2 px Nyquist limit) with the same filters sampled
+  // half as finely — a quarter of the pixels and a quarter of the taps. Half-resolution pixel
+  // (X, Y) samples full-resolution pixel (2X, 2Y).
+  const hw = Math.ceil(width / 2);
+  const hh = Math.ceil(height / 2);
+  const halfKernels = new Uint16Array(hw * hh);
+  const halfRegion = new Uint8Array(hw * hh);
+  for (let y = 0; y < hh; y++) {
+    for (let x = 0; x < hw; x++) {
+      const i = 2 * y * width + 2 * x;
+      halfKernels[y * hw + x] = kernels[i];
+      halfRegion[y * hw + x] = region[i];
     }
   }
 
   // Seeds: small ±1 blobs at random places inside the fingertip.
   const seedRng = rng.fork('seeds');
   const seedCount = options.seedCount ?? seedRng.int(60, 130);
-  const initial = new Float32Array(width * height);
+  const initial = new Float32Array(hw * hh);
   let placed = 0;
   for (let attempt = 0; placed < seedCount && attempt < seedCount * 100; attempt++) {
     const sx = Math.floor(seedRng.uniform(0, width));
     const sy = Math.floor(seedRng.uniform(0, height));
     if (!mask[sy * width + sx]) continue;
     const value = seedRng.chance(0.5) ? 1 : -1;
-    for (let dy = -1; dy <= 1; dy++) {
-      for (let dx = -1; dx <= 1; dx++) {
-        const x = sx + dx;
-        const y = sy + dy;
-        if (x >= 0 && y >= 0 && x < width && y < height) initial[y * width + x] = value;
+    const hx = sx >> 1;
+    const hy = sy >> 1;
+    for (let dy = 0; dy <= 1; dy++) {
+      for (let dx = 0; dx <= 1; dx++) {
+        const x = hx + dx;
+        const y = hy + dy;
+        if (x < hw && y < hh) initial[y * hw + x] = value;
       }
     }
     placed++;
   }
 
-  const grown = growRidges({ width, height, kernels, region, initial, gain: 1.7, maxIterations: 150, polishIterations: 6 });
+  const coarse = growRidges({ width: hw, height: hh, scale: 2, kernels: halfKernels, region: halfRegion, initial, gain: 1.7, maxIterations: 150, polishIterations: 6 });
+  // Back to full resolution: bilinear upsampling of the clipped state, then one pass of the
+  // full-resolution filters (no further growth) gives a clean, sinusoid-like response.
+  const upsampled = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const y0 = y >> 1;
+    const y1 = Math.min(hh - 1, y0 + 1);
+    const fy = (y & 1) * 0.5;
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (!region[i]) continue;
+      const x0 = x >> 1;
+      const x1 = Math.min(hw - 1, x0 + 1);
+      const fx = (x & 1) * 0.5;
+      const top = coarse.state[y0 * hw + x0] * (1 - fx) + coarse.state[y0 * hw + x1] * fx;
+      const bottom = coarse.state[y1 * hw + x0] * (1 - fx) + coarse.state[y1 * hw + x1] * fx;
+      upsampled[i] = top * (1 - fy) + bottom * fy;
+    }
+  }
+  const grown = growRidges({ width, height, kernels, region, initial: upsampled, gain: 1.7, maxIterations: 0, polishIterations: 0 });
   const ridges = new Float32Array(width * height);
   const scale = Math.PI / 4; // the response to a ±1 square wave is ≈ 4/π
   for (let i = 0; i < ridges.length; i++) {
     // Half the smooth response (gives a sinusoid-like profile for pressure to act on), half the
-    // clipped state (keeps ridge endings and bifurcations crisp where the response is weak).
+    // clipped state that one more growth step would make of it (keeps ridge endings and
+    // bifurcations crisp where the response is weak).
     let v = grown.response[i] * scale;
     v = v > 1 ? 1 : v < -1 ? -1 : v;
-    ridges[i] = 0.5 * v + 0.5 * grown.state[i];
+    let c = 1.7 * grown.response[i];
+    c = c > 1 ? 1 : c < -1 ? -1 : c;
+    ridges[i] = 0.5 * v + 0.5 * c;
   }
 
   return {
@@ -179,6 +248,6 @@ export function generateMaster(seed: Seed | Rng, options: MasterOptions = {}): M
     period,
     ridges,
     mask,
-    iterations: grown.iterations,
+    iterations: coarse.iterations + grown.iterations,
   };
 }
