@@ -221,9 +221,9 @@ export class Pipeline {
     };
   }
 
-  /** The field office's decision on the case under another policy version; read-only. */
-  decisionUnder(caseId: string, versionId: string) {
-    return this.fieldOffice.decisionUnder(this.store.db, caseId, versionId);
+  /** The field office's decision on the case under another policy version (as of `asOf`, default the last review's date); read-only. */
+  decisionUnder(caseId: string, versionId: string, asOf?: string) {
+    return this.fieldOffice.decisionUnder(this.store.db, caseId, versionId, asOf);
   }
 
   deadLetters(): Promise<OutboxEntry[]> {

@@ -50,8 +50,9 @@ describe('seccom scenario, book, case and policy', () => {
     expect(explained.code).toBe(0);
     expect(explained.out).toContain('decided no-action under 2011-06-17-discretion');
     expect(explained.out).toMatch(/under 2008-10-27-launch .*: detainer — differs from no-action/);
-    const json = JSON.parse((await run('policy', 'explain', caseId, '--as-of', '2009-01-01', '--store', store, '--json')).out) as { other: { version: { id: string } }; sameDecision: boolean; onlyInOther: unknown[] };
+    const json = JSON.parse((await run('policy', 'explain', caseId, '--as-of', '2009-01-01', '--store', store, '--json')).out) as { other: { version: { id: string }; asOf: string }; sameDecision: boolean; onlyInOther: unknown[] };
     expect(json.other.version.id).toBe('2008-10-27-launch');
+    expect(json.other.asOf).toBe('2009-01-01'); // decided as of that date, not only under its version
     expect(json.sameDecision).toBe(false);
     expect(json.onlyInOther.length).toBeGreaterThan(0);
   }, 60_000);

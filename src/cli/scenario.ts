@@ -229,7 +229,7 @@ export function registerScenarioCommands(program: Command): void {
     .command('explain')
     .description("decide a case again under another policy version (read-only) and show both decisions and the reasons that differ")
     .argument('<case>', 'case id (CASE…)')
-    .option('--as-of <date>', 'the version in force on this date (YYYY-MM-DD)')
+    .option('--as-of <date>', 'decide as of this date (YYYY-MM-DD), under the version in force then')
     .option('--version <id>', 'a version by id, e.g. 2012-12-21-detainer-criteria')
     .option('--store <store>', STORE_HELP)
     .option('--json', 'print as JSON')
@@ -244,7 +244,7 @@ export function registerScenarioCommands(program: Command): void {
           const state = await p.finalState(caseId);
           if (!state.decision) throw new UsageError(`case ${caseId} has no field-office decision (immigration search: ${state.immigrationSearch}; no IAR reached ICE)`);
           const recorded = await p.decisionUnder(caseId, state.decision.policyVersion);
-          const other = await p.decisionUnder(caseId, target);
+          const other = await p.decisionUnder(caseId, target, opts.asOf);
           const diff = differingReasons(recorded, other);
           const result = { caseId, recorded: { stored: state.decision, reevaluated: recorded }, other, sameDecision: recorded.decision === other.decision, onlyInRecorded: diff.onlyInA, onlyInOther: diff.onlyInB };
           if (opts.json) {

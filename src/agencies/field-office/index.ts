@@ -345,13 +345,14 @@ export function createFieldOffice(deps: AgencyDeps) {
     },
 
     /**
-     * The case decided again under another version (invariant 3), read-only: same facts, same
-     * decision date as the latest stored review. Nothing is stored or sent.
+     * The case decided again under another version (invariant 3), read-only: same facts, decided
+     * as of `asOf` when given (YYYY-MM-DD), else as of the latest stored review. Nothing is stored or sent.
      */
-    async decisionUnder(d: AnyDatabase, caseId: string, versionId: string): Promise<PolicyDecision> {
+    async decisionUnder(d: AnyDatabase, caseId: string, versionId: string, asOf?: string): Promise<PolicyDecision> {
       const row = await caseRow(d, caseId);
-      const last = await t(d).selectFrom('field_office_reviews').select('as_of').where('case_id', '=', caseId).orderBy('seq', 'desc').executeTakeFirst();
-      return evaluate(deps.policy, parseCaseFacts(JSON.parse(row.facts) as CaseFactsInput), { versionId, ...(last ? { asOf: last.as_of } : {}) });
+      const last = asOf === undefined ? await t(d).selectFrom('field_office_reviews').select('as_of').where('case_id', '=', caseId).orderBy('seq', 'desc').executeTakeFirst() : undefined;
+      const date = asOf ?? last?.as_of;
+      return evaluate(deps.policy, parseCaseFacts(JSON.parse(row.facts) as CaseFactsInput), { versionId, ...(date !== undefined ? { asOf: date } : {}) });
     },
 
     /** The open supervisor review queue of an area of responsibility, oldest first. */
