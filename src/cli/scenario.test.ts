@@ -53,6 +53,13 @@ describe('seccom scenario, book, case and policy', () => {
     const json = JSON.parse((await run('policy', 'explain', caseId, '--as-of', '2009-01-01', '--store', store, '--json')).out) as { other: { version: { id: string }; asOf: string }; sameDecision: boolean; onlyInOther: unknown[] };
     expect(json.other.version.id).toBe('2008-10-27-launch');
     expect(json.other.asOf).toBe('2009-01-01'); // decided as of that date, not only under its version
+    // The participation history is public record, with its notices.
+    const history = await run('jurisdiction', 'history', 'TX1010000', '--store', store);
+    expect(history.code).toBe(0);
+    expect(history.out).toMatch(/activated; recorded .*\n    notice to the state .*\n    notice to the jurisdiction /);
+    const historyJson = JSON.parse((await run('jurisdiction', 'history', 'TX1010000', '--store', store, '--json')).out) as { history: { mode: string }[] };
+    expect(historyJson.history.map((h) => h.mode)).toContain('activated');
+    expect((await run('jurisdiction', 'history', 'XX0000000', '--store', store)).err.trim()).toMatch(/^seccom: unknown-ori: /);
     expect(json.sameDecision).toBe(false);
     expect(json.onlyInOther.length).toBeGreaterThan(0);
   }, 60_000);

@@ -203,6 +203,40 @@ export function registerScenarioCommands(program: Command): void {
     );
 
   program
+    .command('jurisdiction')
+    .description('the registry of local agencies and their participation')
+    .command('history')
+    .description("a jurisdiction's participation history (public record): every change with its effective time and the notices given to the state and to the jurisdiction")
+    .argument('<ori>', "the jurisdiction's ORI (9 characters)")
+    .option('--store <store>', STORE_HELP)
+    .option('--json', 'print as JSON')
+    .action((ori: string, opts: { store?: string; json?: boolean }) =>
+      userErrors(async () => {
+        const store = await openExisting(opts.store);
+        try {
+          const p = await openPipeline(store);
+          const jurisdiction = await p.jurisdictions.jurisdictionOf(store.db, ori);
+          const history = await p.jurisdictions.history(store.db, ori);
+          if (opts.json) {
+            process.stdout.write(`${JSON.stringify({ jurisdiction, history }, null, 2)}\n`);
+            return;
+          }
+          const when = (ms: number) => new Date(ms).toISOString();
+          const lines = [`${jurisdiction.name} (${jurisdiction.ori}), ${jurisdiction.county} County, ${jurisdiction.state}; ICE area ${jurisdiction.aor}; ${jurisdiction.activatedAt === null ? 'never activated' : `first activated ${when(jurisdiction.activatedAt)}`}`];
+          if (history.length === 0) lines.push('  no participation change on record (not activated)');
+          for (const h of history) {
+            lines.push(`  ${when(h.effectiveAt)}  ${h.mode}${h.seriousOffenses.length ? ` (serious offenses: ${h.seriousOffenses.join(', ')})` : ''}; recorded ${when(h.recordedAt)}`);
+            lines.push(`    notice to the state ${when(h.noticeToState.givenAt)}: ${h.noticeToState.text}`);
+            lines.push(`    notice to the jurisdiction ${when(h.noticeToJurisdiction.givenAt)}: ${h.noticeToJurisdiction.text}`);
+          }
+          process.stdout.write(`${lines.join('\n')}\n`);
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+
+  program
     .command('case')
     .description('cases in a store')
     .command('show')
