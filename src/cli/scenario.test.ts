@@ -56,7 +56,7 @@ describe('seccom scenario, book, case and policy', () => {
     // The participation history is public record, with its notices.
     const history = await run('jurisdiction', 'history', 'TX1010000', '--store', store);
     expect(history.code).toBe(0);
-    expect(history.out).toMatch(/activated; recorded .*\n    notice to the state .*\n    notice to the jurisdiction /);
+    expect(history.out).toMatch(/activated; recorded .*\n {4}notice to the state .*\n {4}notice to the jurisdiction /);
     const historyJson = JSON.parse((await run('jurisdiction', 'history', 'TX1010000', '--store', store, '--json')).out) as { history: { mode: string }[] };
     expect(historyJson.history.map((h) => h.mode)).toContain('activated');
     expect((await run('jurisdiction', 'history', 'XX0000000', '--store', store)).err.trim()).toMatch(/^seccom: unknown-ori: /);
