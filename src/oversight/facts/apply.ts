@@ -209,24 +209,6 @@ export function applyEvent(f: CaseFact, e: LogEvent, registry: Registry, options
   return apply(f, e.seq, e.at, e.kind, d, registry, options.derive !== false);
 }
 
-/** Marks details that were not JSON text for {@link applyParsedEvent}. */
-export const DETAILS_NOT_JSON: unique symbol = Symbol('details are not JSON');
-
-/**
- * `applyEvent` for a reader that has already parsed the event's details (e.g. a whole case's
- * events at once): `details` is the parsed value (null when missing, {@link DETAILS_NOT_JSON}
- * when the text was not JSON); it is ignored for kinds without details. Same result as
- * `applyEvent` on the text.
- */
-export function applyParsedEvent(f: CaseFact, seq: number, at: number, kind: string, details: unknown, registry: Registry, derive = true): ApplyResult {
-  if (NOT_USED.has(kind)) return NOT_USED_RESULT;
-  if (!WITH_DETAILS.has(kind)) return KINDS_WITHOUT_DETAILS.has(kind) ? apply(f, seq, at, kind, NO_DETAILS, registry, derive) : UNKNOWN_KIND;
-  if (details === null || details === undefined) return { status: 'malformed', problem: 'details missing' };
-  if (details === DETAILS_NOT_JSON) return { status: 'malformed', problem: 'details are not JSON' };
-  if (typeof details !== 'object' || Array.isArray(details)) return { status: 'malformed', problem: 'details are not a JSON object' };
-  return apply(f, seq, at, kind, details as Obj, registry, derive);
-}
-
 function apply(f: CaseFact, seq: number, at: number, kind: string, d: Obj, registry: Registry, derive: boolean): ApplyResult {
   try {
     change(f, at, kind, d, registry);

@@ -7,12 +7,15 @@
  */
 import { caseLogMigrations, type CaseLogTables } from '../../agencies/case-log/index.ts';
 import { jurisdictionMigrations, type JurisdictionTables } from '../../agencies/jurisdictions/index.ts';
+import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock/index.ts';
 import { assertMigrated, tablesOf, type AnyDatabase, type AnyTransaction, type Store } from '../../platform/store/index.ts';
 import { detailsColumn, FACTS_PROJECTION, fold, foldRange, IssueTally, newTallies, type EventIssue, type Tallies } from './fold-range.ts';
 import { OversightError } from './errors.ts';
 import { factFromJson, factToRow } from './serialize.ts';
-import { FACT_INDEXES, oversightMigrations, type OversightTables } from './tables.ts';
+import { createFreshFactsTable, dropFreshFactsTable, swapInFreshFactsTable } from './fresh-table.ts';
+import { fillFreshFactsSqlite } from './rebuild-sqlite.ts';
+import { oversightMigrations, type OversightTables } from './tables.ts';
 import { emptyFact, type CaseFact, type JurisdictionRef, type LogEvent, type Registry } from './types.ts';
 
 export { FACTS_PROJECTION, type EventIssue };
@@ -109,10 +112,10 @@ function toLogEvent(r: { seq: number | string; case_id: string; at: number | str
 
 const ROWS_PER_INSERT = 500;
 
-async function insertFacts(trx: AnyTransaction, facts: readonly CaseFact[], upsert: boolean): Promise<void> {
+async function insertFacts(trx: AnyTransaction, facts: readonly CaseFact[], upsert: boolean, table: 'oversight_case_facts' | 'oversight_case_facts_next' = 'oversight_case_facts'): Promise<void> {
   for (let i = 0; i < facts.length; i += ROWS_PER_INSERT) {
     const rows = facts.slice(i, i + ROWS_PER_INSERT).map(factToRow);
-    const q = ov(trx).insertInto('oversight_case_facts').values(rows);
+    const q = ov(trx).insertInto(table as 'oversight_case_facts').values(rows);
     if (!upsert) await q.execute();
     else
       await q
@@ -269,82 +272,117 @@ export async function* factPages(d: AnyDatabase, pageSize = 5000): AsyncGenerato
   }
 }
 
+/** The checkpoint row a running rebuild holds (its token), so that a second rebuild takes over and the first stops. */
+const REBUILD_CLAIM = `${FACTS_PROJECTION}:rebuild`;
+
 /**
  * Rebuilds the facts and every subscriber from the whole log (up to its newest seq when the
- * rebuild starts). Work is committed in chunks under a token, so the pipeline is never locked
- * out for long; an interrupted rebuild leaves the status `rebuilding`, and the next update
- * starts it again.
+ * rebuild starts). The facts are written into a fresh table (fresh-table.ts) in chunks, so the
+ * pipeline is never locked out for long, and swapped in with the derived views, the event
+ * issues and the checkpoint in one transaction: until then readers and incremental updates see
+ * the previous facts, and an interrupted rebuild leaves them as they were. On a SQLite file the
+ * fill runs on its own connection (rebuild-sqlite.ts); elsewhere through the store.
  */
 export async function rebuildFacts(store: Store, options: ProjectionOptions & { pageSize?: number; factsPerCommit?: number }): Promise<ProjectionReport> {
   await migrateOversight(store);
   const subscribers = options.subscribers ?? [];
   const registry = await loadRegistry(store.db);
   const window = options.gapWindow ?? 10_000;
-  const pageSize = options.pageSize ?? 20_000;
-  const perCommit = options.factsPerCommit ?? 20_000;
   const token = newToken(options.clock);
   const top = await maxSeq(store.db);
+  const busy = () => new OversightError('projection-busy', 'another process took over the rebuild of the facts projection');
+  const owned = async (trx: AnyTransaction) => (await readCheckpoint(trx, REBUILD_CLAIM, store.kind === 'postgres'))?.token === token;
   await store.transaction(async (trx) => {
-    // The secondary indexes are dropped while the table is refilled and built once at the end (twice as fast).
-    for (const index of FACT_INDEXES) await trx.schema.dropIndex(index.name).ifExists().execute();
-    await ov(trx).deleteFrom('oversight_case_facts').execute();
-    await ov(trx).deleteFrom('oversight_event_issues').where('projection', '=', FACTS_PROJECTION).execute();
-    for (const s of subscribers) await s.clear(trx);
-    await writeCheckpoint(trx, FACTS_PROJECTION, { lastSeq: 0, status: 'rebuilding', token, gaps: [], eventsRead: 0 }, options.clock.now());
+    await writeCheckpoint(trx, REBUILD_CLAIM, { lastSeq: top, status: 'rebuilding', token, gaps: [], eventsRead: 0 }, options.clock.now());
+    await createFreshFactsTable(trx, store.kind);
   });
   const tallies: Tallies = newTallies();
-  let pending: CaseFact[] = [];
-  let read = 0;
-  let written = 0;
-  const commit = async (facts: CaseFact[]) => {
-    await store.transaction(async (trx) => {
-      const c = await readCheckpoint(trx, FACTS_PROJECTION, store.kind === 'postgres');
-      if (c === null || c.token !== token) throw new OversightError('projection-busy', 'another process took over the rebuild of the facts projection');
-      await insertFacts(trx, facts, false);
-    });
-    written += facts.length;
-  };
-  const take = async (facts: readonly CaseFact[]) => {
-    for (const f of facts) pending.push(f);
-    for (const s of subscribers) s.collect(facts.map((after) => ({ before: null, after })), registry);
-    if (pending.length >= perCommit) {
-      const chunk = pending;
-      pending = [];
-      await commit(chunk);
-    }
-  };
   try {
-    for await (const facts of foldRange(store.db, registry, { top, from: null, to: null, pageSize }, tallies, (n) => {
-      read += n;
-      options.onProgress?.(read, top);
-    }))
-      await take(facts);
+    const progress = (n: number) => options.onProgress?.(Math.min(n, top), top);
+    const file = await sqliteFileOf(store);
+    const filled =
+      file !== null
+        ? await fillFreshFactsSqlite({ file, registry, top, tallies, subscribers, claim: { projection: REBUILD_CLAIM, token }, pageCases: options.pageSize === undefined ? undefined : Math.max(1, Math.ceil(options.pageSize / 10)), onRows: progress, busy })
+        : await fillFreshFacts(store, registry, top, tallies, subscribers, { pageSize: options.pageSize ?? 20_000, perCommit: options.factsPerCommit ?? 20_000, owned, busy, onRows: progress });
     const log = tablesOf<CaseLogTables>(store.db);
     const total = Number((await log.selectFrom('case_log_events').select((eb) => eb.fn.countAll().as('n')).where('seq', '<=', top).executeTakeFirst())?.n ?? 0);
-    tallies.notUsed += total - read;
-    read = total;
+    tallies.notUsed += total - filled.read;
     // Seqs not (yet) visible near the top: PostgreSQL may commit them later.
     const recent = new Set((await log.selectFrom('case_log_events').select('seq').where('seq', '>', top - window).where('seq', '<=', top).execute()).map((r) => Number(r.seq)));
     const gaps: number[] = [];
     for (let s = Math.max(1, top - window + 1); s <= top; s++) if (!recent.has(s)) gaps.push(s);
     await store.transaction(async (trx) => {
-      const c = await readCheckpoint(trx, FACTS_PROJECTION, store.kind === 'postgres');
-      if (c === null || c.token !== token) throw new OversightError('projection-busy', 'another process took over the rebuild of the facts projection');
-      await insertFacts(trx, pending, false);
-      for (const index of FACT_INDEXES) await trx.schema.createIndex(index.name).ifNotExists().on('oversight_case_facts').columns([...index.columns]).execute();
-      for (const s of subscribers) await s.flush(trx);
+      if (!(await owned(trx))) throw busy();
+      await swapInFreshFactsTable(trx, store.kind);
+      await ov(trx).deleteFrom('oversight_event_issues').where('projection', '=', FACTS_PROJECTION).execute();
       await tallies.issues.write(trx);
-      const next: Checkpoint = { lastSeq: top, status: 'ready', token: null, gaps, eventsRead: read };
+      for (const s of subscribers) {
+        await s.clear(trx);
+        await s.flush(trx);
+      }
+      const next: Checkpoint = { lastSeq: top, status: 'ready', token: null, gaps, eventsRead: total };
       const now = options.clock.now();
       await writeCheckpoint(trx, FACTS_PROJECTION, next, now, now);
       for (const s of subscribers) await writeCheckpoint(trx, s.name, { ...next, gaps: [] }, now, now);
+      await ov(trx).deleteFrom('oversight_checkpoints').where('projection', '=', REBUILD_CLAIM).execute();
     });
-    written += pending.length;
-    return { mode: 'rebuild', eventsRead: read, eventsApplied: tallies.applied, eventsNotUsed: tallies.notUsed, issues: [...tallies.issues.byKey.values()], factsWritten: written, lastSeq: top, gaps: gaps.length, subscribersResynced: subscribers.map((s) => s.name) };
+    options.onProgress?.(top, top);
+    return { mode: 'rebuild', eventsRead: total, eventsApplied: tallies.applied, eventsNotUsed: tallies.notUsed, issues: [...tallies.issues.byKey.values()], factsWritten: filled.written, lastSeq: top, gaps: gaps.length, subscribersResynced: subscribers.map((s) => s.name) };
   } catch (error) {
     for (const s of subscribers) s.discard();
+    // Leave nothing behind unless another rebuild owns it now.
+    await store
+      .transaction(async (trx) => {
+        if (!(await owned(trx))) return;
+        await dropFreshFactsTable(trx);
+        await ov(trx).deleteFrom('oversight_checkpoints').where('projection', '=', REBUILD_CLAIM).execute();
+      })
+      .catch(() => undefined);
     throw error;
   }
+}
+
+/** The fill through the store (PostgreSQL, or SQLite in memory): the log case by case with Kysely, committed every `perCommit` facts. */
+async function fillFreshFacts(
+  store: Store,
+  registry: Registry,
+  top: number,
+  tallies: Tallies,
+  subscribers: readonly FactsSubscriber[],
+  o: { pageSize: number; perCommit: number; owned: (trx: AnyTransaction) => Promise<boolean>; busy: () => Error; onRows: (read: number) => void },
+): Promise<{ read: number; written: number }> {
+  let pending: CaseFact[] = [];
+  let read = 0;
+  let written = 0;
+  const commit = async (facts: CaseFact[]) => {
+    await store.transaction(async (trx) => {
+      if (!(await o.owned(trx))) throw o.busy();
+      await insertFacts(trx, facts, false, 'oversight_case_facts_next');
+    });
+    written += facts.length;
+  };
+  for await (const facts of foldRange(store.db, registry, { top, from: null, to: null, pageSize: o.pageSize }, tallies, (n) => {
+    read += n;
+    o.onRows(read);
+  })) {
+    for (const f of facts) pending.push(f);
+    for (const s of subscribers) s.collect(facts.map((after) => ({ before: null, after })), registry);
+    if (pending.length >= o.perCommit) {
+      const chunk = pending;
+      pending = [];
+      await commit(chunk);
+    }
+  }
+  await commit(pending);
+  return { read, written };
+}
+
+/** The file of a SQLite store's main database; null for PostgreSQL and for a database in memory. */
+async function sqliteFileOf(store: Store): Promise<string | null> {
+  if (store.kind !== 'sqlite') return null;
+  const r = await sql<{ name: string; file: string | null }>`pragma database_list`.execute(store.db);
+  const file = r.rows.find((x) => x.name === 'main')?.file;
+  return file ? file : null;
 }
 
 /** Where the projection stands, and every issue it has met since its last rebuild. */

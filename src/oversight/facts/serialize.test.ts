@@ -65,6 +65,24 @@ describe('stored facts', () => {
       }), { numRuns: 300 });
   });
 
+  it('write the same text as JSON.stringify of the positional array, whatever the strings hold (property)', () => {
+    const text = fc.option(fc.string({ maxLength: 8, unit: 'binary' }), { nil: null });
+    const odd = fc.record({ ori: text, arrestDate: text, releaseReason: text, citizenshipIndications: fc.array(fc.string({ maxLength: 6, unit: 'binary' }), { maxLength: 3 }), bookedAt: fc.option(fc.oneof(fc.double(), fc.integer()), { nil: null }) });
+    fc.assert(
+      fc.property(fact, odd, (f, o) => {
+        const g = { ...f, ...o };
+        const positional = FACT_FIELDS.map((k) => {
+          if (k === 'demographics') return g.demographics && Object.values(g.demographics);
+          if (k === 'charges') return g.charges.map((c) => [c.ncicCode, c.level, c.disposition, c.dispositionAt]);
+          if (k === 'detainers') return g.detainers.map((d) => [d.detainerId, d.issuedAt, d.releaseDueAt, d.holdExpiresAt, d.ended, d.endedAt]);
+          return g[k];
+        });
+        expect(factToJson(g)).toBe(JSON.stringify(['f1', ...positional]));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('read rows written before a field was added with that field at its default', () => {
     const f = { ...emptyFact('C1'), ori: 'TX1010000', lastSeq: 9 };
     const short = JSON.stringify((JSON.parse(factToJson(f)) as unknown[]).slice(0, 5));

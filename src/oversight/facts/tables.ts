@@ -19,6 +19,8 @@ export interface OversightTables {
     last_seq: number;
     fact: string;
   };
+  /** A rebuild's fresh facts table (same columns), present only while a rebuild fills it; swapped in at its end. */
+  oversight_case_facts_next: OversightTables['oversight_case_facts'];
   /** Where each projection (and each derived view) stands in the case log. */
   oversight_checkpoints: {
     projection: string;

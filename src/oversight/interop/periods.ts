@@ -54,9 +54,16 @@ export function monthIndex(t: number, timeZone: string | null): number {
   return lo;
 }
 
+const monthKeys: string[] = [];
+
 export function monthKeyOfIndex(i: number): string {
+  const hit = monthKeys[i];
+  if (hit !== undefined) return hit;
   const y = FIRST_YEAR + Math.floor(i / 12);
-  return `${y}-${String((i % 12) + 1).padStart(2, '0')}`;
+  const key = `${y}-${String((i % 12) + 1).padStart(2, '0')}`;
+  // Kept for the months a rebuild meets again and again (not for odd indices far outside the table).
+  if (Number.isInteger(i) && i >= 0 && i < (LAST_YEAR - FIRST_YEAR + 1) * 12) monthKeys[i] = key;
+  return key;
 }
 
 export function monthKey(t: number, timeZone: string | null): string {
