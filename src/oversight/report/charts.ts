@@ -38,15 +38,32 @@ function colorOf(s: CategorySeries, i: number): string {
   return s.color ?? OKABE_ITO[i % OKABE_ITO.length];
 }
 
-/** Nice round ticks from 0 to at least `max`. */
-function niceTicks(max: number, count = 5): number[] {
-  if (!(max > 0)) return [0, 1];
+/**
+ * Nice round ticks from 0 to at least `max`: about `count` steps of 1, 2, 2.5 or 5 × 10^k. A
+ * count axis (`integer`) only takes whole steps (a count of 2 gets 0, 1, 2 rather than
+ * 0, 0.5, 1, 1.5, 2); with `label`, a step whose labels would repeat (as rounded for display)
+ * gives way to the next larger one.
+ */
+export function niceTicks(max: number, options: { count?: number; integer?: boolean; label?: (v: number) => string } = {}): number[] {
+  const count = options.count ?? 5;
+  if (!(max > 0) || !Number.isFinite(max)) return [0, 1];
   const raw = max / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const out: number[] = [];
-  for (let k = 0; k * step < max + step * 0.999; k++) out.push(Number((k * step).toPrecision(12)));
-  return out;
+  const ticksOf = (step: number): number[] => {
+    const out = [0];
+    for (let k = 1; out[out.length - 1] < max * (1 - 1e-9); k++) out.push(Number((k * step).toPrecision(12)));
+    return out;
+  };
+  for (let e = Math.floor(Math.log10(raw)); e <= Math.floor(Math.log10(raw)) + 20; e++) {
+    for (const m of [1, 2, 2.5, 5]) {
+      const step = Number((m * 10 ** e).toPrecision(12));
+      if (step < raw * 0.999) continue;
+      if (options.integer && (step < 1 || !Number.isInteger(step))) continue;
+      const ticks = ticksOf(step);
+      if (options.label && new Set(ticks.map(options.label)).size !== ticks.length) continue;
+      return ticks;
+    }
+  }
+  return [0, max];
 }
 
 interface Frame {
@@ -161,9 +178,10 @@ export function stackedChartSvg(chart: StackedChart, opts: ChartOptions = {}): s
   if (max === 0) return emptyChart(chart.title, `every count is zero or withheld over ${periodRange(chart.periods)}`, opts);
   const desc = chart.description ?? `Stacked bars: ${chart.yLabel ?? 'count'} by category per period, ${describeCounts(chart)}`;
   const { out, f } = open(chart.title, desc, opts, 170);
-  const ticks = niceTicks(max);
+  const count = (v: number) => formatNumber(v, 'count');
+  const ticks = niceTicks(max, { integer: true, label: count });
   const yMax = ticks[ticks.length - 1];
-  const { x, band, y } = axes(out, f, chart.periods, ticks, yMax, (v) => formatNumber(v, 'count'), chart.xLabel ?? 'Period', chart.yLabel ?? 'Count');
+  const { x, band, y } = axes(out, f, chart.periods, ticks, yMax, count, chart.xLabel ?? 'Period', chart.yLabel ?? 'Count');
   const bw = Math.max(1, band * 0.72);
   const bars: string[] = [];
   chart.periods.forEach((p, i) => {
@@ -203,9 +221,9 @@ export function proportionChartSvg(chart: ProportionChart, opts: ChartOptions = 
   if (style === 'lines') {
     let m = 0;
     for (const s of chart.series) chart.periods.forEach((_, i) => (m = Math.max(m, share(s, i) ?? 0)));
-    yMax = Math.min(1, niceTicks(m).slice(-1)[0]);
+    yMax = Math.min(1, niceTicks(m, { label: pct }).slice(-1)[0]);
   }
-  const ticks = niceTicks(yMax).filter((t) => t <= yMax + 1e-9);
+  const ticks = niceTicks(yMax, { label: pct }).filter((t) => t <= yMax + 1e-9);
   const { x, band, y } = axes(out, f, chart.periods, ticks, yMax, pct, chart.xLabel ?? 'Period', chart.yLabel ?? 'Share of total');
   const marks: string[] = [];
   if (style === 'stacked') {
@@ -274,7 +292,7 @@ export function activationChartSvg(chart: ActivationChart, opts: ChartOptions = 
     `Monthly share for ${chart.unit.label}${chart.reference ? ` and ${chart.reference.label}` : ''}, ${periodRange(chart.periods)}; activation in ${when}. ` +
       `${chart.unit.label} averaged ${before === null ? 'no data' : formatNumber(before, 'percent')} before and ${after === null ? 'no data' : formatNumber(after, 'percent')} after activation.`;
   const { out, f } = open(chart.title, desc, opts, 170);
-  const ticks = niceTicks(Math.max(0.05, ...all));
+  const ticks = niceTicks(Math.max(0.05, ...all), { label: pct });
   const yMax = Math.min(1, ticks[ticks.length - 1]);
   const { x, band, y } = axes(out, f, chart.periods, ticks.filter((t) => t <= yMax + 1e-9), yMax, pct, chart.xLabel ?? 'Month', chart.yLabel ?? 'Share');
   const ax = f.left + band * chart.activationIndex;
