@@ -5,7 +5,10 @@ import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { caseLogMigrations, type CaseLogTables } from '../agencies/case-log/index.ts';
 import { jurisdictionMigrations, type JurisdictionTables } from '../agencies/jurisdictions/index.ts';
+import { FACTS_PROJECTION, rebuildFacts, updateFacts, type OversightTables } from '../oversight/facts/index.ts';
+import { INTEROP_SUBSCRIBER, interopCounts } from '../oversight/interop/index.ts';
 import { syntheticLog } from '../oversight/review/testing.ts';
+import { ManualClock } from '../platform/clock/index.ts';
 import { assertMigrated, openStore, tablesOf } from '../platform/store/index.ts';
 import { runCli } from './testing.ts';
 
@@ -189,6 +192,46 @@ describe('seccom review --quarter (event log)', () => {
     const whole = JSON.parse((await runCli('review', '--quarter', '2011Q3', '--db', db, '--reference', 'group', '--json')).out) as { thresholds: { reference: string } };
     expect(whole.thresholds.reference).toBe('group');
   }, 60_000);
+
+  it('keeps the interoperability counts in step with the facts it updates, so the next seccom stats has nothing to catch up', async () => {
+    const file = join(dir, 'in-step.db');
+    const store = await openStore({ kind: 'sqlite', path: file });
+    const append = async (events: typeof log.events) => {
+      await store.transaction(async (trx) => {
+        for (let i = 0; i < events.length; i += 2000)
+          await tablesOf<CaseLogTables>(trx)
+            .insertInto('case_log_events')
+            .values(events.slice(i, i + 2000).map((e) => ({ case_id: e.caseId, at: e.at, agency: 'synthetic', kind: e.kind, summary: e.kind, details: e.details ?? '{}' })))
+            .execute();
+      });
+    };
+    try {
+      assertMigrated(await store.migrate([caseLogMigrations, jurisdictionMigrations]));
+      await tablesOf<JurisdictionTables>(store.db)
+        .insertInto('jurisdictions')
+        .values(log.registry.map((j) => ({ ori: j.ori, name: `${j.ori} county jail`, state: j.state, county: j.ori, time_zone: j.timeZone, aor: j.aor, activated_at: j.activatedAt, registered_at: 0 })))
+        .execute();
+      const half = Math.floor(log.events.length / 2);
+      await append(log.events.slice(0, half));
+      expect((await runCli('review', '--quarter', '2011Q3', '--db', file)).code).toBe(0);
+      await append(log.events.slice(half)); // the review's second run updates the facts incrementally
+      expect((await runCli('review', '--quarter', '2011Q3', '--db', file)).code).toBe(0);
+      const checkpoints = await tablesOf<OversightTables>(store.db).selectFrom('oversight_checkpoints').select(['projection', 'last_seq', 'status']).where('projection', 'in', [FACTS_PROJECTION, INTEROP_SUBSCRIBER]).execute();
+      expect(checkpoints.map((c) => [c.projection, Number(c.last_seq), c.status]).sort()).toEqual([
+        [FACTS_PROJECTION, log.events.length, 'ready'],
+        [INTEROP_SUBSCRIBER, log.events.length, 'ready'],
+      ]);
+      const counts = async () => (await tablesOf<OversightTables>(store.db).selectFrom('oversight_interop_counts').selectAll().execute()).map((r) => `${r.ori} ${r.month} ${r.measure} ${Number(r.count)}`).sort();
+      const kept = await counts();
+      expect(kept.length).toBeGreaterThan(0);
+      const next = await updateFacts(store, { clock: new ManualClock(0), subscribers: [interopCounts()] });
+      expect(next).toMatchObject({ mode: 'incremental', eventsRead: 0, subscribersResynced: [] });
+      await rebuildFacts(store, { clock: new ManualClock(0), subscribers: [interopCounts()] });
+      expect(await counts()).toEqual(kept);
+    } finally {
+      await store.close();
+    }
+  });
 
   it('takes a fiscal quarter (October–September year) and prints the days it covers in text and JSON', async () => {
     const r = await runCli('review', '--quarter', 'FY2011Q3', '--db', db);

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { complaintCountsByJurisdiction } from '../oversight/complaints/index.ts';
 import { iterateFacts, loadRegistry, updateFacts } from '../oversight/facts/index.ts';
+import { interopCounts } from '../oversight/interop/index.ts';
 import { rasterizeSvg, reportHtml, reportPdf, type Report } from '../oversight/report/index.ts';
 import { csvReviewReport, KIND_WORDS, MEASURE_WORDS, QuarterReviewBuilder, parseQuarter, quarterReviewReport, type QuarterReview } from '../oversight/review/index.ts';
 import { reviewFromCsv, type CsvReviewResult } from '../oversight/stats/csv.ts';
@@ -162,7 +163,8 @@ async function quarterReview(opts: ReviewOpts, format: Format): Promise<void> {
   let result: QuarterReview;
   try {
     const bar = createProgress('facts');
-    await updateFacts(store, { clock: systemClock, onProgress: (done, total) => bar.update(done, total, 'facts') });
+    // The interoperability counts follow the facts in the same transactions, so `seccom stats` has nothing to catch up.
+    await updateFacts(store, { clock: systemClock, subscribers: [interopCounts()], onProgress: (done, total) => bar.update(done, total, 'facts') });
     bar.finish();
     const registry = await loadRegistry(store.db);
     // Complaints filed in the quarter (UTC days), per linked jurisdiction; none when the store has no complaint system.
