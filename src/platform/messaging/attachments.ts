@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type SqlBool } from 'kysely';
 import type { Clock } from '../clock/index.ts';
-import { tablesOf, type AnyDatabase, type AnyTransaction, type StoreKind } from '../store/index.ts';
+import { preparedStatement, tablesOf, type AnyDatabase, type AnyTransaction, type StoreKind } from '../store/index.ts';
 import type { MessagingTables } from './tables.ts';
 
 /**
@@ -53,36 +53,21 @@ export function createAttachments({ kind, clock }: { kind: StoreKind; clock: Clo
     async put(trx, bytes) {
       const hash = sha256Hex(bytes);
       const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      if (kind === 'postgres') {
-        // The per-attachment lock orders this write against a concurrent collection of the same
-        // content (see collectAttachments); lock and insert in one round trip.
-        await sql`insert into message_attachments (hash, bytes, size, created_at)
-          select ${hash}, ${buffer}, ${bytes.byteLength}, ${clock.now()}::bigint
-          from (select pg_advisory_xact_lock(hashtext(${`attachment:${hash}`}))) as per_attachment_lock
-          on conflict (hash) do nothing`.execute(trx);
-        return hash;
-      }
-      await tablesOf<MessagingTables>(trx)
-        .insertInto('message_attachments')
-        .values({ hash, bytes: buffer, size: bytes.byteLength, created_at: clock.now() })
-        .onConflict((oc) => oc.column('hash').doNothing())
-        .execute();
+      // On PostgreSQL the per-attachment lock orders this write against a concurrent collection
+      // of the same content (see collectAttachments); lock and insert in one round trip.
+      await (kind === 'postgres' ? putLocked : putAttachment).execute(trx, { hash, bytes: buffer, size: bytes.byteLength, created_at: clock.now() });
       return hash;
     },
     async get(db, hash) {
-      const row = HASH.test(hash) ? await tablesOf<MessagingTables>(db).selectFrom('message_attachments').select('bytes').where('hash', '=', hash).executeTakeFirst() : undefined;
+      const row = HASH.test(hash) ? (await attachmentBytes.rows(db, hash))[0] : undefined;
       if (!row) throw new AttachmentMissingError(hash);
       return new Uint8Array(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength);
     },
     async hold(trx, hash, holder) {
-      await tablesOf<MessagingTables>(trx)
-        .insertInto('message_attachment_holds')
-        .values({ hash, holder, held_at: clock.now() })
-        .onConflict((oc) => oc.columns(['hash', 'holder']).doNothing())
-        .execute();
+      await holdAttachment.execute(trx, { hash, holder, held_at: clock.now() });
     },
     async release(trx, hash, holder) {
-      await tablesOf<MessagingTables>(trx).deleteFrom('message_attachment_holds').where('hash', '=', hash).where('holder', '=', holder).execute();
+      await releaseHold.execute(trx, { hash, holder });
       const later = deferred.get(trx);
       if (later) later.add(hash);
       else await collectAttachments(trx, kind, [hash]);
@@ -113,13 +98,55 @@ export function endDeferredCollection(trx: AnyTransaction): string[] {
 export async function collectAttachments(trx: AnyTransaction, kind: StoreKind, hashes: readonly string[]): Promise<number> {
   const unique = [...new Set(hashes)].sort();
   if (unique.length === 0) return 0;
-  if (kind === 'postgres') {
-    await sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(${unique.map((h) => `attachment:${h}`)}::text[]) as k order by k`.execute(trx);
-  }
-  const r = await tablesOf<MessagingTables>(trx)
-    .deleteFrom('message_attachments')
-    .where('hash', 'in', unique)
-    .where(({ not, exists, selectFrom }) =>
+  if (kind === 'postgres') await lockAttachments.execute(trx, unique);
+  const r = await deleteUnneeded.execute(trx, unique);
+  return Number(r.numAffectedRows ?? 0n);
+}
+
+type AttachmentRow = MessagingTables['message_attachments'];
+
+const putAttachment = preparedStatement<AttachmentRow>((db, p) =>
+  tablesOf<MessagingTables>(db)
+    .insertInto('message_attachments')
+    .values({ hash: p((a) => a.hash), bytes: p((a) => a.bytes), size: p((a) => a.size), created_at: p((a) => a.created_at) })
+    .onConflict((oc) => oc.column('hash').doNothing()),
+);
+
+const putLocked = preparedStatement<AttachmentRow>((db, p) =>
+  sql`insert into message_attachments (hash, bytes, size, created_at)
+    select ${p((a) => a.hash)}::text, ${p((a) => a.bytes)}::bytea, ${p((a) => a.size)}::integer, ${p((a) => a.created_at)}::bigint
+    from (select pg_advisory_xact_lock(hashtext(${p((a) => `attachment:${a.hash}`)}))) as per_attachment_lock
+    on conflict (hash) do nothing`.compile(db),
+);
+
+const attachmentBytes = preparedStatement<string, { bytes: Buffer }>((db, p) => tablesOf<MessagingTables>(db).selectFrom('message_attachments').select('bytes').where('hash', '=', p((hash) => hash)));
+
+const holdAttachment = preparedStatement<MessagingTables['message_attachment_holds']>((db, p) =>
+  tablesOf<MessagingTables>(db)
+    .insertInto('message_attachment_holds')
+    .values({ hash: p((a) => a.hash), holder: p((a) => a.holder), held_at: p((a) => a.held_at) })
+    .onConflict((oc) => oc.columns(['hash', 'holder']).doNothing()),
+);
+
+const releaseHold = preparedStatement<{ hash: string; holder: string }>((db, p) =>
+  tablesOf<MessagingTables>(db)
+    .deleteFrom('message_attachment_holds')
+    .where('hash', '=', p((a) => a.hash))
+    .where('holder', '=', p((a) => a.holder)),
+);
+
+const lockAttachments = preparedStatement<readonly string[]>((db, p) => sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(${p((hashes) => hashes.map((h) => `attachment:${h}`))}::text[]) as k order by k`.compile(db));
+
+const deleteUnneeded = preparedStatement<readonly string[]>(
+  (db, p, n) =>
+    tablesOf<MessagingTables>(db)
+      .deleteFrom('message_attachments')
+      .where(
+        'hash',
+        'in',
+        Array.from({ length: n }, (_, i) => p((hashes) => hashes[i])),
+      )
+      .where(({ not, exists, selectFrom }) =>
       not(
         exists(
           selectFrom('outbox_messages')
@@ -130,7 +157,6 @@ export async function collectAttachments(trx: AnyTransaction, kind: StoreKind, h
         ),
       ),
     )
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('message_attachment_holds').select('message_attachment_holds.hash').whereRef('message_attachment_holds.hash', '=', 'message_attachments.hash'))))
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
-}
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('message_attachment_holds').select('message_attachment_holds.hash').whereRef('message_attachment_holds.hash', '=', 'message_attachments.hash')))),
+  (hashes) => hashes.length,
+);

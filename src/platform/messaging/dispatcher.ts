@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { Wakeup, type Clock } from '../clock/index.ts';
-import { tablesOf, type Store } from '../store/index.ts';
-import { sql } from 'kysely';
+import { preparedStatement, tablesOf, type Store } from '../store/index.ts';
+import { CompiledQuery, sql } from 'kysely';
 import { collectAttachments, deferCollection, endDeferredCollection } from './attachments.ts';
 import type { Bus } from './bus.ts';
 import { handleOnce, handlerContext, type Handler } from './inbox.ts';
@@ -174,14 +174,7 @@ export class OutboxDispatcher implements Bus {
     let after = 0;
     for (;;) {
       const now = this.options.clock.now();
-      const rows = (await db
-        .selectFrom('outbox_messages')
-        .selectAll()
-        .where('state', '=', 'pending')
-        .where('seq', '>', after)
-        .orderBy('seq')
-        .limit(this.batchSize)
-        .execute());
+      const rows = await pendingAfter.rows(db, { after, limit: this.batchSize });
       if (rows.length === 0) return report;
       after = rows[rows.length - 1].seq;
       const ready: Row[] = [];
@@ -248,9 +241,9 @@ export class OutboxDispatcher implements Bus {
    */
   async deliverWithin(trx: Transaction<object>): Promise<{ delivered: number; duplicates: number }> {
     const now = this.options.clock.now();
-    await sql`savepoint outbox_deliver_within`.execute(trx);
+    await trx.executeQuery(SAVEPOINT);
     try {
-      const rows = await tablesOf<MessagingTables>(trx).selectFrom('outbox_messages').selectAll().where('state', '=', 'pending').orderBy('seq').limit(this.batchSize).execute();
+      const rows = await pendingAfter.rows(trx, { after: 0, limit: this.batchSize });
       const blocked = new Set<string>();
       const ready: Row[] = [];
       for (const row of rows) {
@@ -259,11 +252,11 @@ export class OutboxDispatcher implements Bus {
         else ready.push(row);
       }
       const result = ready.length === 0 ? { delivered: 0, duplicates: 0 } : await this.deliverRows(trx, ready, now, this.chain, blocked);
-      await sql`release savepoint outbox_deliver_within`.execute(trx);
+      await trx.executeQuery(RELEASE_SAVEPOINT);
       return result;
     } catch {
-      await sql`rollback to savepoint outbox_deliver_within`.execute(trx);
-      await sql`release savepoint outbox_deliver_within`.execute(trx);
+      await trx.executeQuery(ROLLBACK_TO_SAVEPOINT);
+      await trx.executeQuery(RELEASE_SAVEPOINT);
       return { delivered: 0, duplicates: 0 };
     }
   }
@@ -282,17 +275,8 @@ export class OutboxDispatcher implements Bus {
   }
 
   private async deliverRowsHooked(trx: Transaction<object>, rows: readonly Row[], now: number, chain: boolean, blocked: ReadonlySet<string>): Promise<{ delivered: number; duplicates: number }> {
-    const db = tablesOf<MessagingTables>(trx);
     deferCollection(trx);
-    const seen = await db
-      .selectFrom('inbox_handled')
-      .select(['handler', 'message_id'])
-      .where(
-        'message_id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .execute();
+    const seen = await handledAmong.rows(trx, rows);
     const handled = new Set(seen.map((s) => `${s.handler}\u0000${s.message_id}`));
     const inbox: { handler: string; message_id: string; handled_at: number }[] = [];
     // Sends are stamped now and written together after the handlers (one statement instead
@@ -345,16 +329,8 @@ export class OutboxDispatcher implements Bus {
     // A concurrent delivery of the same message makes this insert fail on the key, which
     // rolls the batch back; the one-by-one replay then sees the duplicate.
     await this.options.outbox.insert(trx, sent, { ids: chained, at: now });
-    if (inbox.length > 0) await db.insertInto('inbox_handled').values(inbox).execute();
-    await db
-      .updateTable('outbox_messages')
-      .set((eb) => ({ state: 'delivered', finished_at: now, attempts: eb('attempts', '+', 1) }))
-      .where(
-        'seq',
-        'in',
-        rows.map((r) => r.seq),
-      )
-      .execute();
+    for (let i = 0; i < inbox.length; i += 500) await insertInboxRows.execute(trx, inbox.slice(i, i + 500));
+    await markDelivered.execute(trx, { seqs: rows.map((r) => r.seq), now });
     await this.collect(trx, [...rows.flatMap((r) => (r.attachment ? [r.attachment] : [])), ...sent.flatMap((m) => (chained.has(m.id) && m.attachment ? [m.attachment] : []))]);
     return { delivered: inbox.length, duplicates };
   }
@@ -376,11 +352,8 @@ export class OutboxDispatcher implements Bus {
       if (known !== undefined) return known;
       let ok = !blocked.has(caseId);
       if (ok) {
-        if (this.options.store.kind === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${caseId}))`.execute(trx);
-        let q = tablesOf<MessagingTables>(trx).selectFrom('outbox_messages').select('seq').where('correlation_id', '=', caseId).where('state', '=', 'pending');
-        const own = ownSeqs.get(caseId);
-        if (own) q = q.where('seq', 'not in', own);
-        ok = (await q.limit(1).executeTakeFirst()) === undefined;
+        if (this.options.store.kind === 'postgres') await lockCase.execute(trx, caseId);
+        ok = (await otherPendingOfCase.rows(trx, { caseId, own: ownSeqs.get(caseId) ?? [] })).length === 0;
       }
       clear.set(caseId, ok);
       return ok;
@@ -404,11 +377,7 @@ export class OutboxDispatcher implements Bus {
   }
 
   private async markDelivered(trx: Transaction<object>, seq: number, now: number): Promise<void> {
-    await tablesOf<MessagingTables>(trx)
-      .updateTable('outbox_messages')
-      .set((eb) => ({ state: 'delivered', finished_at: now, attempts: eb('attempts', '+', 1) }))
-      .where('seq', '=', seq)
-      .execute();
+    await markDelivered.execute(trx, { seqs: [seq], now });
   }
 
   /**
@@ -442,6 +411,70 @@ export class OutboxDispatcher implements Bus {
   private readonly enqueue = (trx: Transaction<object>, message: Parameters<Outbox['enqueue']>[1]): Promise<Message> =>
     this.options.outbox.enqueue(trx, message);
 }
+
+// The dispatcher's fixed-shape statements, compiled once (per dialect and list length).
+const SAVEPOINT = CompiledQuery.raw('savepoint outbox_deliver_within');
+const RELEASE_SAVEPOINT = CompiledQuery.raw('release savepoint outbox_deliver_within');
+const ROLLBACK_TO_SAVEPOINT = CompiledQuery.raw('rollback to savepoint outbox_deliver_within');
+
+const pendingAfter = preparedStatement<{ after: number; limit: number }, Row>((db, p) =>
+  tablesOf<MessagingTables>(db)
+    .selectFrom('outbox_messages')
+    .selectAll()
+    .where('state', '=', 'pending')
+    .where('seq', '>', p((a) => a.after))
+    .orderBy('seq')
+    .limit(p((a) => a.limit)),
+);
+
+const handledAmong = preparedStatement<readonly Row[], { handler: string; message_id: string }>(
+  (db, p, n) =>
+    tablesOf<MessagingTables>(db)
+      .selectFrom('inbox_handled')
+      .select(['handler', 'message_id'])
+      .where(
+        'message_id',
+        'in',
+        Array.from({ length: n }, (_, i) => p((rows) => rows[i].id)),
+      ),
+  (rows) => rows.length,
+);
+
+const insertInboxRows = preparedStatement<readonly { handler: string; message_id: string; handled_at: number }[]>(
+  (db, p, n) =>
+    tablesOf<MessagingTables>(db)
+      .insertInto('inbox_handled')
+      .values(Array.from({ length: n }, (_, i) => ({ handler: p((rows) => rows[i].handler), message_id: p((rows) => rows[i].message_id), handled_at: p((rows) => rows[i].handled_at) }))),
+  (rows) => rows.length,
+);
+
+const markDelivered = preparedStatement<{ seqs: readonly number[]; now: number }>(
+  (db, p, n) =>
+    tablesOf<MessagingTables>(db)
+      .updateTable('outbox_messages')
+      .set((eb) => ({ state: 'delivered', finished_at: p((a) => a.now), attempts: eb('attempts', '+', 1) }))
+      .where(
+        'seq',
+        'in',
+        Array.from({ length: n }, (_, i) => p((a) => a.seqs[i])),
+      ),
+  (a) => a.seqs.length,
+);
+
+/** Another pending message of the case than the batch's own rows (`own`). */
+const otherPendingOfCase = preparedStatement<{ caseId: string; own: readonly number[] }>(
+  (db, p, n) => {
+    const q = tablesOf<MessagingTables>(db)
+      .selectFrom('outbox_messages')
+      .select('seq')
+      .where('correlation_id', '=', p((a) => a.caseId))
+      .where('state', '=', 'pending');
+    return (n === 0 ? q : q.where('seq', 'not in', Array.from({ length: n }, (_, i) => p((a) => a.own[i])))).limit(1);
+  },
+  (a) => a.own.length,
+);
+
+const lockCase = preparedStatement<string>((db, p) => sql`select pg_advisory_xact_lock(hashtext(${p((caseId) => caseId)}))`.compile(db));
 
 /** A handler threw while delivering the `index`-th message of a batch (rows first, then chained sends). */
 class HandlerFailure extends Error {

@@ -1,6 +1,6 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Clock } from '../clock/index.ts';
-import { tablesOf, type AnyDatabase, type AnyTransaction, type StoreKind } from '../store/index.ts';
+import { preparedStatement, tablesOf, type AnyDatabase, type AnyTransaction, type StoreKind } from '../store/index.ts';
 import type { IdGenerator } from './ids.ts';
 import type { Message, OutgoingMessage } from './message.ts';
 import type { MessagingTables, OutboxState } from './tables.ts';
@@ -36,71 +36,88 @@ export function createOutbox({ kind, clock, ids }: OutboxDeps): Outbox {
       if (kind === 'postgres') {
         // The per-case locks of `enqueue`, all at once, in a fixed order (no lock-order cycles
         // between two batches).
-        const cases = [...new Set(messages.map((m) => m.correlationId))];
-        await sql`select pg_advisory_xact_lock(h) from (select distinct hashtext(c) as h from unnest(${cases}::text[]) as c) as l order by h`.execute(trx);
+        await lockCases.execute(trx, [...new Set(messages.map((m) => m.correlationId))]);
       }
-      const db = tablesOf<MessagingTables>(trx);
       for (let i = 0; i < messages.length; i += 500) {
-        await db
-          .insertInto('outbox_messages')
-          .values(
-            messages.slice(i, i + 500).map((m) => {
-              const done = delivered?.ids.has(m.id) === true;
-              return {
-                id: m.id,
-                type: m.type,
-                from_address: m.from,
-                to_address: m.to,
-                correlation_id: m.correlationId,
-                payload: JSON.stringify(m.payload ?? null),
-                created_at: m.createdAt,
-                state: done ? ('delivered' as const) : ('pending' as const),
-                attempts: done ? 1 : 0,
-                next_attempt_at: m.createdAt,
-                last_error: null,
-                finished_at: done ? (delivered?.at ?? null) : null,
-                attachment: m.attachment ?? null,
-              };
-            }),
-          )
-          .execute();
+        await insertOutboxRows.execute(
+          trx,
+          messages.slice(i, i + 500).map((m) => {
+            const done = delivered?.ids.has(m.id) === true;
+            return {
+              id: m.id,
+              type: m.type,
+              from_address: m.from,
+              to_address: m.to,
+              correlation_id: m.correlationId,
+              payload: JSON.stringify(m.payload ?? null),
+              created_at: m.createdAt,
+              state: done ? ('delivered' as const) : ('pending' as const),
+              attempts: done ? 1 : 0,
+              next_attempt_at: m.createdAt,
+              last_error: null,
+              finished_at: done ? (delivered?.at ?? null) : null,
+              attachment: m.attachment ?? null,
+            };
+          }),
+        );
       }
     },
     async enqueue(trx, outgoing) {
       const message = stamp(outgoing);
-      const payload = JSON.stringify(message.payload ?? null);
       if (kind === 'postgres') {
         // Sequence numbers are taken at insert but become visible at commit; holding a
         // per-case lock until commit makes commit order equal seq order within a case, so a
         // reader never sees a later message of a case before an earlier one. Lock and insert
         // go in one statement (one round trip).
-        await sql`insert into outbox_messages (id, type, from_address, to_address, correlation_id, payload, created_at, state, next_attempt_at, attachment)
-          select ${message.id}, ${message.type}, ${message.from}, ${message.to}, ${message.correlationId}, ${payload},
-                 ${message.createdAt}::bigint, 'pending', ${message.createdAt}::bigint, ${message.attachment ?? null}::text
-          from (select pg_advisory_xact_lock(hashtext(${message.correlationId}))) as per_case_lock`.execute(trx);
+        await enqueueLocked.execute(trx, message);
         return message;
       }
-      await tablesOf<MessagingTables>(trx)
-        .insertInto('outbox_messages')
-        .values({
+      await insertOutboxRows.execute(trx, [
+        {
           id: message.id,
           type: message.type,
           from_address: message.from,
           to_address: message.to,
           correlation_id: message.correlationId,
-          payload,
+          payload: JSON.stringify(message.payload ?? null),
           created_at: message.createdAt,
           state: 'pending',
+          attempts: 0,
           next_attempt_at: message.createdAt,
           last_error: null,
           finished_at: null,
           attachment: message.attachment ?? null,
-        })
-        .execute();
+        },
+      ]);
       return message;
     },
   };
 }
+
+type OutboxInsert = Insertable<MessagingTables['outbox_messages']>;
+const OUTBOX_COLUMNS = ['id', 'type', 'from_address', 'to_address', 'correlation_id', 'payload', 'created_at', 'state', 'attempts', 'next_attempt_at', 'last_error', 'finished_at', 'attachment'] as const;
+
+/** Outbox rows in one statement, compiled once per row count. */
+const insertOutboxRows = preparedStatement<readonly OutboxInsert[]>(
+  (db, p, n) =>
+    tablesOf<MessagingTables>(db)
+      .insertInto('outbox_messages')
+      .values(Array.from({ length: n }, (_, i) => Object.fromEntries(OUTBOX_COLUMNS.map((c) => [c, p((rows) => rows[i][c] ?? null)])) as unknown as OutboxInsert)),
+  (rows) => rows.length,
+);
+
+/** PostgreSQL: the per-case locks of `enqueue` for many cases, in a fixed order (no lock-order cycles). */
+const lockCases = preparedStatement<string[]>((db, p) => sql`select pg_advisory_xact_lock(h) from (select distinct hashtext(c) as h from unnest(${p((cases) => cases)}::text[]) as c) as l order by h`.compile(db));
+
+/** PostgreSQL: the message's per-case lock and its insert in one statement (see `enqueue`). */
+const enqueueLocked = preparedStatement<Message>((db, p) => {
+  const text = (get: (m: Message) => string | null) => sql`${p(get)}::text`;
+  const ms = (get: (m: Message) => number) => sql`${p(get)}::bigint`;
+  return sql`insert into outbox_messages (id, type, from_address, to_address, correlation_id, payload, created_at, state, next_attempt_at, attachment)
+    select ${text((m) => m.id)}, ${text((m) => m.type)}, ${text((m) => m.from)}, ${text((m) => m.to)}, ${text((m) => m.correlationId)}, ${text((m) => JSON.stringify(m.payload ?? null))},
+           ${ms((m) => m.createdAt)}, 'pending', ${ms((m) => m.createdAt)}, ${text((m) => m.attachment ?? null)}
+    from (select pg_advisory_xact_lock(hashtext(${text((m) => m.correlationId)}))) as per_case_lock`.compile(db);
+});
 
 export interface OutboxEntry {
   seq: number;

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
+import { isPreparedText } from '../prepared.ts';
 
 export interface PostgresOptions {
   connectionString: string;
@@ -40,7 +41,28 @@ export async function openPostgres(options: PostgresOptions): Promise<Kysely<obj
       }) as typeof pg.types.getTypeParser,
     },
   });
+  pool.on('connect', prepareOnConnection);
   return new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Statement names by SQL text, shared by every connection (each prepares a name once). */
+const statementNames = new Map<string, string>();
+
+/**
+ * The texts of `preparedStatement`s run as named statements: the connection parses and plans
+ * them once and then only binds values. Other texts (ad-hoc queries, variable shapes) go as before.
+ */
+function prepareOnConnection(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const [text, values] = args;
+    if (args.length === 2 && typeof text === 'string' && Array.isArray(values) && isPreparedText(text)) {
+      let name = statementNames.get(text);
+      if (name === undefined) statementNames.set(text, (name = `seccom_${statementNames.size + 1}`));
+      return query({ name, text, values });
+    }
+    return query(...args);
+  };
 }
 
 function parseInt8(text: string): number {
