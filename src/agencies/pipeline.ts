@@ -36,6 +36,13 @@ export interface PipelineOptions {
   /** The seams for the real 1:N engine; exhaustive 1:1 scans by default. */
   criminalSearch?: TenprintSearch;
   immigrationSearch?: TenprintSearch;
+  /**
+   * 'in-command' (default): each command delivers the messages it causes before it returns
+   * (in its own transaction when they all go through, then `drain`). 'background': commands
+   * only commit and wake the dispatcher, which the caller runs (`dispatcher.start()`, as the
+   * embedded server does) — bookings arriving as a stream are then delivered in batches.
+   */
+  delivery?: 'in-command' | 'background';
 }
 
 export class Pipeline {
@@ -52,10 +59,12 @@ export class Pipeline {
   readonly lesc;
   readonly fieldOffice;
   private readonly deps: AgencyDeps;
+  private readonly delivery: 'in-command' | 'background';
 
   private constructor(options: PipelineOptions) {
     this.store = options.store;
     this.clock = options.clock;
+    this.delivery = options.delivery ?? 'in-command';
     this.ids = createIdGenerator(options.clock, options.random);
     const outbox = createOutbox({ kind: options.store.kind, clock: options.clock, ids: this.ids });
     const timers = createTimers({ clock: options.clock, ids: this.ids });
@@ -104,6 +113,7 @@ export class Pipeline {
    * Runs `fn` in one transaction, delivering the messages it causes in that same transaction
    * when they all go through (dispatcher.deliverWithin, under a savepoint), then drains whatever
    * is left (a failure is retried and recorded there, the command's own writes are kept).
+   * With `delivery: 'background'` it only commits and wakes the background dispatcher.
    */
   private async command<T>(at: number | undefined, fn: (trx: AnyTransaction) => Promise<T>): Promise<T> {
     if (at !== undefined && at > this.clock.now()) await this.advanceTo(at);
@@ -112,13 +122,14 @@ export class Pipeline {
       try {
         const r = await fn(trx);
         await flushEvents(trx);
-        await this.dispatcher.deliverWithin(trx);
+        if (this.delivery === 'in-command') await this.dispatcher.deliverWithin(trx);
         return r;
       } finally {
         dropEvents(trx);
       }
     });
-    await this.dispatcher.drain();
+    if (this.delivery === 'in-command') await this.dispatcher.drain();
+    else this.dispatcher.notify();
     return result;
   }
 

@@ -4,7 +4,7 @@
  * The log belongs to no agency; it is what oversight reads (ARCHITECTURE.md, "event log").
  */
 import type { Generated } from 'kysely';
-import { tablesOf, type AnyDatabase, type AnyTransaction, type ModuleMigrations } from '../../platform/store/index.ts';
+import { preparedStatement, tablesOf, type AnyDatabase, type AnyTransaction, type ModuleMigrations } from '../../platform/store/index.ts';
 
 export interface CaseLogTables {
   case_log_events: {
@@ -85,13 +85,26 @@ export function dropEvents(trx: AnyTransaction): void {
 }
 
 async function insertEvents(trx: AnyTransaction, events: readonly CaseEvent[]): Promise<void> {
-  for (let i = 0; i < events.length; i += 500) {
-    await tablesOf<CaseLogTables>(trx)
-      .insertInto('case_log_events')
-      .values(events.slice(i, i + 500).map((event) => ({ case_id: event.caseId, at: event.at, agency: event.agency, kind: event.kind, summary: event.summary, details: JSON.stringify(event.details) })))
-      .execute();
-  }
+  for (let i = 0; i < events.length; i += 500) await insertEventRows.execute(trx, events.slice(i, i + 500));
 }
+
+/** Events in one statement, compiled once per count. */
+const insertEventRows = preparedStatement<readonly CaseEvent[]>(
+  (db, p, n) =>
+    tablesOf<CaseLogTables>(db)
+      .insertInto('case_log_events')
+      .values(
+        Array.from({ length: n }, (_, i) => ({
+          case_id: p((events) => events[i].caseId),
+          at: p((events) => events[i].at),
+          agency: p((events) => events[i].agency),
+          kind: p((events) => events[i].kind),
+          summary: p((events) => events[i].summary),
+          details: p((events) => JSON.stringify(events[i].details)),
+        })),
+      ),
+  (events) => events.length,
+);
 
 /** Every event of a case in the order it was recorded. */
 export async function caseEvents(db: AnyDatabase, caseId: string): Promise<CaseEvent[]> {
