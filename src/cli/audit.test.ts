@@ -75,7 +75,7 @@ describe('seccom audit', () => {
     const saved = process.env.SECCOM_DB;
     delete process.env.SECCOM_DB;
     try {
-      expect(await runCli('audit', 'detainers')).toMatchObject({ code: 2, err: expect.stringMatching(/^seccom: --db is required/) });
+      expect(await runCli('audit', 'detainers')).toMatchObject({ code: 2, err: expect.stringMatching(/^seccom: give the pipeline store with --db/) });
     } finally {
       if (saved !== undefined) process.env.SECCOM_DB = saved;
     }

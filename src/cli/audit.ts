@@ -3,33 +3,19 @@
  * event log. Each run first brings the audit's read model up to date with the log (only the new
  * events; `--rebuild` folds everything again), then audits every detainer as of `--as-of`.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { systemClock } from '../platform/clock/index.ts';
-import { openStore, type Store, type StoreConfig } from '../platform/store/index.ts';
+import type { Store } from '../platform/store/index.ts';
 import { formatLocal } from '../policy/detainer-clock.ts';
 import { auditStoredDetainers, FINDING_KINDS, GROUP_BY, jurisdictionRegistry, rebuildDetainerAudit, refreshDetainerAudit, storedCases, auditCase, type AuditedDetainer, type DetainerAudit, type FindingKind, type GroupBy } from '../oversight/audit/index.ts';
 import { UsageError } from './errors.ts';
+import { DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, type StoreOpts } from './store-option.ts';
 import { createProgress } from './progress.ts';
 
-export const DB_HELP = 'SQLite file, or a postgres:// URL (default: $SECCOM_DB)';
-
-/** `--db`: a SQLite path (optionally `sqlite:`-prefixed) or a PostgreSQL URL; falls back on $SECCOM_DB. */
-export function databaseConfig(option: string | undefined): StoreConfig {
-  const value = option ?? process.env.SECCOM_DB;
-  if (!value) throw new UsageError(`--db is required (${DB_HELP})`);
-  if (/^postgres(ql)?:\/\//.test(value)) return { kind: 'postgres', connectionString: value };
-  if (value.startsWith('postgres:')) return { kind: 'postgres', connectionString: value.slice('postgres:'.length) };
-  const path = value.startsWith('sqlite:') ? value.slice('sqlite:'.length) : value;
-  if (!path) throw new UsageError('--db sqlite: needs a path');
-  return { kind: 'sqlite', path };
-}
-
-/** Opens the database `--db` names; a SQLite file must exist (a typo must not create an empty database). */
-export async function openDatabase(option: string | undefined): Promise<Store> {
-  const config = databaseConfig(option);
-  if (config.kind === 'sqlite' && config.path !== ':memory:' && !existsSync(config.path)) throw new UsageError(`no such database: ${config.path}`);
-  return openStore(config);
+/** Opens the store `--db`/`--store` names (or $SECCOM_DB); a SQLite file must exist (a typo must not create an empty database). */
+export async function openDatabase(opts: StoreOpts): Promise<Store> {
+  return openExistingStore(opts);
 }
 
 /** `--as-of`: a date (the end of that day, UTC) or an instant with its zone; default now. */
@@ -132,7 +118,7 @@ export function auditSvg(audit: DetainerAudit): string {
   return `${parts.join('\n')}\n`;
 }
 
-async function withDatabase<T>(option: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+async function withDatabase<T>(option: StoreOpts, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await openDatabase(option);
   try {
     return await fn(store);
@@ -154,7 +140,8 @@ export function registerAuditCommands(program: Command): void {
   audit
     .command('detainers')
     .description('every detainer in the log, audited as of a date, per jurisdiction or per field office, with the flagged cases')
-    .option('--db <path>', DB_HELP)
+    .option('--db <store>', DB_OPTION_HELP)
+    .option('--store <store>', STORE_SYNONYM_HELP)
     .option('--as-of <date>', 'audit as of this date (YYYY-MM-DD: end of that day, UTC) or instant (default: now)')
     .option('--by <group>', 'jurisdiction (ORI) or aor (field office)', 'jurisdiction')
     .option('--ori <ori>', 'only this jurisdiction')
@@ -176,14 +163,14 @@ Findings:
   copy-without-hotline
 
 Examples:
-  seccom scenario run scenarios/friday-before-holiday.json --store sqlite:out/audit.db
+  seccom scenario run scenarios/friday-before-holiday.json --db out/audit.db
   seccom audit detainers --db out/audit.db --as-of 2013-02-01
   seccom audit detainers --db out/audit.db --by aor --json`,
     )
     .action((opts: { db?: string; asOf?: string; by: string; ori?: string; aor?: string; rebuild?: boolean; svg?: string; json?: boolean }) => {
       if (!GROUP_BY.includes(opts.by as GroupBy)) throw new UsageError(`--by must be ${GROUP_BY.join(' or ')}, got "${opts.by}"`);
       const asOf = parseAsOf(opts.asOf);
-      return withDatabase(opts.db, async (store) => {
+      return withDatabase(opts, async (store) => {
         const refresh = await bringUpToDate(store, Boolean(opts.rebuild), !opts.json);
         const result = await auditStoredDetainers(store.db, { asOf, by: opts.by as GroupBy, ...(opts.ori ? { ori: opts.ori } : {}), ...(opts.aor ? { aor: opts.aor } : {}) });
         if (opts.svg) writeFileSync(opts.svg, auditSvg(result));
@@ -196,12 +183,13 @@ Examples:
     .command('case')
     .description("one case's detainers in full: issued, copy and hotline, release due, legal limit, end and how, findings")
     .argument('<case-id>', 'the case id (as in the drill-down)')
-    .option('--db <path>', DB_HELP)
+    .option('--db <store>', DB_OPTION_HELP)
+    .option('--store <store>', STORE_SYNONYM_HELP)
     .option('--as-of <date>', 'as of this date or instant (default: now)')
     .option('--json', 'print as JSON')
     .action((caseId: string, opts: { db?: string; asOf?: string; json?: boolean }) => {
       const asOf = parseAsOf(opts.asOf);
-      return withDatabase(opts.db, async (store) => {
+      return withDatabase(opts, async (store) => {
         await bringUpToDate(store, false, false);
         const [record] = await storedCases(store.db, [caseId]);
         if (!record) throw new UsageError(`case ${caseId} has no detainer in the event log`);

@@ -24,13 +24,14 @@ import {
   type Priority,
   type PublicStatus,
 } from '../oversight/complaints/index.ts';
-import { DB_HELP, openDatabase } from './audit.ts';
+import { openDatabase } from './audit.ts';
+import { DB_OPTION_HELP, STORE_SYNONYM_HELP, type StoreOpts } from './store-option.ts';
 import { UsageError } from './errors.ts';
 
 const when = (ms: number) => new Date(ms).toISOString().replace(/:\d{2}\.\d{3}Z$/, 'Z');
 const print = (json: boolean | undefined, value: unknown, lines: () => string[]) => process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${lines().join('\n')}\n`);
 
-async function withComplaints<T>(db: string | undefined, fn: (complaints: Complaints, store: Store) => Promise<T>): Promise<T> {
+async function withComplaints<T>(db: StoreOpts, fn: (complaints: Complaints, store: Store) => Promise<T>): Promise<T> {
   const store = await openDatabase(db);
   try {
     const complaints = createComplaints({ clock: systemClock, random: systemRandom() });
@@ -126,10 +127,11 @@ Example:
     .option('--email <email>', 'an e-mail address to reach you (optional)')
     .option('--phone <phone>', 'a phone number to reach you (optional)')
     .option('--address <address>', 'a postal address (optional)')
-    .option('--db <path>', DB_HELP)
+    .option('--db <store>', DB_OPTION_HELP)
+    .option('--store <store>', STORE_SYNONYM_HELP)
     .option('--json', 'print the result as JSON')
     .action((o: { category: string; narrative?: string; narrativeFile?: string; incidentDate: string; ori?: string; case?: string; detainer?: string; name?: string; email?: string; phone?: string; address?: string; db?: string; json?: boolean }) =>
-      withComplaints(o.db, async (complaints, store) => {
+      withComplaints(o, async (complaints, store) => {
         const narrative = textOf(o.narrative, o.narrativeFile, 'narrative', complaints.rules.maxNarrative) ?? '';
         const contact = { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.email !== undefined ? { email: o.email } : {}), ...(o.phone !== undefined ? { phone: o.phone } : {}), ...(o.address !== undefined ? { address: o.address } : {}) };
         const filed = await complaints.file(store, {
@@ -149,10 +151,11 @@ Example:
     .command('status')
     .description('the public status of a complaint, by its tracking code (no investigator notes)')
     .argument('<tracking-code>', 'CRCL-XXXX-XXXX-XXXX-XXXX-X (case, spaces and hyphens do not matter)')
-    .option('--db <path>', DB_HELP)
+    .option('--db <store>', DB_OPTION_HELP)
+    .option('--store <store>', STORE_SYNONYM_HELP)
     .option('--json', 'print as JSON')
     .action((code: string, o: { db?: string; json?: boolean }) =>
-      withComplaints(o.db, async (complaints, store) => {
+      withComplaints(o, async (complaints, store) => {
         const status = await complaints.publicStatus(store.db, code);
         print(o.json, status, () => renderPublicStatus(status));
       }),
@@ -162,10 +165,11 @@ Example:
     .command('show')
     .description('staff: the whole complaint with its history, notes included')
     .argument('<tracking-code>')
-    .option('--db <path>', DB_HELP)
+    .option('--db <store>', DB_OPTION_HELP)
+    .option('--store <store>', STORE_SYNONYM_HELP)
     .option('--json', 'print as JSON')
     .action((code: string, o: { db?: string; json?: boolean }) =>
-      withComplaints(o.db, async (complaints, store) => {
+      withComplaints(o, async (complaints, store) => {
         const record = await complaints.show(store.db, code);
         print(o.json, record, () => renderRecord(record));
       }),
@@ -174,10 +178,11 @@ Example:
   const staff = (name: string, description: string, args: (c: Command) => Command, command: (o: Record<string, string | undefined>, complaints: Complaints) => ComplaintCommand) => {
     args(complaint.command(name).description(`staff: ${description}`).argument('<tracking-code>'))
       .requiredOption('--actor <name>', 'who does this (recorded with the time)')
-      .option('--db <path>', DB_HELP)
+      .option('--db <store>', DB_OPTION_HELP)
+      .option('--store <store>', STORE_SYNONYM_HELP)
       .option('--json', 'print the complaint after the change as JSON')
       .action((code: string, o: Record<string, string | undefined> & { json?: boolean }) =>
-        withComplaints(o.db, async (complaints, store) => {
+        withComplaints({ db: o.db, store: o.store }, async (complaints, store) => {
           const after = await complaints.act(store, code, command(o, complaints), o.actor ?? '');
           print(o.json, after, () => [`${after.trackingCode}: ${after.history.at(-1)?.action} by ${o.actor}; now ${after.status}.`]);
         }),
@@ -213,13 +218,14 @@ Example:
     .option('--investigator <name>', 'assigned investigator')
     .option('--from <date>', 'filed on or after (YYYY-MM-DD or instant)')
     .option('--to <date>', 'filed before (YYYY-MM-DD or instant)')
-    .option('--db <path>', DB_HELP)
+    .option('--db <store>', DB_OPTION_HELP)
+    .option('--store <store>', STORE_SYNONYM_HELP)
     .option('--json', 'print as JSON')
     .action((o: { status?: string; ori?: string; investigator?: string; from?: string; to?: string; db?: string; json?: boolean }) => {
       const status = o.status === undefined ? undefined : oneOf<ComplaintStatus>(o.status, STATUSES, '--status');
       const from = dayOrInstant(o.from, '--from');
       const to = dayOrInstant(o.to, '--to');
-      return withComplaints(o.db, async (complaints, store) => {
+      return withComplaints(o, async (complaints, store) => {
         const list = await complaints.list(store.db, { ...(status ? { status } : {}), ...(o.ori ? { ori: o.ori } : {}), ...(o.investigator ? { investigator: o.investigator } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
         print(o.json, list, () =>
           list.length === 0
@@ -238,11 +244,12 @@ Example:
     .requiredOption('--from <date>', 'start, inclusive (YYYY-MM-DD or instant)')
     .requiredOption('--to <date>', 'end, exclusive (YYYY-MM-DD or instant)')
     .option('--by <date>', 'filed (default) or incident', 'filed')
-    .option('--db <path>', DB_HELP)
+    .option('--db <store>', DB_OPTION_HELP)
+    .option('--store <store>', STORE_SYNONYM_HELP)
     .option('--json', 'print as JSON')
     .action((o: { from: string; to: string; by: string; db?: string; json?: boolean }) => {
       const by = oneOf<'filed' | 'incident'>(o.by, ['filed', 'incident'], '--by');
-      return withComplaints(o.db, async (_complaints, store) => {
+      return withComplaints(o, async (_complaints, store) => {
         const counts = await complaintCountsByJurisdiction(store.db, { from: o.from, to: o.to, by });
         print(o.json, counts, () => [
           `Complaints ${by} from ${o.from} to ${o.to} (exclusive), per jurisdiction:`,

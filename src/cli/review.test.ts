@@ -263,7 +263,7 @@ describe('seccom review --quarter (event log)', () => {
     expect(empty.out).toMatch(/0 activated jurisdiction\(s\)[\s\S]*nothing to review[\s\S]*no jurisdiction was activated by the end of 2008Q1/);
     for (const [args, message] of [
       [['--quarter', '2011Q5', '--db', db], /^seccom: INVALID_QUARTER: "2011Q5" is not a quarter/],
-      [['--quarter', '2011Q3'], /^seccom: --quarter reads a pipeline store: give --db/],
+      [['--quarter', '2011Q3'], /^seccom: give the pipeline store with --db/],
       [['--quarter', '2011Q3', '--db', join(dir, 'none.db')], /^seccom: no such database: /],
       [['--quarter', '2011Q3', '--db', db, '--count', 'x'], /^seccom: --count, --total, --unit and --group apply to --input/],
       [['--quarter', '2011Q3', '--input', 'x.csv'], /^seccom: give --quarter \(the event log\) or --input/],

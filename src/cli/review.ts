@@ -20,7 +20,7 @@ import { openStore, type StoreConfig } from '../platform/store/index.ts';
 import { UsageError } from './errors.ts';
 import { writeBytes } from './io.ts';
 import { createProgress } from './progress.ts';
-import { parseStoreOption } from './scenario.ts';
+import { DB_OPTION_HELP, requireStoreConfig, STORE_SYNONYM_HELP } from './store-option.ts';
 
 interface ReviewOpts {
   quarter?: string;
@@ -142,17 +142,9 @@ function emit(format: Format, json: unknown, text: () => string, report: () => R
 }
 
 function storeConfig(opts: ReviewOpts): StoreConfig {
-  if (opts.db && opts.store) throw new UsageError('give --db or --store, not both');
-  if (opts.db) {
-    if (!existsSync(opts.db)) throw new UsageError(`no such database: ${opts.db}`);
-    return { kind: 'sqlite', path: opts.db };
-  }
-  if (opts.store) {
-    const c = parseStoreOption(opts.store);
-    if (c.kind === 'sqlite' && !existsSync(c.path)) throw new UsageError(`no such database: ${c.path}`);
-    return c;
-  }
-  throw new UsageError('--quarter reads a pipeline store: give --db <sqlite file> or --store sqlite:<path>|postgres:<url>');
+  const config = requireStoreConfig(opts);
+  if (config.kind === 'sqlite' && !existsSync(config.path)) throw new UsageError(`no such database: ${config.path}`);
+  return config;
 }
 
 async function quarterReview(opts: ReviewOpts, format: Format): Promise<void> {
@@ -208,8 +200,8 @@ export function registerReviewCommands(program: Command): void {
     .command('review')
     .description('the quarterly statistical review: flags jurisdictions whose share of ICE arrests (or IDENT matches, or minor-offense bookings) with no record or only Level 3 offenses is out of line with the state and the nation, or jumped at activation')
     .option('--quarter <q>', 'quarter to review from the event log: calendar 2011Q3 (= July–September 2011) or fiscal FY2011Q3 (ICE\'s October–September year: = April–June 2011)')
-    .option('--db <path>', 'SQLite database of the pipeline (the same as --store sqlite:<path>)')
-    .option('--store <store>', 'sqlite:<path> or postgres:<url>')
+    .option('--db <store>', DB_OPTION_HELP)
+    .option('--store <store>', STORE_SYNONYM_HELP)
     .option('--input <csv>', 'review per-unit counts from a CSV file instead of the event log')
     .option('--count <column>', 'CSV column with the numerator (e.g. n_arrests)')
     .option('--total <column>', 'CSV column with the denominator (e.g. n_stops)')

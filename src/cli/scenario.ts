@@ -21,22 +21,9 @@ import { formatLocal } from '../policy/detainer-clock.ts';
 import { PolicyError, versionById, versionInForce, type PolicyDecision, type Reason } from '../policy/index.ts';
 import { jurisdictionSchema, loadScenario, registerJurisdictions, runScenario, ScenarioError, type FinalState, type ScenarioResult } from '../sim/scenario.ts';
 import { UsageError } from './errors.ts';
+import { addStoreOptions, DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, requireStoreConfig, storeConfigOf, type StoreOpts } from './store-option.ts';
 import { readBytes } from './io.ts';
 import { createProgress } from './progress.ts';
-
-const STORE_HELP = 'sqlite:<path> or postgres:<url>';
-
-/** `sqlite:<path>` | `postgres:<url>` (a bare postgres:// URL works too). */
-export function parseStoreOption(value: string): StoreConfig {
-  if (value.startsWith('sqlite:')) {
-    const path = value.slice('sqlite:'.length);
-    if (!path) throw new UsageError('--store sqlite: needs a path, e.g. sqlite:data/seccom.db');
-    return { kind: 'sqlite', path };
-  }
-  if (/^postgres(ql)?:\/\//.test(value)) return { kind: 'postgres', connectionString: value };
-  if (value.startsWith('postgres:')) return { kind: 'postgres', connectionString: value.slice('postgres:'.length) };
-  throw new UsageError(`--store must be ${STORE_HELP}, got "${value}"`);
-}
 
 /** Agency, scenario and policy errors are the user's input: one line, exit status 2. */
 async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
@@ -47,13 +34,6 @@ async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
     if (error instanceof AgencyError || error instanceof PolicyError) throw new UsageError(`${error.code}: ${error.message.split('\n')[0]}`);
     throw error;
   }
-}
-
-async function openExisting(option: string | undefined): Promise<Store> {
-  if (!option) throw new UsageError(`--store is required (${STORE_HELP})`);
-  const config = parseStoreOption(option);
-  if (config.kind === 'sqlite' && !existsSync(config.path)) throw new UsageError(`no such store: ${config.path}`);
-  return openStore(config);
 }
 
 /** The pipeline over an existing store, for reading (the clock does not matter) or for a booking at `at`. */
@@ -141,14 +121,12 @@ export function registerScenarioCommands(program: Command): void {
     .command('run')
     .description("play a scenario file through the pipeline and print every case's timeline and final state (format: scenarios/README.md)")
     .argument('<file>', 'scenario file (.json)')
-    .option('--store <store>', `${STORE_HELP} (default: a new temporary SQLite file)`)
-    .option('--db <path>', 'SQLite file, the same as --store sqlite:<path> (e.g. for seccom stats --db <path>)')
-    .option('--json', 'print the result as JSON')
-    .action((file: string, opts: { store?: string; db?: string; json?: boolean }) =>
+    .option('--json', 'print the result as JSON');
+  addStoreOptions(scenario.commands.at(-1)!, 'default: $SECCOM_DB, else a new temporary SQLite file')
+    .action((file: string, opts: StoreOpts & { json?: boolean }) =>
       userErrors(async () => {
         if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-        if (opts.store && opts.db) throw new UsageError('give --store or --db, not both');
-        const config: StoreConfig = opts.db ? { kind: 'sqlite', path: opts.db } : opts.store ? parseStoreOption(opts.store) : { kind: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'seccom-scenario-')), 'scenario.db') };
+        const config: StoreConfig = storeConfigOf(opts) ?? { kind: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'seccom-scenario-')), 'scenario.db') };
         const loaded = loadScenario(file);
         const store = await openStore(config);
         const progress = createProgress('events', { enabled: !opts.json });
@@ -158,7 +136,7 @@ export function registerScenarioCommands(program: Command): void {
           if (opts.json) process.stdout.write(`${JSON.stringify({ ...result, storePath: config.kind === 'sqlite' ? config.path : undefined }, null, 2)}\n`);
           else {
             process.stdout.write(renderScenario(result, new Map(loaded.scenario.jurisdictions.map((j) => [j.ori, j.timeZone]))));
-            if (config.kind === 'sqlite') process.stdout.write(`\nstore: sqlite:${config.path} (seccom case show <case id> --store sqlite:${config.path})\n`);
+            if (config.kind === 'sqlite') process.stdout.write(`\nstore: sqlite:${config.path} (seccom case show <case id> --db ${config.path})\n`);
           }
           if (!result.passed) process.exitCode = 1;
         } finally {
@@ -171,15 +149,15 @@ export function registerScenarioCommands(program: Command): void {
     .command('book')
     .description("book an arrestee from an EBTS CAR file into the store's pipeline and run the chain as far as it goes")
     .argument('<car>', 'EBTS criminal tenprint submission (CAR) file')
-    .option('--store <store>', STORE_HELP)
     .option('--jurisdiction-file <file>', "JSON: a jurisdiction, a list, or { jurisdictions: [...] } in the scenario format; registered if not yet known (the CAR's ORI must be registered)")
     .option('--at <instant>', 'booking time, ISO 8601 with zone (default: now)')
-    .option('--json', 'print the case as JSON')
-    .action((car: string, opts: { store?: string; jurisdictionFile?: string; at?: string; json?: boolean }) =>
+    .option('--json', 'print the case as JSON');
+  addStoreOptions(program.commands.at(-1)!)
+    .action((car: string, opts: StoreOpts & { jurisdictionFile?: string; at?: string; json?: boolean }) =>
       userErrors(async () => {
         const at = opts.at === undefined ? systemClock.now() : Date.parse(opts.at);
         if (Number.isNaN(at) || (opts.at !== undefined && !/(Z|[+-]\d{2}:\d{2})$/.test(opts.at))) throw new UsageError(`--at must be an ISO 8601 instant with a zone, got "${opts.at}"`);
-        if (!opts.store) throw new UsageError(`--store is required (${STORE_HELP})`);
+        const config = requireStoreConfig(opts);
         let booking;
         try {
           booking = readCar(readBytes(car));
@@ -188,7 +166,7 @@ export function registerScenarioCommands(program: Command): void {
           throw error;
         }
         const jurisdictions = opts.jurisdictionFile ? readJurisdictionFile(opts.jurisdictionFile) : [];
-        const store = await openStore(parseStoreOption(opts.store));
+        const store = await openStore(config);
         try {
           const p = await openPipeline(store, at);
           const registered = await registerJurisdictions(p, jurisdictions);
@@ -208,11 +186,12 @@ export function registerScenarioCommands(program: Command): void {
     .command('history')
     .description("a jurisdiction's participation history (public record): every change with its effective time and the notices given to the state and to the jurisdiction")
     .argument('<ori>', "the jurisdiction's ORI (9 characters)")
-    .option('--store <store>', STORE_HELP)
+    .option('--db <store>', DB_OPTION_HELP)
+    .option('--store <store>', STORE_SYNONYM_HELP)
     .option('--json', 'print as JSON')
-    .action((ori: string, opts: { store?: string; json?: boolean }) =>
+    .action((ori: string, opts: StoreOpts & { json?: boolean }) =>
       userErrors(async () => {
-        const store = await openExisting(opts.store);
+        const store = await openExistingStore(opts);
         try {
           const p = await openPipeline(store);
           const jurisdiction = await p.jurisdictions.jurisdictionOf(store.db, ori);
@@ -242,11 +221,12 @@ export function registerScenarioCommands(program: Command): void {
     .command('show')
     .description("a case's timeline (every event, every decision with its policy version and reasons) and final state")
     .argument('<id>', 'case id (CASE…)')
-    .option('--store <store>', STORE_HELP)
+    .option('--db <store>', DB_OPTION_HELP)
+    .option('--store <store>', STORE_SYNONYM_HELP)
     .option('--json', 'print as JSON')
-    .action((id: string, opts: { store?: string; json?: boolean }) =>
+    .action((id: string, opts: StoreOpts & { json?: boolean }) =>
       userErrors(async () => {
-        const store = await openExisting(opts.store);
+        const store = await openExistingStore(opts);
         try {
           const report = await caseReport(await openPipeline(store), id);
           if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -265,14 +245,15 @@ export function registerScenarioCommands(program: Command): void {
     .argument('<case>', 'case id (CASE…)')
     .option('--as-of <date>', 'decide as of this date (YYYY-MM-DD), under the version in force then')
     .option('--version <id>', 'a version by id, e.g. 2012-12-21-detainer-criteria')
-    .option('--store <store>', STORE_HELP)
+    .option('--db <store>', DB_OPTION_HELP)
+    .option('--store <store>', STORE_SYNONYM_HELP)
     .option('--json', 'print as JSON')
-    .action((caseId: string, opts: { asOf?: string; version?: string; store?: string; json?: boolean }) =>
+    .action((caseId: string, opts: StoreOpts & { asOf?: string; version?: string; json?: boolean }) =>
       userErrors(async () => {
         if (opts.asOf && opts.version) throw new UsageError('give --as-of or --version, not both');
         const policy = loadPolicy();
         const target = opts.version ? versionById(policy, opts.version).id : opts.asOf ? versionInForce(policy, opts.asOf).id : policy.versions[policy.versions.length - 1].id;
-        const store = await openExisting(opts.store);
+        const store = await openExistingStore(opts);
         try {
           const p = await openPipeline(store);
           const state = await p.finalState(caseId);

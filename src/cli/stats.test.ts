@@ -85,7 +85,7 @@ describe('seccom stats', () => {
 
   it('refuses bad options with one line and exit status 2, writing nothing', async () => {
     const cases: [string[], RegExp][] = [
-      [['stats'], /--db <sqlite file>/],
+      [['stats'], /give the pipeline store with --db/],
       [['stats', '--db', join(dir, 'missing.db')], /no such database/],
       [['stats', '--db', db, '--by', 'county'], /--by must be one of nation, state, aor, jurisdiction/],
       [['stats', '--db', db, '--fy', '2011', '--month', '2011-03'], /not both/],

@@ -15,7 +15,7 @@ import { openStore, type StoreConfig } from '../platform/store/index.ts';
 import { UsageError } from './errors.ts';
 import { writeBytes } from './io.ts';
 import { createProgress } from './progress.ts';
-import { parseStoreOption } from './scenario.ts';
+import { DB_OPTION_HELP, requireStoreConfig, STORE_SYNONYM_HELP } from './store-option.ts';
 
 interface StatsOpts {
   db?: string;
@@ -57,17 +57,9 @@ function parseOptions(opts: StatsOpts) {
 }
 
 function storeConfig(opts: StatsOpts): StoreConfig {
-  if (opts.db && opts.store) throw new UsageError('give --db or --store, not both');
-  if (opts.db) {
-    if (!existsSync(opts.db)) throw new UsageError(`no such database: ${opts.db}`);
-    return { kind: 'sqlite', path: opts.db };
-  }
-  if (opts.store) {
-    const c = parseStoreOption(opts.store);
-    if (c.kind === 'sqlite' && !existsSync(c.path)) throw new UsageError(`no such database: ${c.path}`);
-    return c;
-  }
-  throw new UsageError('give the pipeline store: --db <sqlite file> or --store sqlite:<path>|postgres:<url>');
+  const config = requireStoreConfig(opts);
+  if (config.kind === 'sqlite' && !existsSync(config.path)) throw new UsageError(`no such database: ${config.path}`);
+  return config;
 }
 
 function describeProjection(r: ProjectionReport): string[] {
@@ -111,8 +103,8 @@ export function registerStatsCommands(program: Command): void {
   program
     .command('stats')
     .description("the IDENT/IAFIS interoperability statistics from a pipeline store's event log: fingerprint submissions, IDENT matches (Level 1 vs other), ICE arrests and removals by Level 1, 2, 3 and no criminal record; by month, fiscal year and cumulative since activation")
-    .option('--db <path>', 'SQLite database of the pipeline (the same as --store sqlite:<path>)')
-    .option('--store <store>', 'sqlite:<path> or postgres:<url>')
+    .option('--db <store>', DB_OPTION_HELP)
+    .option('--store <store>', STORE_SYNONYM_HELP)
     .option('--by <unit>', `nation (default), state, aor (ICE field office) or jurisdiction`)
     .option('--fy <year>', 'one fiscal year (October–September), e.g. 2011: its months, the year and the cumulative count through September')
     .option('--month <YYYY-MM>', 'one month: the month, its fiscal year to date and the cumulative count through it')
@@ -131,7 +123,7 @@ arrests and removals by Level of conviction at that time. In CSV a withheld coun
 (small) or "(D)" (withheld so that a total does not reveal a small one); in JSON it is null.
 
 Examples:
-  seccom scenario run scenarios/a-county-in-2011.json --store sqlite:out/county.db
+  seccom scenario run scenarios/a-county-in-2011.json --db out/county.db
   seccom stats --db out/county.db --by jurisdiction --fy 2011
   seccom stats --db out/county.db --month 2011-03 --json
   seccom stats --db out/county.db --by state --format html --out out/stats.html`,
