@@ -13,7 +13,8 @@
  *      `publish` with suppression;
  *   3. incremental — the held-back events appended, then `updateFacts` (as `seccom stats` does).
  * Each step reports wall time, this process's CPU time (user + system) and the load average;
- * the machine is shared, so CPU time is the steadier figure.
+ * the machine is shared, so CPU time is the steadier figure. On SQLite the rebuild fills a fresh
+ * facts table on its own connection and swaps it in (src/oversight/facts/rebuild-sqlite.ts).
  *
  *   node --import tsx bench/stats-rebuild.bench.ts [--events 10000000] [--extra 100000] [--keep DIR]
  *     → bench/results/stats-rebuild.json
@@ -157,6 +158,7 @@ async function main() {
       nationwideSinceActivation: nation,
       steps,
       setup: { reused: !fresh, note: 'untimed: generation and bulk insert with better-sqlite3 (synchronous=OFF)' },
+      note: 'CPU time (user + system of this process, all threads) is the fair figure on a shared machine: wall time grows with the load average, which other benchmarks set',
     };
     mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
     writeFileSync(join(import.meta.dirname, 'results', 'stats-rebuild.json'), `${JSON.stringify(result, null, 2)}\n`);
