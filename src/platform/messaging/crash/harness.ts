@@ -15,7 +15,7 @@ export interface CrashRunOptions {
   items: number;
   /** Kills before the worker is left to finish. */
   kills: number;
-  /** Random kill delay range after the worker reports ready (start-up done), in wall ms. */
+  /** Random kill delay range after the worker reports that effects are being written, in wall ms. */
   minDelayMs?: number;
   maxDelayMs?: number;
   seed?: string;
@@ -42,7 +42,7 @@ function life(path: string, items: number, killAfterMs: number | undefined): Pro
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let timer: NodeJS.Timeout | undefined;
     child.stdout.on('data', (d: Buffer) => {
-      if (killAfterMs !== undefined && timer === undefined && d.toString().includes('ready')) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      if (killAfterMs !== undefined && timer === undefined && d.toString().includes('working')) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     });
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);

@@ -53,6 +53,8 @@ export interface Pipeline {
   seed(items: number, chunk?: number): Promise<void>;
   /** True when every item went all the way through and nothing is left pending. */
   finished(items: number): Promise<boolean>;
+  /** Effects written so far (counter rows, 3 per item). */
+  progress(): Promise<number>;
 }
 
 export async function createPipeline(store: Store, clock: Clock, ids: IdGenerator, timerDelayMs = 20): Promise<Pipeline> {
@@ -100,6 +102,10 @@ export async function createPipeline(store: Store, clock: Clock, ids: IdGenerato
         });
         if (done) return;
       }
+    },
+    async progress() {
+      const counted = await db.selectFrom('crash_counters').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(counted.n);
     },
     async finished(items) {
       const counted = await db.selectFrom('crash_counters').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -24,10 +24,16 @@ pipeline.dispatcher.start();
 pipeline.scheduler.start();
 await pipeline.seed(items).catch(fail);
 pipeline.dispatcher.notify();
-// The harness times its kill from this line, so kills land in the work, not in start-up or
-// seeding (which a loaded machine may stretch past every kill's delay).
 console.log('ready');
+// The harness times its kill from the "working" line: once effects are being written, so that
+// kills land in the work, not in start-up, seeding or the first batch (which a loaded machine
+// may stretch past every kill's delay).
+let working = false;
 for (;;) {
+  if (!working && (await pipeline.progress()) > 0) {
+    working = true;
+    console.log('working');
+  }
   if (await pipeline.finished(items)) break;
   await new Promise((r) => setTimeout(r, 20));
 }
