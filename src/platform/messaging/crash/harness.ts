@@ -1,6 +1,7 @@
 /**
  * Crash harness: runs the pipeline worker as a child process on one SQLite file, kills it with
- * SIGKILL after a random delay, restarts it, and so on until a life runs to the end; then
+ * SIGKILL once the work has reached a random point (the worker reports its progress) plus a
+ * random delay, restarts it, and so on until a life runs to the end; then
  * verifies that every message was handled exactly once in effect and every timer fired once.
  * Shared by the test (a few hundred items) and bench/crash.bench.ts (10,000 items).
  */
@@ -15,7 +16,7 @@ export interface CrashRunOptions {
   items: number;
   /** Kills before the worker is left to finish. */
   kills: number;
-  /** Random kill delay range after the worker reports that effects are being written, in wall ms. */
+  /** Random delay range (wall ms) between the work reaching a kill's random point and the kill. */
   minDelayMs?: number;
   maxDelayMs?: number;
   seed?: string;
@@ -35,14 +36,28 @@ export interface CrashRunReport {
 
 const worker = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
-function life(path: string, items: number, killAfterMs: number | undefined): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+interface Kill {
+  /** Kill once this many effects are reported written… */
+  atProgress: number;
+  /** …and this many ms later. */
+  delayMs: number;
+}
+
+function life(path: string, items: number, kill: Kill | undefined): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', worker, path, String(items)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let timer: NodeJS.Timeout | undefined;
+    let pending = '';
     child.stdout.on('data', (d: Buffer) => {
-      if (killAfterMs !== undefined && timer === undefined && d.toString().includes('working')) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      pending += d.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = /^progress (\d+)$/.exec(line.trim());
+        if (kill && timer === undefined && m && Number(m[1]) >= kill.atProgress) timer = setTimeout(() => child.kill('SIGKILL'), kill.delayMs);
+      }
     });
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
@@ -60,10 +75,12 @@ export async function runCrashTest(options: CrashRunOptions): Promise<CrashRunRe
   let effectiveKills = 0;
   const progressAtKills: number[] = [];
   for (let k = 0; ; k++) {
-    const killAfter = k < options.kills ? rng.int(min, max) : undefined;
+    // Kill k lands somewhere in the k-th of `kills` equal slices of the first 90 % of the work.
+    const total = 3 * options.items;
+    const kill: Kill | undefined = k < options.kills ? { atProgress: Math.max(1, Math.floor(((k + rng.uniform()) / options.kills) * 0.9 * total)), delayMs: rng.int(min, max) } : undefined;
     lives++;
-    const r = await life(options.path, options.items, killAfter);
-    options.log?.(`life ${lives}: ${r.signal ?? `exit ${r.code}`}${killAfter !== undefined ? ` (kill at ${killAfter} ms)` : ''}`);
+    const r = await life(options.path, options.items, kill);
+    options.log?.(`life ${lives}: ${r.signal ?? `exit ${r.code}`}${kill ? ` (kill ${kill.delayMs} ms after ${kill.atProgress} of ${total} effects)` : ''}`);
     if (r.signal === 'SIGKILL') {
       effectiveKills++;
       progressAtKills.push(await progress(options.path));
