@@ -35,19 +35,7 @@ import { createRng } from '../src/biometrics/synth/random.ts';
 import { svgToPng } from '../src/cli/io.ts';
 import { exactInterval, maxOf, quantile, tailModel } from './score-model.ts';
 import { DEFAULT_CACHE, fingerKey, generateTemplates, ImageTemplateCache, progressBar, type FingerJob } from './synth-image-templates.ts';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
-function positiveInt(name: string, fallback: string): number {
-  const v = Number(arg(name, fallback));
-  if (!Number.isInteger(v) || v < 1) {
-    process.stderr.write(`--${name} must be a positive integer, got ${arg(name, fallback)}\n`);
-    process.exit(2);
-  }
-  return v;
-}
+import { arg, positiveInt } from './args.ts';
 
 if (process.argv.includes('--help')) {
   process.stdout.write(

@@ -38,19 +38,7 @@ import type { FingerprintTemplate } from '../src/biometrics/template/template.ts
 import { svgToPng } from '../src/cli/io.ts';
 import { maxOf, quantile, tailModel } from '../bench/score-model.ts';
 import { fingerKey, generateTemplates, ImageTemplateCache, progressBar, type FingerJob } from '../bench/synth-image-templates.ts';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
-function count(name: string, fallback: string): number {
-  const v = Number(arg(name, fallback));
-  if (!Number.isInteger(v) || v < 1) {
-    process.stderr.write(`--${name} must be a positive integer, got ${arg(name, fallback)}\n`);
-    process.exit(2);
-  }
-  return v;
-}
+import { arg, positiveInt as count } from '../bench/args.ts';
 
 if (process.argv.includes('--help')) {
   process.stdout.write(
