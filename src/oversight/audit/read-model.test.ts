@@ -9,7 +9,7 @@ import { caseLogMigrations, recordEvent, type CaseLogTables } from '../../agenci
 import { createJurisdictions, jurisdictionMigrations } from '../../agencies/jurisdictions/index.ts';
 import { ManualClock } from '../../platform/clock/index.ts';
 import { assertMigrated, tablesOf, type Store } from '../../platform/store/index.ts';
-import { storeVariants, type TestDatabase } from '../../platform/store/testing.ts';
+import { freshStorePerTest, storeVariants } from '../../platform/store/testing.ts';
 import { AuditError } from './errors.ts';
 import type { LogEvent } from './project.ts';
 import { auditStoredDetainers, rebuildDetainerAudit, refreshDetainerAudit, storedCases } from './read-model.ts';
@@ -37,21 +37,11 @@ function logs() {
 describe.each(storeVariants)('the detainer audit read model on $kind', (variant) => {
   const run = variant.skipped ? it.skip : it;
   if (variant.skipped) it.skip(`${variant.skipped}`, () => {});
-  let database: TestDatabase | undefined;
-  let store: Store | undefined;
-
-  afterEach(async () => {
-    await store?.close();
-    await database?.drop();
-    store = undefined;
-    database = undefined;
-  });
+  const freshStore = freshStorePerTest(variant, afterEach);
 
   async function open(withLog = true) {
-    database = await variant.create();
     const clock = new ManualClock(ms('2012-01-01T00:00:00Z'));
-    const s = await database.open(clock);
-    store = s;
+    const s = await freshStore(clock);
     if (withLog) {
       assertMigrated(await s.migrate([caseLogMigrations, jurisdictionMigrations]));
       const registry = createJurisdictions({ clock });

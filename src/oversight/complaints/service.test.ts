@@ -10,7 +10,7 @@ import { createRng } from '../../biometrics/synth/random.ts';
 import { ManualClock } from '../../platform/clock/index.ts';
 import type { RandomSource } from '../../platform/messaging/index.ts';
 import { assertMigrated, tablesOf, type Store } from '../../platform/store/index.ts';
-import { storeVariants, type TestDatabase } from '../../platform/store/testing.ts';
+import { freshStorePerTest, storeVariants } from '../../platform/store/testing.ts';
 import { newTrackingCode } from './codes.ts';
 import { complaintCountsByJurisdiction } from './counts.ts';
 import { ComplaintError } from './errors.ts';
@@ -46,21 +46,11 @@ async function snapshot(store: Store) {
 describe.each(storeVariants)('complaints on $kind', (variant) => {
   const run = variant.skipped ? it.skip : it;
   if (variant.skipped) it.skip(`${variant.skipped}`, () => {});
-  let database: TestDatabase | undefined;
-  let store: Store | undefined;
-
-  afterEach(async () => {
-    await store?.close();
-    await database?.drop();
-    store = undefined;
-    database = undefined;
-  });
+  const freshStore = freshStorePerTest(variant, afterEach);
 
   async function world(random: RandomSource = createRng(`complaints/${variant.kind}`)) {
     const clock = new ManualClock(ms('2013-06-01T15:00:00Z'));
-    database = await variant.create();
-    const s = await database.open(clock);
-    store = s;
+    const s = await freshStore(clock);
     assertMigrated(await s.migrate([caseLogMigrations, jurisdictionMigrations]));
     const registry = createJurisdictions({ clock });
     await s.transaction(async (trx) => {

@@ -84,3 +84,24 @@ const postgresVariant = async (): Promise<StoreVariant> => {
 
 export const storeVariants: StoreVariant[] = [sqliteVariant, await postgresVariant()];
 for (const v of storeVariants) if (v.skipped) console.warn(v.skipped);
+
+/**
+ * A fresh database per test: the returned `open(clock)` creates one on `variant` and opens it; the
+ * store is closed and the database dropped after each test. Pass the test runner's `afterEach`
+ * (this file is also used by benchmarks, which run without one).
+ */
+export function freshStorePerTest(variant: StoreVariant, afterEach: (fn: () => Promise<void>) => void): (clock?: Clock) => Promise<Store> {
+  let database: TestDatabase | undefined;
+  let store: Store | undefined;
+  afterEach(async () => {
+    await store?.close();
+    await database?.drop();
+    store = undefined;
+    database = undefined;
+  });
+  return async (clock) => {
+    database = await variant.create();
+    store = await database.open(clock);
+    return store;
+  };
+}
