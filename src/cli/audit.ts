@@ -13,11 +13,6 @@ import { UsageError } from './errors.ts';
 import { DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, type StoreOpts } from './store-option.ts';
 import { createProgress } from './progress.ts';
 
-/** Opens the store `--db`/`--store` names (or $SECCOM_DB); a SQLite file must exist (a typo must not create an empty database). */
-export async function openDatabase(opts: StoreOpts): Promise<Store> {
-  return openExistingStore(opts);
-}
-
 /** `--as-of`: a date (the end of that day, UTC) or an instant with its zone; default now. */
 export function parseAsOf(value: string | undefined): number {
   if (value === undefined) return systemClock.now();
@@ -119,7 +114,7 @@ export function auditSvg(audit: DetainerAudit): string {
 }
 
 async function withDatabase<T>(option: StoreOpts, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openDatabase(option);
+  const store = await openExistingStore(option);
   try {
     return await fn(store);
   } finally {

@@ -24,15 +24,14 @@ import {
   type Priority,
   type PublicStatus,
 } from '../oversight/complaints/index.ts';
-import { openDatabase } from './audit.ts';
-import { DB_OPTION_HELP, STORE_SYNONYM_HELP, type StoreOpts } from './store-option.ts';
+import { DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, type StoreOpts } from './store-option.ts';
 import { UsageError } from './errors.ts';
 
 const when = (ms: number) => new Date(ms).toISOString().replace(/:\d{2}\.\d{3}Z$/, 'Z');
 const print = (json: boolean | undefined, value: unknown, lines: () => string[]) => process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${lines().join('\n')}\n`);
 
 async function withComplaints<T>(db: StoreOpts, fn: (complaints: Complaints, store: Store) => Promise<T>): Promise<T> {
-  const store = await openDatabase(db);
+  const store = await openExistingStore(db);
   try {
     const complaints = createComplaints({ clock: systemClock, random: systemRandom() });
     await complaints.migrate(store);
