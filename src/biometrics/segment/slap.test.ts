@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { BiometricError } from '../errors.ts';
 import type { GrayImage } from '../image/gray-image.ts';
 import { synthesizeFinger } from '../synth/index.ts';
-import { cropRotated, segmentSlap, SLAP_FINGERS, type SlapPosition } from './slap.ts';
+import { cropRotated, segmentSlap, slapForeground, SLAP_FINGERS, type SlapPosition } from './slap.ts';
 
 /**
  * An artificial slap: synthetic fingertips side by side (staggered like real fingers), with
- * their lower phalanges below a white crease gap, the whole hand tilted by `tiltDeg`.
+ * their lower phalanges below a white crease gap, the whole hand tilted by `tiltDeg`. Each part
+ * is clipped to an upright ellipse (270 × 390 px), the shape of a finger's contact area.
  */
 function artificialSlap(fingers: readonly number[], tiltDeg: number): { image: GrayImage; centres: number[] } {
   const W = 1500;
@@ -27,7 +28,10 @@ function artificialSlap(fingers: readonly number[], tiltDeg: number): { image: G
     ] as const) {
       for (let y = 0; y < part.height && top + y < H; y++) {
         for (let x = 0; x < part.width; x++) {
-          if (part.foreground[y * part.width + x]) canvas[(top + y) * W + x0 + x] = part.pixels[y * part.width + x];
+          // A finger touches the platen in an ellipse elongated along the finger; the synthetic
+          // impression's own contact area can be nearly round, so clip it to one.
+          const inContact = ((x - 150) / 135) ** 2 + ((y - 200) / 195) ** 2 <= 1;
+          if (inContact && part.foreground[y * part.width + x]) canvas[(top + y) * W + x0 + x] = part.pixels[y * part.width + x];
         }
       }
     }
@@ -88,6 +92,39 @@ describe('segmentSlap on artificial slaps', { timeout: 60_000 }, () => {
     const seg = segmentSlap({ width: 800, height: 600, ppi: 500, pixels: new Uint8Array(800 * 600).fill(250) }, 13);
     expect(seg.fingers).toHaveLength(0);
     expect(seg.complete).toBe(false);
+  });
+});
+
+describe('slapForeground', () => {
+  /** A 400 × 400 patch of ridges 9 px apart running at `deg` (0 = horizontal) on white paper. */
+  function ridgePatch(deg: number): GrayImage {
+    const W = 800;
+    const pixels = new Uint8Array(W * W).fill(255);
+    const a = (deg * Math.PI) / 180;
+    for (let y = 200; y < 600; y++) {
+      for (let x = 200; x < 600; x++) {
+        const across = -x * Math.sin(a) + y * Math.cos(a);
+        pixels[y * W + x] = Math.round(128 + 100 * Math.cos((2 * Math.PI * across) / 9));
+      }
+    }
+    return { width: W, height: W, ppi: 500, pixels };
+  }
+
+  it.each([0, 30, 45, 90])('takes ridges running at %i° for foreground, whatever their direction', (deg) => {
+    const m = slapForeground(ridgePatch(deg));
+    let inside = 0;
+    let total = 0;
+    for (let by = 0; by < m.bh; by++) {
+      for (let bx = 0; bx < m.bw; bx++) {
+        const cx = (bx + 0.5) * m.block;
+        const cy = (by + 0.5) * m.block;
+        if (cx > 240 && cx < 560 && cy > 240 && cy < 560) {
+          total++;
+          inside += m.mask[by * m.bw + bx];
+        }
+      }
+    }
+    expect(inside / total).toBeGreaterThan(0.95);
   });
 });
 

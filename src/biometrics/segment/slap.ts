@@ -235,7 +235,8 @@ export function slapForeground(image: GrayImage): SlapMask {
   // Ridge texture: sign changes of (pixel − window mean), with a dead band, along rows and
   // columns. Ridges at 500 ppi give ≥ ~0.14 a pixel of scan line; print and handwriting
   // strokes give well under 0.1.
-  const crossings = new Float64Array(n);
+  const rowCrossings = new Float64Array(n);
+  const colCrossings = new Float64Array(n);
   const colState = new Int8Array(width);
   for (let y = 0; y < height; y++) {
     const by = ((y / block) | 0) * bw;
@@ -247,18 +248,21 @@ export function slapForeground(image: GrayImage): SlapMask {
       const s = d > dead[b] ? 1 : d < -dead[b] ? -1 : 0;
       if (s !== 0) {
         if (s !== state) {
-          if (state !== 0) crossings[b]++;
+          if (state !== 0) rowCrossings[b]++;
           state = s;
         }
         const c = colState[x];
         if (s !== c) {
-          if (c !== 0) crossings[b]++;
+          if (c !== 0) colCrossings[b]++;
           colState[x] = s;
         }
       }
     }
   }
-  const wCross = window3(crossings);
+  // Ridges cross a scan line most often across their flow: a block's rate is the larger of the
+  // row and the column rate, so that nearly horizontal (or vertical) ridges are not missed.
+  const wRow = window3(rowCrossings);
+  const wCol = window3(colCrossings);
   const ppiScale = ppi / 500;
   // Threshold relative to the image: a third of the way from paper to the 95th-percentile spread.
   const sorted = Float32Array.from(spread).sort();
@@ -267,7 +271,7 @@ export function slapForeground(image: GrayImage): SlapMask {
   const threshold = Math.max(8, paper + 0.35 * (p95 - paper));
   let mask: Uint8Array = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const rate = (wCross[i] / (2 * wCount[i])) * ppiScale;
+    const rate = (Math.max(wRow[i], wCol[i]) / wCount[i]) * ppiScale;
     mask[i] = spread[i] >= threshold && mean[i] < 235 && rate >= MIN_CROSSING_RATE ? 1 : 0;
   }
   // Close small holes in the ridge area, then open away thin structures (text, strokes, lines).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BiometricError } from '../errors.ts';
-import { createRng, toRng } from './random.ts';
+import { createRng, hashSeed, hashSeedHigh, toRng } from './random.ts';
 
 const draw = (seed: string | number, n = 8): number[] => {
   const rng = createRng(seed);
@@ -77,5 +77,26 @@ describe('seeded random streams', () => {
   it('accept an existing stream where a seed is expected', () => {
     const rng = createRng('x');
     expect(toRng(rng)).toBe(rng);
+  });
+
+  it('seed from 64 bits, so keys whose 32-bit hashes collide still give different streams', () => {
+    // 400,000 finger keys: a 32-bit hash alone is expected to collide about 19 times here.
+    const low = new Map<number, string>();
+    const both = new Set<string>();
+    let lowCollision: [string, string] | undefined;
+    for (let n = 0; n < 40_000; n++) {
+      for (let f = 1; f <= 10; f++) {
+        const key = `population/identity-${n}/finger-${f}`;
+        const h = hashSeed(key);
+        const seen = low.get(h);
+        if (seen !== undefined) lowCollision ??= [seen, key];
+        else low.set(h, key);
+        both.add(`${h}:${hashSeedHigh(key)}`);
+      }
+    }
+    expect(lowCollision).toBeDefined();
+    expect(both.size).toBe(400_000);
+    const [a, b] = lowCollision!;
+    expect(draw(a)).not.toEqual(draw(b));
   });
 });

@@ -4,7 +4,9 @@ import { BiometricError } from '../errors.ts';
  * Seeded, reproducible randomness for the synthetic-fingerprint generator.
  *
  * The generator is sfc32 (Small Fast Counting, 128-bit state), seeded through splitmix32 from a
- * 32-bit hash of a textual seed key. Every stream remembers its key; `fork(label)` derives a new,
+ * 64-bit hash of a textual seed key (two independent 32-bit hashes). A 32-bit hash is not enough:
+ * a million ten-finger identities are ten million keys, and among 2^32 values about eleven
+ * thousand of them would collide and give two "different" fingers the same master. Every stream remembers its key; `fork(label)` derives a new,
  * independent stream from `key + '/' + label` — never from the current state — so that e.g.
  * finger k of identity n comes out the same whatever was generated before it.
  */
@@ -17,6 +19,28 @@ export function hashSeed(key: string): number {
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * A second, independent 32-bit hash of the key: a murmur3-style mix per code unit with its own
+ * seed and constants, so that two keys colliding under `hashSeed` almost never collide here.
+ */
+export function hashSeedHigh(key: string): number {
+  let h = 0x3c6ef372 ^ key.length;
+  for (let i = 0; i < key.length; i++) {
+    let k = Math.imul(key.charCodeAt(i), 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -53,15 +77,17 @@ export class Rng {
 
   /** Use `createRng`; the key is the stream's identity for `fork`. */
   constructor(readonly key: string) {
-    let s = hashSeed(key);
+    // 64 bits of seed: the low hash fills a and c, the high hash b and d.
+    let lo = hashSeed(key);
+    let hi = hashSeedHigh(key);
     let out: number;
-    [out, s] = splitmix32(s);
+    [out, lo] = splitmix32(lo);
     this.a = out;
-    [out, s] = splitmix32(s);
+    [out, hi] = splitmix32(hi);
     this.b = out;
-    [out, s] = splitmix32(s);
+    [out, lo] = splitmix32(lo);
     this.c = out;
-    [out, s] = splitmix32(s);
+    [out, hi] = splitmix32(hi);
     this.d = out;
     // Warm up so weak seeds do not show in the first outputs.
     for (let i = 0; i < 12; i++) this.nextUint32();

@@ -19,7 +19,8 @@ import { SearchPool } from './pool.ts';
 import { syntheticTenprint } from './synthetic.ts';
 
 export const SYNTHETIC_PREFIX = 'person-';
-const META_VERSION = 1;
+/** 2: the seed hash grew to 64 bits, so every synthetic identity changed. */
+const META_VERSION = 2;
 
 export interface EnrolmentFigures {
   /** Wall time of the generation (synthesis + enrolment + file append), s. */
