@@ -24,7 +24,7 @@ import { fittedShares } from './fit.ts';
  *   order to run their prints. The monthly series over `seriesMonths` months is tested for a
  *   jump at activation against the rest of the state's series (segmented regression on the
  *   excess over the state *without* the jurisdiction itself — a large county would otherwise
- *   carry its own jump into its reference; Newey–West errors, one-sided, Benjamini–Hochberg
+ *   carry its own jump into its reference; the larger of OLS and Newey–West errors, one-sided, Benjamini–Hochberg
  *   over the jurisdictions with a series), and the share of a demographic group (default: born
  *   outside the United States) among people booked after activation is compared with before.
  *
@@ -514,7 +514,7 @@ export class QuarterReviewBuilder {
       const a = byOri.get(ori)!;
       const u = bookingsReview?.units.find((x) => x.id === ori);
       const g = bookingsReview?.groups.find((x) => x.group === a.ref.state);
-      const se = c.seNeweyWest;
+      const se = Math.max(c.seOls, c.seNeweyWest);
       const observed = u?.observed ?? 0;
       flags.push({
         id: `${q.label}:bookings:state:${a.ref.state}:${ori}:share-rose-at-activation`,

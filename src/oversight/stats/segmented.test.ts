@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { segmentedRegression, type MonthlyCount } from './segmented.ts';
+import { createRng } from '../../biometrics/synth/random.ts';
+import { segmentedRegression, type MonthlyCount, type SegmentedErrors } from './segmented.ts';
 
 function series(f: (t: number) => number, from: number, to: number, total = 1000): MonthlyCount[] {
   const out: MonthlyCount[] = [];
@@ -40,5 +41,40 @@ describe('segmented regression', () => {
     expect(r.note).toMatch(/1 month\(s\) skipped/);
     expect(r.note).toMatch(/fits exactly/);
     expect(r.levelChange!.p).toBe(1);
+  });
+
+  it('keeps its nominal 5 % false-alarm rate on two years of null binomial series by default, where Newey–West alone does not', () => {
+    // 1,500 jurisdictions with no change at activation: ~60 bookings a month at a 55 % minor
+    // share against a state of 600 a month at the same share, activated between months 6 and 18.
+    const rng = createRng('segmented-null');
+    const binomial = (n: number, p: number) => {
+      let c = 0;
+      for (let i = 0; i < n; i++) if (rng.next() < p) c++;
+      return c;
+    };
+    const runs = 1500;
+    const rejected: Record<SegmentedErrors, number> = { ols: 0, 'newey-west': 0, larger: 0 };
+    for (let r = 0; r < runs; r++) {
+      const activation = rng.int(6, 18);
+      const unit: MonthlyCount[] = [];
+      const state: MonthlyCount[] = [];
+      for (let t = 0; t < 24; t++) {
+        const n = rng.int(57, 63);
+        unit.push({ period: t, count: binomial(n, 0.55), total: n });
+        state.push({ period: t, count: binomial(600, 0.55), total: 600 });
+      }
+      for (const errors of ['ols', 'newey-west', 'larger'] as const) {
+        if (segmentedRegression(unit, activation, state, { errors }).levelChange!.p < 0.05) rejected[errors]++;
+      }
+    }
+    expect(segmentedRegression(series(() => 0.3, 0, 23), 12).errors).toBe('larger');
+    // Binomial 95 % band around 5 % for 1,500 runs is about 3.9–6.1 %.
+    expect(rejected.larger / runs).toBeLessThan(0.065);
+    expect(rejected.ols / runs).toBeLessThan(0.065);
+    expect(rejected['newey-west'] / runs).toBeGreaterThan(0.12);
+  });
+
+  it('rejects an unknown kind of standard error with a typed error', () => {
+    expect(() => segmentedRegression(series(() => 0.3, 0, 23), 12, undefined, { errors: 'robust' as SegmentedErrors })).toThrow(/errors must be/);
   });
 });
