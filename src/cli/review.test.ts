@@ -178,7 +178,7 @@ describe('seccom review --quarter (event log)', () => {
     const r = await runCli('review', '--quarter', '2011Q3', '--db', db);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^quarterly review 2011Q3 \(July–September 2011; 2011-07-01 to 2011-09-30\): 16 activated jurisdiction\(s\) in 2 state\(s\), \d+ flagged/);
-    expect(r.out).toMatch(new RegExp(`\\n${log.planted} +AZ +bookings: Level 3 \\(minor\\) offenses only +state +group share rose after activation `));
+    expect(r.out).toMatch(new RegExp(`\\n${log.planted} +AZ +bookings: share foreign-born +state +group share rose after activation `));
     expect(r.out).toMatch(/cases: \d+ \(review\/2011Q3\/bookings\/AZ\/AZ0070000\/demographics; all ids with --json\)/);
     expect(r.out).not.toMatch(BAD);
     const json = JSON.parse((await runCli('review', '--quarter', '2011Q3', '--store', `sqlite:${db}`, '--json')).out) as { flags: { ori: string; kind: string; cases: string[] }[]; jurisdictions: { complaints: number | null }[]; notes: string[] };

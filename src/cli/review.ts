@@ -12,7 +12,7 @@ import { complaintCountsByJurisdiction } from '../oversight/complaints/index.ts'
 import { iterateFacts, loadRegistry, updateFacts } from '../oversight/facts/index.ts';
 import { interopCounts } from '../oversight/interop/index.ts';
 import { rasterizeSvg, reportHtml, reportPdf, type Report } from '../oversight/report/index.ts';
-import { csvReviewReport, KIND_WORDS, MEASURE_WORDS, QuarterReviewBuilder, parseQuarter, quarterReviewReport, type QuarterReview } from '../oversight/review/index.ts';
+import { csvReviewReport, flagMeasureWords, KIND_WORDS, QuarterReviewBuilder, parseQuarter, quarterReviewReport, type QuarterReview } from '../oversight/review/index.ts';
 import { reviewFromCsv, type CsvReviewResult } from '../oversight/stats/csv.ts';
 import type { ReviewReference } from '../oversight/stats/review.ts';
 import { systemClock } from '../platform/clock/index.ts';
@@ -91,7 +91,7 @@ export function formatQuarterReview(r: QuarterReview): string {
   else {
     out.push('', `${pad('jurisdiction', 12)} ${pad('state', 5)} ${pad('measure', 44)} ${pad('against', 8)} ${pad('flag', 42)} ${pad('count/total', 12)} ${pad('share', 8)} q`);
     for (const f of r.flags) {
-      out.push(`${pad(f.ori, 12)} ${pad(f.state, 5)} ${pad(MEASURE_WORDS[f.measure], 44)} ${pad(f.against, 8)} ${pad(KIND_WORDS[f.kind] ?? f.kind, 42)} ${pad(`${f.numbers.count}/${f.numbers.total}`, 12)} ${pad(f.numbers.total > 0 ? pct(f.numbers.observed) : '—', 8)} ${fmtQ(f.numbers.q)}`);
+      out.push(`${pad(f.ori, 12)} ${pad(f.state, 5)} ${pad(flagMeasureWords(f, r.thresholds.group), 44)} ${pad(f.against, 8)} ${pad(KIND_WORDS[f.kind] ?? f.kind, 42)} ${pad(`${f.numbers.count}/${f.numbers.total}`, 12)} ${pad(f.numbers.total > 0 ? pct(f.numbers.observed) : '—', 8)} ${fmtQ(f.numbers.q)}`);
       out.push(...wrapText(f.reason, 100, '    '), `    cases: ${f.cases.length} (${f.drillDown}; all ids with --json)`);
     }
   }

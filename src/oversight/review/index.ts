@@ -3,4 +3,4 @@ export { FOREIGN_BORN, QuarterReviewBuilder, reviewQuarter, US_BIRTHPLACES, type
 export { monthLabel, monthOf, parseQuarter, quarterRange, quarterWords, type Quarter } from './calendar.ts';
 export { ReviewError, type ReviewErrorCode } from './errors.ts';
 export { fittedShares } from './fit.ts';
-export { csvReviewReport, KIND_WORDS, MEASURE_WORDS, quarterReviewReport } from './report.ts';
+export { csvReviewReport, flagMeasureWords, KIND_WORDS, MEASURE_WORDS, quarterReviewReport } from './report.ts';

@@ -12,6 +12,11 @@ export const MEASURE_WORDS: Record<Measure, string> = {
   'ident-matches': 'IDENT matches: no record or Level 3 only',
   bookings: 'bookings: Level 3 (minor) offenses only',
 };
+/** What a flag measures: a demographics flag is about the group's share of bookings, not the minor-offense share. */
+export function flagMeasureWords(f: { measure: Measure; kind: string }, groupLabel: string): string {
+  return f.kind === 'group-share-rose' || f.kind === 'group-share-above-comparable' ? `bookings: share ${groupLabel.toLowerCase()}` : MEASURE_WORDS[f.measure];
+}
+
 export const KIND_WORDS: Record<string, string> = {
   'share-above-state': 'share above the reference',
   'share-rose-at-activation': 'share rose at activation',
@@ -44,7 +49,7 @@ export function quarterReviewReport(r: QuarterReview, options: { generated?: str
   const flagRows: Cell[][] = r.flags.map((f) => [
     f.ori,
     f.state,
-    MEASURE_WORDS[f.measure],
+    flagMeasureWords(f, r.thresholds.group),
     f.against === 'nation' ? 'nation' : `state (${f.state})`,
     KIND_WORDS[f.kind] ?? f.kind,
     fraction(f.numbers.count, f.numbers.total),
@@ -65,7 +70,7 @@ export function quarterReviewReport(r: QuarterReview, options: { generated?: str
           note: 'q is the Benjamini–Hochberg adjusted p-value over the jurisdictions reviewed; for a rise, the last-but-one column is the estimated rise.',
         },
       },
-      ...(r.flags.length ? [{ kind: 'list' as const, items: r.flags.map((f) => `${f.ori} (${f.state}), ${MEASURE_WORDS[f.measure]}: ${f.reason}`) }] : []),
+      ...(r.flags.length ? [{ kind: 'list' as const, items: r.flags.map((f) => `${f.ori} (${f.state}), ${flagMeasureWords(f, r.thresholds.group)}: ${f.reason}`) }] : []),
     ],
   });
 
@@ -181,7 +186,7 @@ export function quarterReviewReport(r: QuarterReview, options: { generated?: str
 
   // Drill-downs.
   if (r.flags.length) {
-    sections.push({ heading: 'Cases behind each flag', blocks: r.flags.map((f) => ({ kind: 'details' as const, summary: `${f.ori}, ${MEASURE_WORDS[f.measure]}, ${KIND_WORDS[f.kind] ?? f.kind} (${f.against}): ${f.cases.length} case(s) — ${f.drillDown}`, items: f.cases })) });
+    sections.push({ heading: 'Cases behind each flag', blocks: r.flags.map((f) => ({ kind: 'details' as const, summary: `${f.ori}, ${flagMeasureWords(f, r.thresholds.group)}, ${KIND_WORDS[f.kind] ?? f.kind} (${f.against}): ${f.cases.length} case(s) — ${f.drillDown}`, items: f.cases })) });
   }
 
   return {

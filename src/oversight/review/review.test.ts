@@ -109,6 +109,13 @@ describe('quarterly review from the facts of a synthetic event log', () => {
     expect(arrests.numbers.total).toBe(all.length);
     expect(result.cases[arrests.drillDown]).toEqual({ cases: arrests.cases, count: arrests.numbers.count, total: arrests.numbers.total });
     expect(arrests.drillDown).toBe(`review/2011Q3/ice-arrests/AZ/${log.planted}`);
+     // A demographics flag counts the group's people, the very cases it lists, not the minor-offense share's.
+    for (const f of result.flags.filter((x) => x.kind === 'group-share-rose' || x.kind === 'group-share-above-comparable')) {
+      expect(f.numbers.count).toBe(f.cases.length);
+      expect(f.numbers.observed).toBeCloseTo(f.numbers.count / f.numbers.total, 12);
+      expect(f.numbers.upperLimit).toBeUndefined();
+      expect(f.reason).toContain(`${Math.round(f.numbers.observed * 100)} %`);
+    }
   });
 
   it('reports every activated jurisdiction with finite numbers, state and national rates, and the series of flagged ones', () => {

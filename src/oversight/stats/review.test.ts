@@ -21,7 +21,7 @@ describe('quarterly review', () => {
     expect(f.reason).toMatch(/of ICE arrests were arrests of people with no criminal record/);
     expect(f.reason).toMatch(/q = /);
     expect(f.numbers.q).toBeLessThan(0.05);
-    expect(f.numbers.shrunk.lower).toBeLessThan(f.numbers.shrunk.upper);
+    expect(f.numbers.shrunk!.lower).toBeLessThan(f.numbers.shrunk!.upper);
     for (const v of Object.values(f.numbers)) if (typeof v === 'number') expect(Number.isFinite(v)).toBe(true);
   });
 

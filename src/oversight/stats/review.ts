@@ -189,11 +189,16 @@ export interface FlagNumbers {
   z: number;
   p: number;
   q: number;
-  /** Upper 99.8 % funnel limit for this unit's size (around its own reference when leaving one out). */
-  upperLimit: number;
+  /**
+   * Upper 99.8 % funnel limit for this unit's size (around its own reference when leaving one out).
+   * Funnel and activation flags only: a demographics flag's count, total and shares are the
+   * group's, which no funnel is drawn for.
+   */
+  upperLimit?: number;
   /** The rest of the group's count and total (reference 'leave-one-out'). */
   reference?: { count: number; total: number };
-  shrunk: { mean: number; lower: number; upper: number };
+  /** Shrunk estimate of the unit's share (funnel and activation flags only). */
+  shrunk?: { mean: number; lower: number; upper: number };
   /** The estimate behind an activation or demographics flag (level change, share difference) with its interval. */
   effect?: { estimate: number; lower: number; upper: number };
 }
@@ -411,7 +416,8 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
     const c = u.activation!.levelChange!;
     if (qRise[i] >= thresholds.fdr || c.estimate < thresholds.minLevelChange) return;
     u.flagged.push('share-rose-at-activation');
-    const se = u.activation!.errors === 'ols' ? c.seOls : c.seNeweyWest;
+    const errors = u.activation!.errors;
+    const se = errors === 'ols' ? c.seOls : errors === 'newey-west' ? c.seNeweyWest : Math.max(c.seOls, c.seNeweyWest);
     flags.push({
       id: `${input.quarter}:${u.group}:${u.id}:share-rose-at-activation`,
       unitId: u.id,
@@ -444,9 +450,11 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
       reason:
         `${source.group} people were ${pct(d.shareA)} of those booked after activation against ${pct(d.shareB)} before activation, ` +
         `a rise of ${pct(d.difference)} (95 % interval ${pct(d.lower)} to ${pct(d.upper)}); p = ${fmtP(d.pHigher)} (${d.test === 'fisher' ? 'Fisher exact' : 'two-proportion z'}), q = ${fmtP(qDemo[i])}`,
+      // The group's own figures: people of the group among those booked after activation, against before.
       numbers: {
-        count: u.count, total: u.total, observed: u.observed, expected: u.expected, z: 0, p: d.pHigher, q: qDemo[i],
-        upperLimit: upperLimits[units.indexOf(u)], shrunk: shrunkOf(u), effect: { estimate: d.difference, lower: d.lower, upper: d.upper },
+        count: source.after.count, total: source.after.total, observed: d.shareA, expected: d.shareB, z: 0, p: d.pHigher, q: qDemo[i],
+        ...(source.before ? { reference: { count: source.before.count, total: source.before.total } } : {}),
+        effect: { estimate: d.difference, lower: d.lower, upper: d.upper },
       },
       drillDown: `${drill(u)}/demographics`,
     });
@@ -468,9 +476,11 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
       reason:
         `${source.group} people were ${pct(c.share)} of those booked after activation (${source.after.count} of ${source.after.total}) against ${pct(c.reference)} in ${c.comparable} comparable jurisdictions over the same months (${c.count} of ${c.total}), ` +
         `${pct(c.difference)} more (95 % interval ${pct(c.lower)} to ${pct(c.upper)}); allowing for the spread between jurisdictions p = ${fmtP(c.pHigher)}, q = ${fmtP(qComp[i])}`,
+      // The group's own figures after activation, against the comparable jurisdictions' pooled share.
       numbers: {
-        count: u.count, total: u.total, observed: u.observed, expected: u.expected, z: c.z, p: c.pHigher, q: qComp[i],
-        upperLimit: upperLimits[units.indexOf(u)], shrunk: shrunkOf(u), effect: { estimate: c.difference, lower: c.lower, upper: c.upper },
+        count: source.after.count, total: source.after.total, observed: c.share, expected: c.reference, z: c.z, p: c.pHigher, q: qComp[i],
+        reference: { count: c.count, total: c.total },
+        effect: { estimate: c.difference, lower: c.lower, upper: c.upper },
       },
       drillDown: `${drill(u)}/demographics-comparable`,
     });
