@@ -30,18 +30,33 @@ import type { FingerprintTemplate } from '../src/biometrics/template/template.ts
 import { loadGalleryShards } from '../src/platform/search/gallery-file.ts';
 import { runIdentifyBench, type IdentifyBenchResult } from '../src/platform/search/identify-bench.ts';
 import { sharedAllocator } from '../src/platform/search/pool.ts';
+import { arg, positiveInt } from './args.ts';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+if (process.argv.includes('--help')) {
+  process.stdout.write(
+    '1:N tenprint identification benchmark on synthetic populations (statistical templates), plus an in-file image part.\n' +
+      'Options: --sizes N,N,… (10000,100000)  --probes M (1000 mated + M non-mated)  --workers W (2)\n' +
+      '         --cache DIR (/tmp/seccom-bench: gallery files, reused)  --cold-load (also time a load from disk)\n' +
+      '         --skip-image  --image-identities N (1000)  --image-probes M (200)  --image-fingers 1,…,10\n' +
+      '         --out FILE.json (bench/results/identify.json; sizes not run keep their entries)\n' +
+      'The full image-level run is bench/identify-images.bench.ts.\n',
+  );
+  process.exit(0);
 }
 
-const sizes = arg('sizes', '10000,100000').split(',').map(Number).filter((n) => n > 0);
-const probes = Number(arg('probes', '1000'));
-const workers = Number(arg('workers', '2'));
+const sizes = arg('sizes', '10000,100000').split(',').map((v) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    process.stderr.write(`--sizes must be positive integers separated by commas, got ${arg('sizes', '')}\n`);
+    process.exit(2);
+  }
+  return n;
+});
+const probes = positiveInt('probes', '1000');
+const workers = positiveInt('workers', '2');
 const out = arg('out', 'bench/results/identify.json');
-const imageIdentities = Number(arg('image-identities', '1000'));
-const imageProbes = Number(arg('image-probes', '200'));
+const imageIdentities = positiveInt('image-identities', '1000');
+const imageProbes = positiveInt('image-probes', '200');
 const imageFingers = arg('image-fingers', '1,2,3,4,5,6,7,8,9,10').split(',').map(Number);
 const CACHE = '/tmp/seccom-identify-image-cache';
 const cache = arg('cache', '/tmp/seccom-bench');
