@@ -277,8 +277,8 @@ const thresholds = points.map((p) => ({ value: p.chosen.threshold, label: `FPIR 
 const hi = Math.ceil(Math.max(...matedScores, ...nonMatedAll) / 100) * 100;
 const zoom = Math.max(400, Math.ceil((Math.max(...nonMatedAll, ...thresholds.map((t) => t.value)) * 1.15) / 50) * 50);
 const panels = [
-  scoreHistogramSvg(matedScores, nonMatedAll, { title: `Blue: mated (${M}); orange: best non-mated (${nonMatedAll.length})`, range: [0, hi], bins: 60, sqrtScale: true, thresholds, xLabel: 'fused score (sum of 10 calibrated finger scores)' }),
-  scoreHistogramSvg(matedScores, nonMatedAll, { title: `Same, 0–${zoom}`, range: [0, zoom], bins: 80, sqrtScale: true, thresholds, xLabel: 'fused score' }),
+  scoreHistogramSvg(matedScores, nonMatedAll, { title: `Mated searches and the best non-mated candidate`, names: ['Mated', 'Best non-mated'], range: [0, hi], bins: 60, sqrtScale: true, thresholds, xLabel: 'fused score (sum of 10 calibrated finger scores)' }),
+  scoreHistogramSvg(matedScores, nonMatedAll, { title: `Same, 0–${zoom}`, names: ['Mated', 'Best non-mated'], range: [0, zoom], bins: 80, sqrtScale: true, thresholds, xLabel: 'fused score' }),
 ];
 const png = out.replace(/\.json$/, '.png');
 writeFileSync(png, svgToPng(combinePanelsSvg(panels, { columns: 2, title: `Image-generator tenprints through extractor + search: gallery ${N}, rank-1 ${pct(result.rank1.rate)} %` }), 1800));

@@ -96,10 +96,11 @@ const share = (v: readonly number[], t: number) => Math.round((v.filter((s) => s
 function cachedFvc(key: string, make: () => FingerprintTemplate): FingerprintTemplate {
   const file = join(CACHE, `${key.replace(/[^A-Za-z0-9_.-]/g, '_')}.scft`);
   if (existsSync(file)) return decodeNativeTemplate(new Uint8Array(readFileSync(file)));
-  const t = make();
+  const bytes = encodeNativeTemplate(make());
   mkdirSync(CACHE, { recursive: true });
-  writeFileSync(file, encodeNativeTemplate(t));
-  return t;
+  writeFileSync(file, bytes);
+  // What is compared is what is stored, on the first run as on a cached one.
+  return decodeNativeTemplate(bytes);
 }
 
 /** Genuine: all impression pairs per finger; impostor: given pairs of first impressions. */
@@ -237,7 +238,7 @@ const panels = sources.map((src, k) =>
 );
 const img = sources.find((s) => s.scores.sameClass?.length && s.scores.otherClass?.length);
 if (img?.scores.sameClass && img.scores.otherClass) {
-  panels.push(scoreHistogramSvg(img.scores.sameClass, img.scores.otherClass, { title: '(b) impostors by class: blue same, orange other', range: [0, 100], bins: 50, sqrtScale: true, thresholds: [{ value: 20, label: 'FMR 1 %' }], xLabel: 'calibrated score' }));
+  panels.push(scoreHistogramSvg(img.scores.sameClass, img.scores.otherClass, { title: '(b) impostors by pattern class', names: ['Impostors, same class', 'Impostors, other class'], range: [0, 100], bins: 50, sqrtScale: true, thresholds: [{ value: 20, label: 'FMR 1 %' }], xLabel: 'calibrated score' }));
 }
 
 /** Plain statements of how each synthetic source differs from FVC2002 (when it was measured). */

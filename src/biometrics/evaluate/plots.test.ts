@@ -75,6 +75,13 @@ describe('scoreHistogramSvg', () => {
     expect(svg).toContain('Impostor (2000)');
   });
 
+  it('names the two distributions as asked in the legend (and escapes the names)', () => {
+    const named = scoreHistogramSvg([1, 2], [3], { names: ['Same class', 'Other <class>'] });
+    expect(named).toContain('Same class (2)');
+    expect(named).toContain('Other &lt;class&gt; (1)');
+    expect(named).not.toContain('Genuine');
+  });
+
   it('draws one step a bin', () => {
     const points = /class="genuine" points="([^"]+)"/.exec(scoreHistogramSvg([1, 2, 3], [1], { bins: 7 }))![1].split(' ');
     expect(points).toHaveLength(2 * 7 + 2);

@@ -45,6 +45,8 @@ export interface HistogramOptions {
   xLabel?: string;
   /** Square-root scale on the count axis, which shows thin tails; default false. */
   sqrtScale?: boolean;
+  /** Legend names of the two distributions; default 'Genuine' and 'Impostor'. */
+  names?: readonly [string, string];
 }
 
 export interface PanelOptions {
@@ -306,8 +308,8 @@ export function scoreHistogramSvg(genuine: readonly number[], impostor: readonly
   out.push(
     legend(
       [
-        { label: `Genuine (${genuine.length})`, color: GENUINE_COLOR, kind: 'box' },
-        { label: `Impostor (${impostor.length})`, color: IMPOSTOR_COLOR, kind: 'box' },
+        { label: `${options.names?.[0] ?? 'Genuine'} (${genuine.length})`, color: GENUINE_COLOR, kind: 'box' },
+        { label: `${options.names?.[1] ?? 'Impostor'} (${impostor.length})`, color: IMPOSTOR_COLOR, kind: 'box' },
       ],
       margin.left + pw - 8,
       margin.top + 8,
