@@ -6,9 +6,11 @@ import { BiometricError } from '../errors.ts';
  * The generator is sfc32 (Small Fast Counting, 128-bit state), seeded through splitmix32 from a
  * 64-bit hash of a textual seed key (two independent 32-bit hashes). A 32-bit hash is not enough:
  * a million ten-finger identities are ten million keys, and among 2^32 values about eleven
- * thousand of them would collide and give two "different" fingers the same master. Every stream remembers its key; `fork(label)` derives a new,
- * independent stream from `key + '/' + label` — never from the current state — so that e.g.
- * finger k of identity n comes out the same whatever was generated before it.
+ * thousand of them would collide and give two "different" fingers the same master.
+ *
+ * Every stream remembers its key; `fork(label)` derives a new, independent stream from
+ * `key + '/' + label` — never from the current state — so that e.g. finger k of identity n
+ * comes out the same whatever was generated before it.
  */
 
 export type Seed = string | number;

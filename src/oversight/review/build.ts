@@ -24,8 +24,8 @@ import { fittedShares } from './fit.ts';
  *   order to run their prints. The monthly series over `seriesMonths` months is tested for a
  *   jump at activation against the rest of the state's series (segmented regression on the
  *   excess over the state *without* the jurisdiction itself — a large county would otherwise
- *   carry its own jump into its reference; the larger of OLS and Newey–West errors, one-sided, Benjamini–Hochberg
- *   over the jurisdictions with a series), and the share of a demographic group (default: born
+ *   carry its own jump into its reference; the larger of OLS and Newey–West errors, one-sided,
+ *   Benjamini–Hochberg over the jurisdictions with a series), and the share of a demographic group (default: born
  *   outside the United States) among people booked after activation is compared with before.
  *
  * ICE arrests and matches only exist after activation, which is why the before/after questions
