@@ -15,6 +15,16 @@ import { BiometricError } from '../errors.ts';
 
 export type Seed = string | number;
 
+/** murmur3's finaliser: every input bit affects every output bit. */
+function avalanche(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 /** FNV-1a over the UTF-16 code units, finished with a murmur3-style avalanche. */
 export function hashSeed(key: string): number {
   let h = 0x811c9dc5;
@@ -22,12 +32,7 @@ export function hashSeed(key: string): number {
     h ^= key.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return avalanche(h);
 }
 
 /**
@@ -44,12 +49,7 @@ export function hashSeedHigh(key: string): number {
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return avalanche(h);
 }
 
 /** One step of splitmix32: returns [output, next state]. */
