@@ -514,7 +514,6 @@ export class QuarterReviewBuilder {
       const a = byOri.get(ori)!;
       const u = bookingsReview?.units.find((x) => x.id === ori);
       const g = bookingsReview?.groups.find((x) => x.group === a.ref.state);
-      const se = Math.max(c.seOls, c.seNeweyWest);
       const observed = u?.observed ?? 0;
       flags.push({
         id: `${q.label}:bookings:state:${a.ref.state}:${ori}:share-rose-at-activation`,
@@ -531,7 +530,7 @@ export class QuarterReviewBuilder {
           total: u?.total ?? 0,
           observed,
           expected: u?.expected ?? 0,
-          z: se > 0 ? c.estimate / se : 0,
+          z: c.se > 0 ? c.estimate / c.se : 0,
           p: pRise[i],
           q: qRise[i],
           upperLimit: g && u && u.total > 0 ? controlLimits(g.funnel, u.total)[1].upper : 1,

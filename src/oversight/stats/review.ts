@@ -374,6 +374,12 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
 
   const flags: ReviewFlag[] = [];
   const drill = (u: UnitReview): string => `review/${encodeURIComponent(input.quarter)}/${encodeURIComponent(u.group)}/${encodeURIComponent(u.id)}`;
+  /** Marks the unit and records its flag; `tail` extends the unit's drill-down path. */
+  const raise = (u: UnitReview, kind: FlagKind, reason: string, numbers: FlagNumbers, tail = ''): void => {
+    u.flagged.push(kind);
+    flags.push({ id: `${input.quarter}:${u.group}:${u.id}:${kind}`, unitId: u.id, group: u.group, kind, reason, numbers, drillDown: `${drill(u)}${tail}` });
+  };
+  const demographicsOf = (u: UnitReview) => input.units.find((x) => x.id === u.id && (x.group ?? ALL) === u.group)!.demographics!;
   const shrunkOf = (u: UnitReview) => (u.shrunk ? { mean: u.shrunk.mean, lower: u.shrunk.lower, upper: u.shrunk.upper } : { mean: u.observed, lower: 0, upper: 1 });
   const where = (u: UnitReview): string => {
     if (!loo) return labels.group ? labels.group(u.group) : u.group === ALL ? 'the target' : `the ${u.group} target`;
@@ -386,23 +392,18 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
       u.note = `significant (q = ${fmtP(u.qHigh)}) but only ${u.total} ${labels.total}, below the ${thresholds.minTotal} needed to flag`;
       return;
     }
-    u.flagged.push('share-above-state');
     const sh = shrunkOf(u);
     const limit = upperLimits[k];
-    flags.push({
-      id: `${input.quarter}:${u.group}:${u.id}:share-above-state`,
-      unitId: u.id,
-      group: u.group,
-      kind: 'share-above-state',
-      reason:
-        `${pct(u.observed)} of ${labels.total} were ${labels.count} (${u.count} of ${u.total}) against ${pct(u.expected)} for ${where(u)}; ` +
+    raise(
+      u,
+      'share-above-state',
+      `${pct(u.observed)} of ${labels.total} were ${labels.count} (${u.count} of ${u.total}) against ${pct(u.expected)} for ${where(u)}; ` +
         `${u.observed > limit ? `above the 99.8 % limit of ${pct(limit)} for a jurisdiction this size, ` : ''}` +
         `even allowing for the usual spread between jurisdictions the chance of a share this high is p = ${fmtP(u.pHigh)}, ` +
         `q = ${fmtP(u.qHigh)} after allowing for the ${judgedList.length} jurisdictions reviewed; ` +
         `the shrunk estimate is ${pct(sh.mean)} (95 % interval ${pct(sh.lower)}–${pct(sh.upper)})`,
-      numbers: { count: u.count, total: u.total, observed: u.observed, expected: u.expected, z: u.z, p: u.pHigh, q: u.qHigh, upperLimit: limit, shrunk: sh, ...(u.reference ? { reference: { ...u.reference } } : {}) },
-      drillDown: drill(u),
-    });
+      { count: u.count, total: u.total, observed: u.observed, expected: u.expected, z: u.z, p: u.pHigh, q: u.qHigh, upperLimit: limit, shrunk: sh, ...(u.reference ? { reference: { ...u.reference } } : {}) },
+    );
   });
 
   // Activation screen: one-sided p for a rise, BH over the units that have a fitted series.
@@ -415,23 +416,17 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
   withSeries.forEach((u, i) => {
     const c = u.activation!.levelChange!;
     if (qRise[i] >= thresholds.fdr || c.estimate < thresholds.minLevelChange) return;
-    u.flagged.push('share-rose-at-activation');
-    const errors = u.activation!.errors;
-    const se = errors === 'ols' ? c.seOls : errors === 'newey-west' ? c.seNeweyWest : Math.max(c.seOls, c.seNeweyWest);
-    flags.push({
-      id: `${input.quarter}:${u.group}:${u.id}:share-rose-at-activation`,
-      unitId: u.id,
-      group: u.group,
-      kind: 'share-rose-at-activation',
-      reason:
-        `the monthly share of ${labels.count} jumped by ${pct(c.estimate)} (95 % interval ${pct(c.lower)} to ${pct(c.upper)}) when the jurisdiction was activated, ` +
+    raise(
+      u,
+      'share-rose-at-activation',
+      `the monthly share of ${labels.count} jumped by ${pct(c.estimate)} (95 % interval ${pct(c.lower)} to ${pct(c.upper)}) when the jurisdiction was activated, ` +
         `${input.groupMonthly?.[u.group] ? 'over and above the state series, ' : ''}p = ${fmtP(pRise[i])}, q = ${fmtP(qRise[i])}; ${u.activation!.note}`,
-      numbers: {
-        count: u.count, total: u.total, observed: u.observed, expected: u.expected, z: se > 0 ? c.estimate / se : 0, p: pRise[i], q: qRise[i],
+      {
+        count: u.count, total: u.total, observed: u.observed, expected: u.expected, z: c.se > 0 ? c.estimate / c.se : 0, p: pRise[i], q: qRise[i],
         upperLimit: upperLimits[units.indexOf(u)], shrunk: shrunkOf(u), effect: { estimate: c.estimate, lower: c.lower, upper: c.upper },
       },
-      drillDown: `${drill(u)}/activation`,
-    });
+      '/activation',
+    );
   });
 
   // Demographics screen.
@@ -440,24 +435,20 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
   withDemo.forEach((u, i) => {
     const d = u.demographics!;
     if (qDemo[i] >= thresholds.fdr || d.difference < thresholds.minShareChange) return;
-    const source = input.units.find((x) => x.id === u.id && (x.group ?? ALL) === u.group)!.demographics!;
-    u.flagged.push('group-share-rose');
-    flags.push({
-      id: `${input.quarter}:${u.group}:${u.id}:group-share-rose`,
-      unitId: u.id,
-      group: u.group,
-      kind: 'group-share-rose',
-      reason:
-        `${source.group} people were ${pct(d.shareA)} of those booked after activation against ${pct(d.shareB)} before activation, ` +
+    const source = demographicsOf(u);
+    raise(
+      u,
+      'group-share-rose',
+      `${source.group} people were ${pct(d.shareA)} of those booked after activation against ${pct(d.shareB)} before activation, ` +
         `a rise of ${pct(d.difference)} (95 % interval ${pct(d.lower)} to ${pct(d.upper)}); p = ${fmtP(d.pHigher)} (${d.test === 'fisher' ? 'Fisher exact' : 'two-proportion z'}), q = ${fmtP(qDemo[i])}`,
       // The group's own figures: people of the group among those booked after activation, against before.
-      numbers: {
+      {
         count: source.after.count, total: source.after.total, observed: d.shareA, expected: d.shareB, z: 0, p: d.pHigher, q: qDemo[i],
         ...(source.before ? { reference: { count: source.before.count, total: source.before.total } } : {}),
         effect: { estimate: d.difference, lower: d.lower, upper: d.upper },
       },
-      drillDown: `${drill(u)}/demographics`,
-    });
+      '/demographics',
+    );
   });
 
   // Against comparable jurisdictions.
@@ -466,24 +457,20 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
   withComp.forEach((u, i) => {
     const c = u.comparable!;
     if (qComp[i] >= thresholds.fdr || c.difference < thresholds.minShareChange) return;
-    const source = input.units.find((x) => x.id === u.id && (x.group ?? ALL) === u.group)!.demographics!;
-    u.flagged.push('group-share-above-comparable');
-    flags.push({
-      id: `${input.quarter}:${u.group}:${u.id}:group-share-above-comparable`,
-      unitId: u.id,
-      group: u.group,
-      kind: 'group-share-above-comparable',
-      reason:
-        `${source.group} people were ${pct(c.share)} of those booked after activation (${source.after.count} of ${source.after.total}) against ${pct(c.reference)} in ${c.comparable} comparable jurisdictions over the same months (${c.count} of ${c.total}), ` +
+    const source = demographicsOf(u);
+    raise(
+      u,
+      'group-share-above-comparable',
+      `${source.group} people were ${pct(c.share)} of those booked after activation (${source.after.count} of ${source.after.total}) against ${pct(c.reference)} in ${c.comparable} comparable jurisdictions over the same months (${c.count} of ${c.total}), ` +
         `${pct(c.difference)} more (95 % interval ${pct(c.lower)} to ${pct(c.upper)}); allowing for the spread between jurisdictions p = ${fmtP(c.pHigher)}, q = ${fmtP(qComp[i])}`,
       // The group's own figures after activation, against the comparable jurisdictions' pooled share.
-      numbers: {
+      {
         count: source.after.count, total: source.after.total, observed: c.share, expected: c.reference, z: c.z, p: c.pHigher, q: qComp[i],
         reference: { count: c.count, total: c.total },
         effect: { estimate: c.difference, lower: c.lower, upper: c.upper },
       },
-      drillDown: `${drill(u)}/demographics-comparable`,
-    });
+      '/demographics-comparable',
+    );
   });
 
   for (const g of groups) {

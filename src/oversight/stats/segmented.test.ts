@@ -68,6 +68,10 @@ describe('segmented regression', () => {
       }
     }
     expect(segmentedRegression(series(() => 0.3, 0, 23), 12).errors).toBe('larger');
+    const wiggly = series((t) => 0.3 + (t >= 12 ? 0.05 : 0) + 0.01 * Math.sin(t * 1.7), 0, 23);
+    const c = segmentedRegression(wiggly, 12).levelChange!;
+    expect(c.se).toBe(Math.max(c.seOls, c.seNeweyWest));
+    expect(segmentedRegression(wiggly, 12, undefined, { errors: 'ols' }).levelChange!.se).toBe(c.seOls);
     // Binomial 95 % band around 5 % for 1,500 runs is about 3.9–6.1 %.
     expect(rejected.larger / runs).toBeLessThan(0.065);
     expect(rejected.ols / runs).toBeLessThan(0.065);

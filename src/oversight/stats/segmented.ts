@@ -45,6 +45,8 @@ export interface Coefficient {
   estimate: number;
   seOls: number;
   seNeweyWest: number;
+  /** The standard error the fit's `errors` chose, behind p and the interval. */
+  se: number;
   /** Two-sided p-value from the chosen standard error. */
   p: number;
   lower: number;
@@ -169,7 +171,7 @@ export function segmentedRegression(
     const se = errors === 'ols' ? seOls : errors === 'newey-west' ? seNeweyWest : Math.max(seOls, seNeweyWest);
     const estimate = beta[j];
     const p = se > 0 ? studentTwoSided(estimate / se, df) : Math.abs(estimate) > 1e-9 ? 0 : 1;
-    return { estimate, seOls, seNeweyWest, p, lower: estimate - crit * se, upper: estimate + crit * se };
+    return { estimate, seOls, seNeweyWest, se, p, lower: estimate - crit * se, upper: estimate + crit * se };
   };
   if (exact) notes.push('the model fits exactly: standard errors are 0');
   if (errors === 'newey-west' && T < 48) notes.push(`only ${T} months: Newey–West errors alone are too small this short; the larger of OLS and Newey–West keeps the nominal rate`);
