@@ -13,7 +13,8 @@ export type AgencyErrorCode =
   | 'invalid-fingerprints'
   | 'no-active-detainer'
   | 'hold-lapsed'
-  | 'invalid-resolution';
+  | 'invalid-resolution'
+  | 'invalid-cursor';
 
 /**
  * The one error type the agencies throw for bad input. A command that throws it has changed

@@ -16,6 +16,7 @@ import { createBookingAgency, type BookingRequest } from './booking/index.ts';
 import { bufferEvents, caseEvents, caseLogMigrations, dropEvents, flushEvents, type CaseEvent } from './case-log/index.ts';
 import { createCriminalRecords, type CriminalSubjectInput } from './criminal-records/index.ts';
 import type { AgencyDeps } from './deps.ts';
+import { AgencyError } from './errors.ts';
 import { createFieldOffice } from './field-office/index.ts';
 import { createImmigrationRecords, type IdentityInput } from './immigration-records/index.ts';
 import { createJurisdictions, jurisdictionMigrations, type JurisdictionInput, type ParticipationChange } from './jurisdictions/index.ts';
@@ -204,6 +205,29 @@ export class Pipeline {
     return caseEvents(this.store.db, caseId);
   }
 
+  /**
+   * Cases booked by the jurisdictions that match the filter (an ORI, a state, a field office),
+   * booked in [from, to), in booking order, one page at a time: `next` is the cursor of the
+   * following page, null on the last. Each row carries its jurisdiction's time zone.
+   */
+  async listCases(filter: CaseListFilter = {}): Promise<CaseListPage> {
+    const db = this.store.db;
+    const limit = filter.limit ?? 100;
+    const jurisdictions = await this.jurisdictions.list(db, { state: filter.state, aor: filter.aor });
+    const byOri = new Map(jurisdictions.map((j) => [j.ori, j]));
+    const oris = filter.ori === undefined ? (filter.state === undefined && filter.aor === undefined ? undefined : [...byOri.keys()]) : byOri.has(filter.ori) ? [filter.ori] : [];
+    const rows = await this.booking.listBookings(db, { oris, from: filter.from, to: filter.to, after: filter.after === undefined ? undefined : decodeCaseCursor(filter.after), limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => {
+        const j = byOri.get(r.ori);
+        return { caseId: r.caseId, tcn: r.tcn, ori: r.ori, state: j?.state ?? null, county: j?.county ?? null, aor: j?.aor ?? null, timeZone: j?.timeZone ?? 'UTC', bookedAt: r.bookedAt, custody: r.state, releasedAt: r.releasedAt, name: personName(r.person) };
+      }),
+      next: rows.length > limit && last ? encodeCaseCursor(last.bookedAt, last.caseId) : null,
+    };
+  }
+
   /** Where the case ended up, as each agency records it. */
   async finalState(caseId: string) {
     const db = this.store.db;
@@ -244,4 +268,60 @@ export class Pipeline {
   async close(): Promise<void> {
     await this.store.close();
   }
+}
+
+export interface CaseListFilter {
+  ori?: string;
+  state?: string;
+  aor?: string;
+  /** Booked at or after (epoch ms). */
+  from?: number;
+  /** Booked before (epoch ms). */
+  to?: number;
+  /** The `next` cursor of the previous page. */
+  after?: string;
+  /** Rows per page (default 100). */
+  limit?: number;
+}
+
+export interface CaseListItem {
+  caseId: string;
+  ori: string;
+  tcn: string;
+  /** The arrestee's name as booked (NAM, "LAST,FIRST"). */
+  name: string | null;
+  bookedAt: number;
+  releasedAt: number | null;
+  /** The jail's custody state. */
+  custody: string;
+  state: string | null;
+  county: string | null;
+  aor: string | null;
+  timeZone: string;
+}
+
+export interface CaseListPage {
+  items: CaseListItem[];
+  next: string | null;
+}
+
+const personName = (person: string): string | null => {
+  try {
+    const parsed = JSON.parse(person) as { name?: unknown };
+    return typeof parsed.name === 'string' ? parsed.name : null;
+  } catch {
+    return null;
+  }
+};
+
+/** An opaque page cursor: the booking time and case id of the last row seen. */
+export function encodeCaseCursor(bookedAt: number, caseId: string): string {
+  return Buffer.from(`${bookedAt}:${caseId}`, 'utf8').toString('base64url');
+}
+
+export function decodeCaseCursor(cursor: string): { bookedAt: number; caseId: string } {
+  const text = /^[A-Za-z0-9_-]{1,200}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const m = /^(-?\d{1,16}):(CASE[0-9A-Z]{1,60})$/.exec(text);
+  if (!m || !Number.isSafeInteger(Number(m[1]))) throw new AgencyError('invalid-cursor', `not a case-list cursor: "${cursor.slice(0, 80)}"`);
+  return { bookedAt: Number(m[1]), caseId: m[2] };
 }

@@ -12,6 +12,8 @@ import { auditStoredDetainers, FINDING_KINDS, GROUP_BY, jurisdictionRegistry, re
 import { UsageError } from './errors.ts';
 import { DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, type StoreOpts } from './store-option.ts';
 import { createProgress } from './progress.ts';
+import { printJson } from './output.ts';
+import { zonesOfStore } from './zones.ts';
 
 /** `--as-of`: a date (the end of that day, UTC) or an instant with its zone; default now. */
 export function parseAsOf(value: string | undefined): number {
@@ -169,7 +171,7 @@ Examples:
         const refresh = await bringUpToDate(store, Boolean(opts.rebuild), !opts.json);
         const result = await auditStoredDetainers(store.db, { asOf, by: opts.by as GroupBy, ...(opts.ori ? { ori: opts.ori } : {}), ...(opts.aor ? { aor: opts.aor } : {}) });
         if (opts.svg) writeFileSync(opts.svg, auditSvg(result));
-        if (opts.json) process.stdout.write(`${JSON.stringify({ ...result, asOfIso: new Date(asOf).toISOString(), readModel: refresh }, null, 2)}\n`);
+        if (opts.json) printJson({ ...result, asOf, readModel: refresh }, { zones: await zonesOfStore(store) });
         else process.stdout.write(`${renderAudit(result).join('\n')}\n${opts.svg ? `chart: ${opts.svg}\n` : ''}`);
       });
     });
@@ -190,7 +192,7 @@ Examples:
         if (!record) throw new UsageError(`case ${caseId} has no detainer in the event log`);
         const registry = await jurisdictionRegistry(store.db);
         const detainers = auditCase(record, { asOf, timeZoneOf: (ori) => registry.get(ori)?.timeZone ?? null, aorOf: (ori) => registry.get(ori)?.aor ?? null });
-        if (opts.json) process.stdout.write(`${JSON.stringify({ caseId, asOf, detainers }, null, 2)}\n`);
+        if (opts.json) printJson({ caseId, asOf, detainers }, { zones: new Map([...registry].map(([ori, j]) => [ori, j.timeZone])) });
         else process.stdout.write(`${(detainers.length === 0 ? [`case ${caseId}: no detainer as of ${iso(asOf)}`] : detainers.flatMap((d) => [...renderDetainer(d), ''])).join('\n')}\n`);
       });
     });

@@ -26,9 +26,10 @@ import {
 } from '../oversight/complaints/index.ts';
 import { DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, type StoreOpts } from './store-option.ts';
 import { UsageError } from './errors.ts';
+import { printJson } from './output.ts';
 
 const when = (ms: number) => new Date(ms).toISOString().replace(/:\d{2}\.\d{3}Z$/, 'Z');
-const print = (json: boolean | undefined, value: unknown, lines: () => string[]) => process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${lines().join('\n')}\n`);
+const print = (json: boolean | undefined, value: unknown, lines: () => string[]) => (json ? printJson(value) : process.stdout.write(`${lines().join('\n')}\n`));
 
 async function withComplaints<T>(db: StoreOpts, fn: (complaints: Complaints, store: Store) => Promise<T>): Promise<T> {
   const store = await openExistingStore(db);

@@ -9,6 +9,7 @@ import { synthesizeFinger } from '../biometrics/synth/index.ts';
 import type { FingerprintTemplate } from '../biometrics/template/template.ts';
 import { readImage, writeBytes } from './io.ts';
 import { CALIBRATED_THRESHOLDS, writeOverlayPng, writePairOverlayPng } from './pictures.ts';
+import { printJson } from './output.ts';
 
 /** Where the FVC2002 images sit when the shared data is beside the project. */
 const FVC_DB1 = new URL('../../../shared/data/fvc2002/DB1_B', import.meta.url).pathname;
@@ -65,8 +66,7 @@ export function registerDemoCommand(program: Command): void {
       writePairOverlayPng(comparisons[1].picture, a.image, a.template, c.image, c.template);
       const decisions = (score: number): string => CALIBRATED_THRESHOLDS.map((t) => `FMR ${t.fmr}: ${score >= t.threshold ? 'match' : 'no match'}`).join(', ');
       if (opts.json) {
-        process.stdout.write(
-          `${JSON.stringify(
+        printJson(
             {
               source,
               prints: prints.map((p) => ({ name: p.name, width: p.image.width, height: p.image.height, ppi: p.image.ppi, minutiae: p.template.minutiae.length, quality: p.template.quality, extractMs: p.extractMs })),
@@ -74,9 +74,6 @@ export function registerDemoCommand(program: Command): void {
               comparisons: comparisons.map(({ pair, mated, score, picture }) => ({ pair, mated, score, picture })),
               out: opts.out,
             },
-            null,
-            2,
-          )}\n`,
         );
         return;
       }

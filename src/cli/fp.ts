@@ -11,6 +11,7 @@ import { decodeTemplateBytes, encodeTemplateBytes, isTemplatePath, parsePositive
 import { CALIBRATED_THRESHOLDS, evaluationPlotPng, writeOverlayPng, writePairOverlayPng } from './pictures.ts';
 import { addSynthCommand } from './synth.ts';
 import { createProgress } from './progress.ts';
+import { printJson } from './output.ts';
 
 const engine = { extract: extractTemplate, prepare: prepareTemplate, compare: compareTemplates };
 
@@ -21,7 +22,8 @@ function ppiOption(): Option {
 }
 
 function print(json: boolean, value: unknown, text: string): void {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
+  if (json) printJson(value);
+  else process.stdout.write(`${text}\n`);
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)} %`;

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { runIdentifyBench, type IdentifyBenchResult } from '../platform/search/identify-bench.ts';
 import { UsageError } from './errors.ts';
 import { createProgress } from './progress.ts';
+import { printJson } from './output.ts';
 
 function integer(name: string, value: string, lo: number, hi: number): number {
   const n = Number(value);
@@ -87,6 +88,7 @@ Example:
           if (done >= total) bar.finish();
         },
       });
-      process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatBench(result)}\n`);
+      if (opts.json) printJson(result);
+      else process.stdout.write(`${formatBench(result)}\n`);
     });
 }

@@ -8,6 +8,7 @@ import { UsageError } from './errors.ts';
 import { writeBytes } from './io.ts';
 import { DEFAULT_RULES, loadRules } from './nist.ts';
 import { createProgress } from './progress.ts';
+import { printJson } from './output.ts';
 
 /** `seccom nist car`: a livescan-like CAR file of a synthetic booking, for demos and tests. */
 export function addCarCommand(nist: Command): void {
@@ -43,7 +44,7 @@ export function addCarCommand(nist: Command): void {
         ebtsErrors: violations,
       };
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+        printJson(summary);
         return;
       }
       process.stdout.write(

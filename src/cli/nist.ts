@@ -20,6 +20,7 @@ import {
   type Transaction,
 } from '../nist/index.ts';
 import { parseEbtsRules, validate, type EbtsRules } from '../nist/ebts/index.ts';
+import { printJson } from './output.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULT_RULES = resolve(REPO_ROOT, '../shared/data/ebts/EBTS9.1_ENUS.txt');
@@ -153,7 +154,8 @@ export function registerNistCommands(program: Command): void {
     .action((file: string, opts: { json?: boolean }) =>
       run(() => {
         const { t } = load(file);
-        process.stdout.write(opts.json ? `${JSON.stringify(dumpJson(t), null, 2)}\n` : `${dumpText(t)}\n`);
+        if (opts.json) printJson(dumpJson(t));
+        else process.stdout.write(`${dumpText(t)}\n`);
       }),
     );
 
@@ -169,7 +171,7 @@ export function registerNistCommands(program: Command): void {
         const { t } = load(file);
         const report = validate(t, rules);
         if (opts.json) {
-          process.stdout.write(`${JSON.stringify({ file, ...report }, null, 2)}\n`);
+          printJson({ file, ...report });
         } else {
           const errors = report.violations.filter((v) => v.severity === 'error').length;
           const lines = report.violations.map(
@@ -187,7 +189,8 @@ export function registerNistCommands(program: Command): void {
     .command('roundtrip')
     .description('parse and re-encode; exit 0 only when the bytes are identical')
     .argument('<file>', 'ANSI/NIST-ITL file')
-    .action((file: string) =>
+    .option('--json', 'print { file, records, inputBytes, outputBytes, identical, firstDifference } as JSON')
+    .action((file: string, opts: { json?: boolean }) =>
       run(() => {
         const { bytes, t } = load(file);
         const out = serializeTransaction(t);
@@ -197,6 +200,10 @@ export function registerNistCommands(program: Command): void {
             diff = i;
             break;
           }
+        }
+        if (opts.json) {
+          printJson({ file, records: t.records.length, inputBytes: bytes.length, outputBytes: out.length, identical: diff < 0, firstDifference: diff < 0 ? null : diff });
+          return diff < 0 ? 0 : 1;
         }
         if (diff < 0) {
           process.stdout.write(`${file}: ${t.records.length} records, ${bytes.length} bytes, re-encoded byte-identically\n`);
@@ -293,7 +300,7 @@ export function registerNistCommands(program: Command): void {
           }
         }
         if (opts.json) {
-          process.stdout.write(`${JSON.stringify({ file, dir, images: rows }, null, 2)}\n`);
+          printJson({ file, dir, images: rows });
         } else {
           lines.push(`${basename(file)}: ${written} image(s) written to ${dir}`);
           process.stdout.write(`${lines.join('\n')}\n`);

@@ -21,6 +21,7 @@ import { UsageError } from './errors.ts';
 import { writeBytes } from './io.ts';
 import { createProgress } from './progress.ts';
 import { DB_OPTION_HELP, requireStoreConfig, STORE_SYNONYM_HELP } from './store-option.ts';
+import { toOutputJson } from './output.ts';
 
 interface ReviewOpts {
   quarter?: string;
@@ -128,7 +129,7 @@ function formatOf(opts: ReviewOpts): Format {
 
 function emit(format: Format, json: unknown, text: () => string, report: () => Report, out: string | undefined): void {
   if (format === 'json') {
-    const body = `${JSON.stringify(json, null, 2)}\n`;
+    const body = `${JSON.stringify(toOutputJson(json), null, 2)}\n`;
     if (out) writeBytes(out, body);
     else process.stdout.write(body);
   } else if (format === 'text') {

@@ -17,13 +17,16 @@ import { ManualClock, systemClock } from '../platform/clock/index.ts';
 import { systemRandom } from '../platform/messaging/index.ts';
 import { loadPolicy } from '../platform/policy/load.ts';
 import { openStore, type Store, type StoreConfig } from '../platform/store/index.ts';
-import { formatLocal } from '../policy/detainer-clock.ts';
+import { formatLocal, parseInstant, startOfLocalDay } from '../policy/detainer-clock.ts';
+import { parseDay } from '../policy/holidays.ts';
 import { PolicyError, versionById, versionInForce, type PolicyDecision, type Reason } from '../policy/index.ts';
 import { jurisdictionSchema, loadScenario, registerJurisdictions, runScenario, ScenarioError, type FinalState, type ScenarioResult } from '../sim/scenario.ts';
 import { UsageError } from './errors.ts';
 import { addStoreOptions, DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, requireStoreConfig, storeConfigOf, type StoreOpts } from './store-option.ts';
 import { readBytes } from './io.ts';
 import { createProgress } from './progress.ts';
+import { listEnvelope, printJson } from './output.ts';
+import { commonZone, zonesOfStore } from './zones.ts';
 
 /** Agency, scenario and policy errors are the user's input: one line, exit status 2. */
 async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
@@ -133,7 +136,10 @@ export function registerScenarioCommands(program: Command): void {
         try {
           const result = await runScenario(loaded, { store, onEvent: (d, t) => progress.update(d, t) });
           progress.finish();
-          if (opts.json) process.stdout.write(`${JSON.stringify({ ...result, storePath: config.kind === 'sqlite' ? config.path : undefined }, null, 2)}\n`);
+          if (opts.json) {
+            const zones = new Map(loaded.scenario.jurisdictions.map((j) => [j.ori, j.timeZone]));
+            printJson({ ...result, storePath: config.kind === 'sqlite' ? config.path : undefined }, { zones, zone: commonZone(zones.values()) });
+          }
           else {
             process.stdout.write(renderScenario(result, new Map(loaded.scenario.jurisdictions.map((j) => [j.ori, j.timeZone]))));
             if (config.kind === 'sqlite') process.stdout.write(`\nstore: sqlite:${config.path} (seccom case show <case id> --db ${config.path})\n`);
@@ -172,7 +178,7 @@ export function registerScenarioCommands(program: Command): void {
           const registered = await registerJurisdictions(p, jurisdictions);
           const caseId = await p.book(booking);
           const report = await caseReport(p, caseId);
-          if (opts.json) process.stdout.write(`${JSON.stringify({ registeredJurisdictions: registered, ...report }, null, 2)}\n`);
+          if (opts.json) printJson({ registeredJurisdictions: registered, ...report }, { zone: report.timeZone });
           else process.stdout.write([`booked ${booking.name} from ${car} as ${caseId} (${report.ori})${registered.length ? `; registered ${registered.join(', ')}` : ''}`, ...renderTimeline(report.timeline, report.timeZone), ' final state:', ...renderFinalState(report.finalState, report.timeZone)].join('\n') + '\n');
         } finally {
           await store.close();
@@ -197,7 +203,7 @@ export function registerScenarioCommands(program: Command): void {
           const jurisdiction = await p.jurisdictions.jurisdictionOf(store.db, ori);
           const history = await p.jurisdictions.history(store.db, ori);
           if (opts.json) {
-            process.stdout.write(`${JSON.stringify({ jurisdiction, history }, null, 2)}\n`);
+            printJson({ jurisdiction, history }, { zone: jurisdiction.timeZone });
             return;
           }
           const when = (ms: number) => new Date(ms).toISOString();
@@ -215,9 +221,57 @@ export function registerScenarioCommands(program: Command): void {
       }),
     );
 
-  program
-    .command('case')
-    .description('cases in a store')
+  const cases = program.command('case').description('cases in a store: list them, show one');
+  cases
+    .command('list')
+    .description('the cases in a store in booking order — case id, jurisdiction, booking time in its own zone, custody — by jurisdiction, state, field office and booking date; one page at a time')
+    .option('--ori <ori>', "only this jurisdiction's bookings")
+    .option('--state <state>', 'only bookings by jurisdictions of this state (two letters, e.g. TX)')
+    .option('--aor <aor>', 'only bookings by jurisdictions of this ICE field office (area of responsibility)')
+    .option('--from <date>', 'booked on or after this day (YYYY-MM-DD) or instant (ISO 8601 with zone)')
+    .option('--to <date>', 'booked on or before this day (YYYY-MM-DD, the whole day) or before this instant')
+    .option('--limit <n>', 'rows per page (1–1000)', '100')
+    .option('--after <cursor>', 'the next page: the cursor printed at the end of the previous page')
+    .option('--db <store>', DB_OPTION_HELP)
+    .option('--store <store>', STORE_SYNONYM_HELP)
+    .option('--json', 'print { items, count, next } as JSON')
+    .addHelpText('after', `
+Days are counted in the jurisdictions' time zone when every jurisdiction listed shares one
+(always so with --ori), else in UTC.
+
+Examples:
+  seccom case list --db out/county.db
+  seccom case list --db out/county.db --state TX --from 2011-01-01 --to 2011-03-31
+  seccom case list --db out/county.db --ori TX1010000 --limit 20 --json`)
+    .action((opts: StoreOpts & { ori?: string; state?: string; aor?: string; from?: string; to?: string; limit: string; after?: string; json?: boolean }) =>
+      userErrors(async () => {
+        const limit = Number(opts.limit);
+        if (!/^\d+$/.test(opts.limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit must be a whole number from 1 to 1000, got "${opts.limit}"`);
+        if (opts.state !== undefined && !/^[A-Z]{2}$/.test(opts.state)) throw new UsageError(`--state must be two capital letters (e.g. TX), got "${opts.state}"`);
+        const store = await openExistingStore(opts);
+        try {
+          const p = await openPipeline(store);
+          const zones = await zonesOfStore(store);
+          const listed = (await p.jurisdictions.list(store.db, { state: opts.state, aor: opts.aor })).filter((j) => opts.ori === undefined || j.ori === opts.ori);
+          const dayZone = commonZone(listed.map((j) => j.timeZone));
+          const from = opts.from === undefined ? undefined : boundary(opts.from, '--from', dayZone, 0);
+          const to = opts.to === undefined ? undefined : boundary(opts.to, '--to', dayZone, 1);
+          const page = await p.listCases({ ori: opts.ori, state: opts.state, aor: opts.aor, from, to, after: opts.after, limit });
+          if (opts.json) {
+            printJson({ filter: { ori: opts.ori ?? null, state: opts.state ?? null, aor: opts.aor ?? null, from: from ?? null, to: to ?? null, dayZone }, ...listEnvelope(page.items, { next: page.next }) }, { zones, zone: dayZone });
+            return;
+          }
+          const rows = page.items.map((c) => [c.caseId, c.ori, c.state ?? '—', c.aor ?? '—', `${formatLocal(c.bookedAt, c.timeZone)} ${c.timeZone}`, c.custody, c.name ?? '—']);
+          const lines = rows.length === 0 ? ['no case matches'] : table(['case', 'ORI', 'state', 'AOR', 'booked (local time, zone)', 'custody', 'name'], rows);
+          lines.push(page.next ? `${page.items.length} cases; more: --after ${page.next}` : `${page.items.length} case${page.items.length === 1 ? '' : 's'}`);
+          process.stdout.write(`${lines.join('\n')}\n`);
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+
+  cases
     .command('show')
     .description("a case's timeline (every event, every decision with its policy version and reasons) and final state")
     .argument('<id>', 'case id (CASE…)')
@@ -229,7 +283,7 @@ export function registerScenarioCommands(program: Command): void {
         const store = await openExistingStore(opts);
         try {
           const report = await caseReport(await openPipeline(store), id);
-          if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+          if (opts.json) printJson(report, { zone: report.timeZone });
           else process.stdout.write([`case ${id} (${report.ori})`, ...renderTimeline(report.timeline, report.timeZone), ' final state:', ...renderFinalState(report.finalState, report.timeZone)].join('\n') + '\n');
         } finally {
           await store.close();
@@ -263,7 +317,7 @@ export function registerScenarioCommands(program: Command): void {
           const diff = differingReasons(recorded, other);
           const result = { caseId, recorded: { stored: state.decision, reevaluated: recorded }, other, sameDecision: recorded.decision === other.decision, onlyInRecorded: diff.onlyInA, onlyInOther: diff.onlyInB };
           if (opts.json) {
-            process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+            printJson(result, { zones: await zonesOfStore(store) });
             return;
           }
           const lines = [
@@ -289,4 +343,21 @@ function differingReasons(a: PolicyDecision, b: PolicyDecision) {
   const inB = new Set(b.reasons.map(key));
   const differs = (r: Reason, other: Set<string>) => r.rule !== 'version.selected' && !other.has(key(r));
   return { onlyInA: a.reasons.filter((r) => differs(r, inB)), onlyInB: b.reasons.filter((r) => differs(r, inA)) };
+}
+
+/** Rows of text in columns as wide as their widest cell. */
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+  return [line(header), ...rows.map(line)];
+}
+
+/** A --from/--to bound: a day (the start of it, or of the next day for `to`) in `zone`, or an instant. */
+function boundary(text: string, option: string, zone: string, dayOffset: 0 | 1): number {
+  try {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return startOfLocalDay(parseDay(text) + dayOffset, zone);
+    return parseInstant(text, option);
+  } catch (error) {
+    throw new UsageError(`${option} must be a real day (YYYY-MM-DD) or an ISO 8601 instant with a zone, got "${text}"${error instanceof Error ? ` (${error.message})` : ''}`);
+  }
 }

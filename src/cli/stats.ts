@@ -16,6 +16,7 @@ import { UsageError } from './errors.ts';
 import { writeBytes } from './io.ts';
 import { createProgress } from './progress.ts';
 import { DB_OPTION_HELP, requireStoreConfig, STORE_SYNONYM_HELP } from './store-option.ts';
+import { toOutputJson } from './output.ts';
 
 interface StatsOpts {
   db?: string;
@@ -85,7 +86,7 @@ async function run(opts: StatsOpts): Promise<void> {
     const generated = `Produced ${new Date(Date.now()).toISOString().slice(0, 16).replace('T', ' ')} UTC from the event log (position ${report.lastSeq})`;
     let body: string | Uint8Array;
     if (o.format === 'csv') body = toCsv(published);
-    else if (o.format === 'json') body = toJson(published, { generated, projection: { mode: report.mode, lastSeq: report.lastSeq, eventsRead: report.eventsRead, issues: report.issues, gaps: report.gaps } });
+    else if (o.format === 'json') body = `${JSON.stringify(toOutputJson(JSON.parse(toJson(published, { generatedAt: Date.now(), projection: { mode: report.mode, lastSeq: report.lastSeq, eventsRead: report.eventsRead, issues: report.issues, gaps: report.gaps } }))), null, 2)}\n`;
     else {
       const r = interopReport(published, { generated });
       body = o.format === 'html' ? reportHtml(r) : reportPdf(r, { rasterize: rasterizeSvg, created: new Date(Date.now()) });

@@ -5,6 +5,7 @@ import { BiometricError } from '../biometrics/errors.ts';
 import { encodeGrayPng } from '../biometrics/image/png-encode.ts';
 import { impressionOf, masterForFinger, type ImpressionPose, type PatternClass, type Point } from '../biometrics/synth/index.ts';
 import { createProgress } from './progress.ts';
+import { printJson } from './output.ts';
 
 export interface SynthDatabaseOptions {
   readonly fingers: number;
@@ -108,7 +109,7 @@ export function addSynthCommand(fp: Command): void {
       const seconds = (performance.now() - started) / 1000;
       progress.finish();
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);
+        printJson(manifest);
         return;
       }
       const classes = new Map<string, number>();

@@ -6,6 +6,7 @@ import { decodeImage } from '../biometrics/image/decode.ts';
 import { grayImage, type GrayImage } from '../biometrics/image/gray-image.ts';
 import { encodeGrayPng } from '../biometrics/image/png-encode.ts';
 import { decodeWsq, encodeWsq, readWsqInfo } from '../biometrics/image/wsq/index.ts';
+import { printJson, toOutputJson } from './output.ts';
 
 /** A user-facing failure: printed as one line, exit code 2. */
 class CliFailure extends Error {}
@@ -104,7 +105,8 @@ export function registerWsqCommands(program: Command): void {
         const image = decodeWsq(bytes);
         writeImage(output, image);
         const summary = { input, output, width: image.width, height: image.height, ppi: image.ppi, bytes: bytes.length, bitrate: round((bytes.length * 8) / (image.width * image.height), 4), nistBitrate: info.nistcom?.get('WSQ_BITRATE') };
-        process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${input}: ${image.width} × ${image.height}, ${image.ppi} ppi, ${summary.bitrate} bits/pixel → ${output}\n`);
+        if (opts.json) printJson(summary);
+        else process.stdout.write(`${input}: ${image.width} × ${image.height}, ${image.ppi} ppi, ${summary.bitrate} bits/pixel → ${output}\n`);
       }),
     );
 
@@ -136,7 +138,7 @@ export function registerWsqCommands(program: Command): void {
           psnr: round(psnr(image.pixels, decoded.pixels), 2),
         };
         process.stdout.write(
-          opts.json ? `${JSON.stringify(summary)}\n` : `${input}: ${image.width} × ${image.height} → ${output}: ${encoded.length} bytes, ${summary.bitrate} bits/pixel (target ${bitrate}), PSNR ${summary.psnr} dB\n`,
+          opts.json ? `${JSON.stringify(toOutputJson(summary))}\n` : `${input}: ${image.width} × ${image.height} → ${output}: ${encoded.length} bytes, ${summary.bitrate} bits/pixel (target ${bitrate}), PSNR ${summary.psnr} dB\n`,
         );
       }),
     );

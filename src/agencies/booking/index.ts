@@ -374,6 +374,24 @@ export function createBookingAgency(deps: AgencyDeps) {
       }
     },
 
+    /**
+     * Bookings in booking-time order (then case id), optionally only some ORIs' and a time range
+     * [from, to); `after` is the cursor of the last row of the previous page.
+     */
+    async listBookings(d: AnyDatabase, filter: BookingListFilter): Promise<BookingSummary[]> {
+      if (filter.oris !== undefined && filter.oris.length === 0) return [];
+      let q = t(d).selectFrom('booking_bookings').select(['case_id', 'ori', 'tcn', 'person', 'booked_at', 'state', 'released_at']);
+      if (filter.oris !== undefined) q = q.where('ori', 'in', [...filter.oris]);
+      if (filter.from !== undefined) q = q.where('booked_at', '>=', filter.from);
+      if (filter.to !== undefined) q = q.where('booked_at', '<', filter.to);
+      if (filter.after !== undefined) {
+        const { bookedAt, caseId } = filter.after;
+        q = q.where((eb) => eb.or([eb('booked_at', '>', bookedAt), eb.and([eb('booked_at', '=', bookedAt), eb('case_id', '>', caseId)])]));
+      }
+      const rows = await q.orderBy('booked_at').orderBy('case_id').limit(filter.limit).execute();
+      return rows.map((r) => ({ caseId: r.case_id, ori: r.ori, tcn: r.tcn, person: r.person, bookedAt: Number(r.booked_at), state: r.state, releasedAt: r.released_at === null ? null : Number(r.released_at) }));
+    },
+
     async bookingOf(d: AnyDatabase, caseId: string): Promise<BookingRecord> {
       const row = await bookingRow(d, caseId);
       const detainers = await t(d).selectFrom('booking_detainers').selectAll().where('case_id', '=', caseId).orderBy('received_at').execute();
@@ -403,3 +421,23 @@ export function createBookingAgency(deps: AgencyDeps) {
   };
 }
 export type BookingAgency = ReturnType<typeof createBookingAgency>;
+
+export interface BookingListFilter {
+  oris?: readonly string[];
+  /** Booked at or after (epoch ms). */
+  from?: number;
+  /** Booked before (epoch ms). */
+  to?: number;
+  after?: { bookedAt: number; caseId: string };
+  limit: number;
+}
+
+export interface BookingSummary {
+  caseId: string;
+  ori: string;
+  tcn: string;
+  person: string;
+  bookedAt: number;
+  state: string;
+  releasedAt: number | null;
+}

@@ -165,6 +165,15 @@ export function createJurisdictions({ clock }: { clock: Clock }) {
   return {
     jurisdictionOf,
 
+    /** Every registered jurisdiction, optionally only one state's or one field office's, by ORI. */
+    async list(d: AnyDatabase, filter: { state?: string; aor?: string } = {}): Promise<Jurisdiction[]> {
+      let q = db(d).selectFrom('jurisdictions').selectAll();
+      if (filter.state !== undefined) q = q.where('state', '=', filter.state);
+      if (filter.aor !== undefined) q = q.where('aor', '=', filter.aor);
+      const rows = await q.orderBy('ori').execute();
+      return rows.map((row) => ({ ori: row.ori, name: row.name, state: row.state, county: row.county, timeZone: row.time_zone, aor: row.aor, activatedAt: row.activated_at === null ? null : Number(row.activated_at) }));
+    },
+
     /** Registers a jurisdiction; it starts not activated. */
     async register(trx: AnyTransaction, input: JurisdictionInput): Promise<Jurisdiction> {
       const parsed = jurisdictionInput.safeParse(input);
