@@ -210,6 +210,17 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
     expect(kinds(await p.caseTimeline(caseId))).toEqual(expect.arrayContaining(['booked', 'car-routed', 'criminal-search', 'ident-match', 'iaq-sent', 'iar-sent', 'review', 'detainer-issued', 'detainer-received', 'detainer-copy-served', 'hold-started', 'detainer-clock-started', 'custody-assumed', 'custody-transferred', 'proceedings-outcome']));
   });
 
+  run('a release due the Thursday before a Saturday New Year’s Day holds past the observed holiday, Friday 31 December', async () => {
+    const p = await world('2010-12-28T15:00:00Z', reentrantEncounters, { convictions: [robbery] });
+    await activate(p, 'activated', '2010-07-01T00:00:00Z');
+    const caseId = await p.book(booking('alpha', '2010-12-28', [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }]));
+    expect((await p.finalState(caseId)).decision).toMatchObject({ decision: 'detainer', policyVersion: '2010-06-30-priorities' });
+    await p.releaseDue(caseId, ms('2010-12-30T17:00:00-06:00')); // Thursday; federal offices observed 1 January 2011 on Friday
+    const state = await p.finalState(caseId);
+    expect(state.detainer?.expiresAt).toBe(ms('2011-01-04T17:00:00-06:00')); // Tuesday 17:00 CST: Friday to Monday excluded
+    expect(state.jailDetainer?.holdExpiresAt).toBe(ms('2011-01-04T17:00:00-06:00'));
+  });
+
   run('a release due on the Friday before a Monday federal holiday holds until Wednesday and then the person is released', async () => {
     const p = await world('2013-01-15T15:00:00Z', reentrantEncounters, { convictions: [robbery] });
     await activate(p, 'activated', '2011-07-01T00:00:00Z');

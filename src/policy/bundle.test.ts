@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY_DIR } from '../platform/policy/load.ts';
-import { buildPolicyBundle, type PolicyDocument } from './bundle.ts';
+import { buildPolicyBundle, versionById, type PolicyDocument } from './bundle.ts';
+import { detainerClockOptions } from './clock-options.ts';
 import { PolicyError } from './errors.ts';
 import { caseFacts, parseCaseFacts } from './schema.ts';
 
@@ -149,5 +150,39 @@ describe('Case facts schema', () => {
       expect((error as PolicyError).code).toBe('invalid-facts');
       expect((error as PolicyError).problems.map((p) => p.path)).toEqual(['person.gangMember', 'charges[0].code', 'charges[0].severity']);
     }
+  });
+});
+
+describe('The holiday reading of a version’s detainer form', () => {
+  const withHolidays = (edit: (holidays: Doc | undefined, form: Doc) => void): PolicyDocument[] =>
+    shipped().map((d, i) => {
+      const json = structuredClone(d.json) as Doc;
+      if (i === 4) edit(json.detainers.form.holidays as Doc | undefined, json.detainers.form as Doc);
+      return { ...d, json };
+    });
+
+  it('is "observed" in every shipped version, each with the wording it reads and a dated source', () => {
+    const bundle = buildPolicyBundle(shipped(), table());
+    for (const v of bundle.versions) {
+      expect(v.detainers.form.holidays.dates).toBe('observed');
+      expect(v.detainers.form.holidays.wording).toMatch(/holidays/i);
+      expect(v.detainers.form.holidays.source.citation).toMatch(/\S/);
+    }
+    expect(detainerClockOptions(versionById(bundle, '2011-12-29-detainer-form'))).toEqual({ holidayDates: 'observed', limitHours: 48 });
+  });
+
+  it('defaults to "observed" when a version leaves the reading out, and keeps "actual" when a version chooses it', () => {
+    const omitted = buildPolicyBundle(withHolidays((h) => { delete h!.dates; }), table());
+    expect(omitted.versions[4].detainers.form.holidays.dates).toBe('observed');
+    const actual = buildPolicyBundle(withHolidays((h) => { h!.dates = 'actual'; }), table());
+    expect(actual.versions[4].detainers.form.holidays.dates).toBe('actual');
+    expect(detainerClockOptions(actual.versions[4]).holidayDates).toBe('actual');
+  });
+
+  it('refuses an unknown reading, and a form without its holiday wording and source, naming the field', () => {
+    const paths = (docs: PolicyDocument[]) => problemsOf(() => buildPolicyBundle(docs, table())).map((p) => p.path);
+    expect(paths(withHolidays((h) => { h!.dates = 'weekdays-only'; })).join(' ')).toMatch(/detainers\.form\.holidays\.dates/);
+    expect(paths(withHolidays((_h, form) => { delete form.holidays; })).join(' ')).toMatch(/detainers\.form\.holidays/);
+    expect(paths(withHolidays((h) => { delete h!.source; })).join(' ')).toMatch(/detainers\.form\.holidays\.source/);
   });
 });

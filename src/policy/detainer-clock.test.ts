@@ -67,6 +67,32 @@ describe('holdExpiresAt — the DOMAIN test vectors', () => {
     expect(hold.counted.map((c) => c.date)).toEqual(['2011-11-23', '2011-11-25', '2011-11-28']);
   });
 
+  describe('by default counts federal holidays on the day federal offices observe them', () => {
+    const vectors: [string, string, string, string][] = [
+      // [why, release due, zone, expiry]
+      ['July 4, 2015 a Saturday: Friday July 3 is off', '2015-07-02T17:00:00-04:00', 'America/New_York', '2015-07-07T17:00:00-04:00'],
+      ['July 4, 2010 a Sunday: Monday July 5 is off', '2010-07-02T17:00:00-05:00', 'America/Chicago', '2010-07-07T17:00:00-05:00'],
+      ['New Year’s Day 2011 a Saturday: Friday 2010-12-31 is off', '2010-12-30T17:00:00-08:00', 'America/Los_Angeles', '2011-01-04T17:00:00-08:00'],
+      ['Christmas 2010 a Saturday: Friday December 24 is off', '2010-12-23T17:00:00-05:00', 'America/New_York', '2010-12-28T17:00:00-05:00'],
+      ['Christmas 2011 a Sunday: Monday December 26 is off', '2011-12-23T17:00:00-06:00', 'America/Chicago', '2011-12-28T17:00:00-06:00'],
+      ['Veterans Day 2012 a Sunday: Monday November 12 is off', '2012-11-09T17:00:00-05:00', 'America/New_York', '2012-11-14T17:00:00-05:00'],
+      ['Veterans Day 2017 a Saturday: Friday November 10 is off', '2017-11-09T17:00:00-05:00', 'America/New_York', '2017-11-14T17:00:00-05:00'],
+    ];
+    for (const [why, due, zone, expires] of vectors) {
+      it(why, () => {
+        expect(holdExpiresAt(due, zone).expiresAtLocal).toBe(expires);
+        expect(holdExpiresAt(due, zone, { holidayDates: 'observed' }).expiresAtLocal).toBe(expires);
+      });
+      it(`${why} — but not under the "actual" reading, which ends a day sooner`, () => {
+        const actual = holdExpiresAt(due, zone, { holidayDates: 'actual' }).expiresAtMs;
+        expect(holdExpiresAt(due, zone).expiresAtMs - actual).toBe(24 * 3_600_000);
+      });
+    }
+    it('keeps a Saturday Inauguration Day (2001) on its Saturday, as 5 U.S.C. 6103(c) says, even where it is modelled', () => {
+      expect(holdExpiresAt('2001-01-18T17:00:00-05:00', 'America/New_York', { inaugurationDay: true }).expiresAtLocal).toBe('2001-01-22T17:00:00-05:00');
+    });
+  });
+
   it('skips the observed Friday of a Saturday Christmas (2021) under the "observed" holiday rule', () => {
     const hold = holdExpiresAt('2021-12-23T17:00:00-05:00', 'America/New_York', { holidayDates: 'observed' });
     expect(hold.expiresAtLocal).toBe('2021-12-28T17:00:00-05:00');
@@ -78,9 +104,9 @@ describe('holdExpiresAt — the DOMAIN test vectors', () => {
     expect(hold.excluded[1].notes).toEqual(['Christmas Day falls on this Saturday; observed 2021-12-24']);
   });
 
-  it('counts that Friday under the default "actual" holiday rule, a day sooner', () => {
+  it('counts that Friday under the "actual" holiday rule, a day sooner; the default is "observed"', () => {
     expect(expiry('2021-12-23T17:00:00-05:00', 'America/New_York', { holidayDates: 'actual' })).toBe('2021-12-27T17:00:00-05:00');
-    expect(expiry('2021-12-23T17:00:00-05:00', 'America/New_York')).toBe('2021-12-27T17:00:00-05:00');
+    expect(expiry('2021-12-23T17:00:00-05:00', 'America/New_York')).toBe('2021-12-28T17:00:00-05:00');
   });
 
   it('skips Friday December 31, 2021, the observed New Year’s Day of 2022, under the "observed" rule', () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DetainerClockError, HolidayCalendar, federalHolidays, parseDay } from './holidays.ts';
 
@@ -116,9 +117,26 @@ describe('federalHolidays', () => {
 describe('HolidayCalendar', () => {
   const day = parseDay;
 
-  it('counts only holidays’ own dates by default, the reading that never lengthens a hold', () => {
-    expect(new HolidayCalendar().holidayDates).toBe('actual');
-    expect(new HolidayCalendar().counts(day('2021-12-24'))).toBe(true);
+  it('stops the clock on the days federal offices observe holidays by default (5 U.S.C. 6103(b))', () => {
+    expect(new HolidayCalendar().holidayDates).toBe('observed');
+    expect(new HolidayCalendar().counts(day('2021-12-24'))).toBe(false);
+  });
+
+  it('excludes, under each reading, exactly the weekdays that reading names for a federal holiday', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2000, max: 2040 }), fc.constantFrom('observed' as const, 'actual' as const), (year, rule) => {
+        const cal = new HolidayCalendar({ holidayDates: rule });
+        const claimed = new Set(federalHolidays(year).map((h) => (rule === 'observed' ? h.observed : h.date)));
+        for (let d = day(`${year}-01-01`); d <= day(`${year}-12-31`); d++) {
+          const status = cal.statusOfDay(d);
+          const weekend = status.weekday === 'Saturday' || status.weekday === 'Sunday';
+          const federal = status.reasons.some((r) => r.kind === 'holiday');
+          expect(federal).toBe(claimed.has(status.date) || (rule === 'observed' && status.date.endsWith('-12-31') && federalHolidays(year + 1)[0].observed === status.date));
+          expect(status.counts).toBe(!weekend && !federal);
+        }
+      }),
+      { numRuns: 20 },
+    );
   });
 
   it('does not count the observed Friday of a Saturday Christmas under the "observed" rule', () => {

@@ -251,11 +251,13 @@ export interface ExtraHoliday {
 
 /**
  * Which date of a federal holiday stops the clock.
- * - `actual` (default): the holiday's own date only. When the two differ the own date is a
- *   Saturday or Sunday, which is excluded anyway, so this reading never excludes an
- *   extra weekday and gives the shorter (or equal) hold — the default because a detainer
- *   must never outlive its legal limit under any reading (docs/detainer-clock.md, choice 4).
- * - `observed`: the day federal offices are closed (one weekday longer when they differ).
+ * - `observed` (default): the day federal offices are closed for it (5 U.S.C. 6103(b):
+ *   Saturday → the Friday before, Sunday → the Monday after; a Saturday New Year's Day is
+ *   observed on December 31 of the year before). Every dated policy version of the program
+ *   says so in `detainers.form.holidayDates` (docs/detainer-clock.md, choice 4).
+ * - `actual`: the holiday's own date only. When the two differ the own date is a Saturday
+ *   or Sunday, excluded anyway, so this reading counts one more weekday and ends the hold a
+ *   day sooner. Kept selectable for a version or jurisdiction that reads "holidays" so.
  */
 export type HolidayDateRule = 'observed' | 'actual';
 
@@ -294,7 +296,7 @@ export class HolidayCalendar {
 
   constructor(options: CalendarOptions | null = {}) {
     options ??= {};
-    const rule = options.holidayDates ?? 'actual';
+    const rule = options.holidayDates ?? 'observed';
     if (rule !== 'observed' && rule !== 'actual') {
       throw new DetainerClockError('invalid-option', `holidayDates must be "observed" or "actual": ${String(rule)}`);
     }

@@ -207,6 +207,18 @@ export const policyVersion = z
             hotline: z.string().nullable(),
             holdLimitHours: z.number().int().positive(),
             excludesWeekendsAndHolidays: z.boolean(),
+            /**
+             * How the 48 hours read "holidays" (docs/detainer-clock.md, choice 4): `observed` —
+             * the day federal offices close for a federal holiday (5 U.S.C. 6103(b)), the default;
+             * `actual` — the holiday's own date only. With the wording read and where it is from.
+             */
+            holidays: z
+              .object({
+                dates: z.enum(['observed', 'actual']).default('observed'),
+                wording: z.string().min(1),
+                source,
+              })
+              .strict(),
             convictionOnlyOption: z.boolean(),
           })
           .strict(),

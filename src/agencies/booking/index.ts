@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Message } from '../../platform/messaging/index.ts';
 import { tablesOf, type AnyDatabase, type AnyTransaction, type ModuleMigrations } from '../../platform/store/index.ts';
 import { holdExpiresAt } from '../../policy/detainer-clock.ts';
-import { findOffense, levelOfCode, versionInForce } from '../../policy/index.ts';
+import { detainerClockOptions, findOffense, levelOfCode, versionById, versionInForce } from '../../policy/index.ts';
 import { NistError } from '../../nist/errors.ts';
 import { buildCarBytes, type Booking } from '../../nist/ebts/messages.ts';
 import { recordEvent } from '../case-log/index.ts';
@@ -264,7 +264,8 @@ export function createBookingAgency(deps: AgencyDeps) {
         return;
       }
       const tz = await timeZoneOf(trx, row.ori);
-      const hold = holdExpiresAt(at, tz);
+      // The clock of the version that decided the detainer: its hold limit and its reading of holidays.
+      const hold = holdExpiresAt(at, tz, detainerClockOptions(versionById(deps.policy, detainer.policy_version)));
       await t(trx).updateTable('booking_bookings').set({ state: 'held-on-detainer' }).where('case_id', '=', caseId).execute();
       await t(trx).updateTable('booking_detainers').set({ state: 'holding', hold_expires_at: hold.expiresAtMs }).where('detainer_id', '=', detainer.detainer_id).execute();
       await event(trx, caseId, 'hold-started', `Release due ${hold.releaseDueLocal}; held on detainer ${detainer.detainer_id} until ${hold.expiresAtLocal} at the latest.`, {

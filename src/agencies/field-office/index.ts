@@ -10,7 +10,7 @@ import type { Generated } from 'kysely';
 import type { Message } from '../../platform/messaging/index.ts';
 import { tablesOf, type AnyDatabase, type AnyTransaction, type ModuleMigrations } from '../../platform/store/index.ts';
 import { holdExpiresAt } from '../../policy/detainer-clock.ts';
-import { evaluate, parseCaseFacts, versionById, type CaseFactsInput, type DecisionKind, type PolicyDecision } from '../../policy/index.ts';
+import { detainerClockOptions, evaluate, parseCaseFacts, versionById, type CaseFactsInput, type DecisionKind, type PolicyDecision } from '../../policy/index.ts';
 import { recordEvent } from '../case-log/index.ts';
 import { commandSend, localDate, type AgencyDeps, type Send } from '../deps.ts';
 import { AgencyError } from '../errors.ts';
@@ -258,7 +258,7 @@ export function createFieldOffice(deps: AgencyDeps) {
             return;
           }
           const { timeZone } = await deps.jurisdictions.jurisdictionOf(trx, (await caseRow(trx, n.caseId)).ori);
-          const hold = holdExpiresAt(n.at, timeZone);
+          const hold = holdExpiresAt(n.at, timeZone, detainerClockOptions(versionById(deps.policy, det.policy_version)));
           await t(trx).updateTable('field_office_detainers').set({ state: 'holding', release_due_at: n.at, expires_at: hold.expiresAtMs }).where('detainer_id', '=', det.detainer_id).execute();
           await deps.timers.schedule(trx, detainerTimerKey(det.detainer_id), hold.expiresAtMs, HoldExpired.create({ from: ADDRESS.timers, to: ADDRESS.booking, correlationId: n.caseId, payload: { caseId: n.caseId, detainerId: det.detainer_id, expiresAt: hold.expiresAtMs } }));
           await event(trx, n.caseId, 'detainer-clock-started', `Detainer clock started: release due ${hold.releaseDueLocal}, hold expires ${hold.expiresAtLocal} (${hold.countedHours} h counted, ${hold.excluded.map((x) => `${x.date} ${x.reasons.map((r) => (r.kind === 'weekend' ? r.weekday : r.name)).join('/')}`).join(', ') || 'no day'} excluded).`, { expiresAt: hold.expiresAtMs, timer: detainerTimerKey(det.detainer_id), detainerId: det.detainer_id, releaseDue: n.at });
