@@ -412,6 +412,14 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
       expect(other).not.toBe(first);
     });
 
+    run('two copies arriving at the same moment are still one case', async () => {
+      const p = await world('2013-01-15T15:00:00Z', null);
+      const request = { booking: booking('stranger', '2013-01-15', charges), tcn };
+      const [a, b, c] = await Promise.all([p.book(request), p.book(request), p.book(request)]);
+      expect(new Set([a, b, c]).size).toBe(1);
+      expect(kinds(await p.caseTimeline(a)).filter((k) => k === 'booked')).toHaveLength(1);
+    });
+
     run('a TCN that is not 10 to 40 characters is a typed error', async () => {
       const p = await world('2013-01-15T15:00:00Z', null);
       for (const bad of ['', 'SHORT', 'X'.repeat(41), 'HAS SPACE 123']) await expect(p.book({ booking: booking('stranger', '2013-01-15', charges), tcn: bad })).rejects.toMatchObject({ code: 'invalid-booking' });

@@ -16,6 +16,7 @@ import { createBookingAgency, type BookingRequest } from './booking/index.ts';
 import { bufferEvents, caseEvents, caseLogMigrations, dropEvents, flushEvents, type CaseEvent } from './case-log/index.ts';
 import { createCriminalRecords, type CriminalSubjectInput } from './criminal-records/index.ts';
 import type { AgencyDeps } from './deps.ts';
+import { AgencyError } from './errors.ts';
 import { createFieldOffice } from './field-office/index.ts';
 import { createImmigrationRecords, type IdentityInput } from './immigration-records/index.ts';
 import { createJurisdictions, jurisdictionMigrations, type JurisdictionInput, type ParticipationChange } from './jurisdictions/index.ts';
@@ -152,10 +153,15 @@ export class Pipeline {
   /** Books an arrestee (at `at`, or now) and runs the chain as far as it goes; returns the case id (the existing one for a re-sent TCN). */
   async book(request: BookingRequest | Booking, options: { at?: number } = {}): Promise<string> {
     const req: BookingRequest = 'booking' in request ? request : { booking: request };
-    return this.command(options.at, async (trx) => {
-      // A re-sent submission (same ORI and TCN) answers with the case it was booked as.
-      return this.booking.book(trx, `CASE${this.ids()}`, req);
-    });
+    // A re-sent submission (same ORI and TCN) answers with the case it was booked as.
+    const attempt = () => this.command(options.at, (trx) => this.booking.book(trx, `CASE${this.ids()}`, req));
+    try {
+      return await attempt();
+    } catch (error) {
+      // Two copies committing at once: the loser hits the (ORI, TCN) unique index; once more, it finds the winner's case.
+      if (req.tcn === undefined || error instanceof AgencyError) throw error;
+      return attempt();
+    }
   }
 
   /** The person is due for release at `at` (the clock moves there first). */
