@@ -380,6 +380,63 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
     expect(state.immigrationSearch).toBe('match');
   });
 
+  describe('a re-sent booking (same ORI and TCN, field 1.009) is the same submission', () => {
+    const tcn = 'TX20130115HARRIS0001';
+    const charges = [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }];
+
+    run('however often it arrives and whenever, it is one case with one search and one detainer, and nothing is sent again', async () => {
+      const p = await world('2013-01-15T15:00:00Z', reentrantEncounters, { convictions: [robbery] });
+      await activate(p, 'activated', '2011-07-01T00:00:00Z');
+      const first = await p.book({ booking: booking('alpha', '2013-01-15', charges), tcn });
+      const outbox = (await listOutbox(p.store.db)).length;
+      const timeline = kinds(await p.caseTimeline(first));
+      for (const at of [undefined, ms('2013-01-15T16:00:00Z'), ms('2013-01-16T09:00:00Z')]) {
+        expect(await p.book({ booking: booking('alpha', '2013-01-15', charges), tcn }, at === undefined ? {} : { at })).toBe(first);
+      }
+      expect((await listOutbox(p.store.db)).length).toBe(outbox);
+      const after = kinds(await p.caseTimeline(first));
+      expect(after.filter((k) => k !== 'resubmission-recognised')).toEqual(timeline);
+      expect(after.filter((k) => k === 'resubmission-recognised')).toHaveLength(3);
+      for (const kind of ['booked', 'ident-search-sent', 'detainer-issued', 'detainer-received']) expect(after.filter((k) => k === kind)).toHaveLength(1);
+      expect(await p.deadLetters()).toEqual([]);
+    });
+
+    run('a re-sent TCN with different content is refused with duplicate-tcn-conflict and changes nothing; the same TCN from another ORI is another submission', async () => {
+      const p = await world('2013-01-15T15:00:00Z', reentrantEncounters, { convictions: [robbery] });
+      await activate(p, 'activated', '2011-07-01T00:00:00Z');
+      await p.registerJurisdiction({ ori: 'TX2020000', name: 'Dallas County Sheriff', state: 'TX', county: 'Dallas', timeZone: TZ, aor: 'DAL' });
+      const first = await p.book({ booking: booking('alpha', '2013-01-15', charges), tcn });
+      const outbox = (await listOutbox(p.store.db)).length;
+      const timeline = await p.caseTimeline(first);
+      const altered: Parameters<Pipeline['book']>[0][] = [
+        { booking: booking('alpha', '2013-01-15', [{ ncicCode: '2399', literal: 'LARCENY' }]), tcn },
+        { booking: booking('decoy', '2013-01-15', charges), tcn },
+        { booking: booking('alpha', '2013-01-14', charges), tcn },
+        { booking: booking('alpha', '2013-01-15', charges, { fingerprints: prints('alpha', 0) }), tcn },
+        { booking: booking('alpha', '2013-01-15', charges), charges: [{ ncicCode: '5399', severity: 'felony' }], tcn },
+        { booking: booking('alpha', '2013-01-15', charges), circumstances: { gangMember: true }, tcn },
+      ];
+      for (const request of altered) await expect(p.book(request)).rejects.toMatchObject({ name: 'AgencyError', code: 'duplicate-tcn-conflict' });
+      expect((await listOutbox(p.store.db)).length).toBe(outbox);
+      expect(await p.caseTimeline(first)).toEqual(timeline);
+      const other = await p.book({ booking: booking('alpha', '2013-01-15', charges, { arrestingAgencyOri: 'TX2020000' }), tcn });
+      expect(other).not.toBe(first);
+    });
+
+    run('two copies arriving at the same moment are still one case', async () => {
+      const p = await world('2013-01-15T15:00:00Z', null);
+      const request = { booking: booking('stranger', '2013-01-15', charges), tcn };
+      const [a, b, c] = await Promise.all([p.book(request), p.book(request), p.book(request)]);
+      expect(new Set([a, b, c]).size).toBe(1);
+      expect(kinds(await p.caseTimeline(a)).filter((k) => k === 'booked')).toHaveLength(1);
+    });
+
+    run('a TCN that is not 10 to 40 characters is a typed error', async () => {
+      const p = await world('2013-01-15T15:00:00Z', null);
+      for (const bad of ['', 'SHORT', 'X'.repeat(41), 'HAS SPACE 123']) await expect(p.book({ booking: booking('stranger', '2013-01-15', charges), tcn: bad })).rejects.toMatchObject({ code: 'invalid-booking' });
+    });
+  });
+
   describe('bad input changes nothing', () => {
     async function outboxSize(p: Pipeline) {
       return (await listOutbox(p.store.db)).length;

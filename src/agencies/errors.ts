@@ -6,6 +6,7 @@ export type AgencyErrorCode =
   | 'invalid-participation-change'
   | 'unknown-ncic-code'
   | 'invalid-booking'
+  | 'duplicate-tcn-conflict'
   | 'unknown-case'
   | 'invalid-time'
   | 'unknown-charge'

@@ -150,14 +150,18 @@ export class Pipeline {
     return this.command(undefined, (trx) => this.immigrationRecords.addIdentity(trx, input));
   }
 
-  /** Books an arrestee (at `at`, or now) and runs the chain as far as it goes; returns the case id. */
+  /** Books an arrestee (at `at`, or now) and runs the chain as far as it goes; returns the case id (the existing one for a re-sent TCN). */
   async book(request: BookingRequest | Booking, options: { at?: number } = {}): Promise<string> {
     const req: BookingRequest = 'booking' in request ? request : { booking: request };
-    return this.command(options.at, async (trx) => {
-      const caseId = `CASE${this.ids()}`;
-      await this.booking.book(trx, caseId, req);
-      return caseId;
-    });
+    // A re-sent submission (same ORI and TCN) answers with the case it was booked as.
+    const attempt = () => this.command(options.at, (trx) => this.booking.book(trx, `CASE${this.ids()}`, req));
+    try {
+      return await attempt();
+    } catch (error) {
+      // Two copies committing at once: the loser hits the (ORI, TCN) unique index; once more, it finds the winner's case.
+      if (req.tcn === undefined || error instanceof AgencyError) throw error;
+      return attempt();
+    }
   }
 
   /** The person is due for release at `at` (the clock moves there first). */

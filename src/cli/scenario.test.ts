@@ -85,9 +85,27 @@ describe('seccom scenario, book, case and policy', () => {
     const booked = JSON.parse(r.out) as { registeredJurisdictions: string[]; caseId: string; finalState: { immigrationSearch: string } };
     expect(booked.registeredJurisdictions).toEqual(['TX2020000']);
     expect(booked.finalState.immigrationSearch).toBe('no-match');
+    // The same file sent again (its TCN, 1.009, from the same ORI) is the same case; nothing is booked or sent twice.
     const again = await run('book', car, '--store', store, '--jurisdiction-file', jurisdictions, '--at', '2012-03-07T12:00:00-06:00');
     expect(again.code).toBe(0);
-    expect(again.out).toMatch(/^booked BETA,TEST from .* as CASE\w+ \(TX2020000\)\n/);
+    expect(again.out).toMatch(new RegExp(`^re-sent: TCN SCTEST0001 from TX2020000 is already case ${booked.caseId}; nothing booked or sent again\\n`));
+    const shown = await run('case', 'show', booked.caseId, '--store', store, '--json');
+    const timeline = (JSON.parse(shown.out) as { timeline: { kind: string }[] }).timeline.map((e) => e.kind);
+    expect(timeline.filter((k) => k === 'booked')).toHaveLength(1);
+    expect(timeline.filter((k) => k === 'resubmission-recognised')).toHaveLength(1);
+    // A different submission under the same TCN is refused, and changes nothing.
+    const changed = join(dir, 'beta-changed.an2');
+    writeFileSync(changed, buildCarBytes({ ...booking, charges: [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }] }, { controlNumber: 'SCTEST0001', destinationOri: 'DCFBIWAK0', date: '20120306' }));
+    const conflict = await run('book', changed, '--store', store, '--at', '2012-03-07T13:00:00-06:00');
+    expect(conflict.code).toBe(2);
+    expect(conflict.err.trim()).toMatch(/^seccom: duplicate-tcn-conflict: TCN SCTEST0001 from TX2020000 was already received as case /);
+    expect((await run('case', 'show', booked.caseId, '--store', store, '--json')).out).toBe((await run('case', 'show', booked.caseId, '--store', store, '--json')).out);
+    const other = join(dir, 'beta-other.an2');
+    writeFileSync(other, buildCarBytes(booking, { controlNumber: 'SCTEST0002', destinationOri: 'DCFBIWAK0', date: '20120306' }));
+    const second = await run('book', other, '--store', store, '--at', '2012-03-07T14:00:00-06:00');
+    expect(second.code).toBe(0);
+    expect(second.out).toMatch(/^booked BETA,TEST from .* as CASE\w+ \(TX2020000\)\n/);
+    expect(second.out).not.toContain(booked.caseId);
   }, 60_000);
 
   it('refuses a bad scenario file in one line listing every problem, and bad options', async () => {

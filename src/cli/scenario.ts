@@ -11,7 +11,9 @@ import { z } from 'zod';
 import type { CaseEvent } from '../agencies/case-log/index.ts';
 import { AgencyError } from '../agencies/errors.ts';
 import { Pipeline } from '../agencies/pipeline.ts';
+import { textOf, type1 } from '../nist/access.ts';
 import { readCar } from '../nist/ebts/messages.ts';
+import { parseTransaction } from '../nist/index.ts';
 import { NistError } from '../nist/errors.ts';
 import { ManualClock, systemClock } from '../platform/clock/index.ts';
 import { systemRandom } from '../platform/messaging/index.ts';
@@ -165,8 +167,11 @@ export function registerScenarioCommands(program: Command): void {
         if (Number.isNaN(at) || (opts.at !== undefined && !/(Z|[+-]\d{2}:\d{2})$/.test(opts.at))) throw new UsageError(`--at must be an ISO 8601 instant with a zone, got "${opts.at}"`);
         const config = requireStoreConfig(opts);
         let booking;
+        let tcn: string;
         try {
-          booking = readCar(readBytes(car));
+          const transaction = parseTransaction(readBytes(car));
+          booking = readCar(transaction);
+          tcn = textOf(type1(transaction), 9) ?? '';
         } catch (error) {
           if (error instanceof NistError) throw new UsageError(`${car}: ${error.code}: ${error.message}`);
           throw error;
@@ -176,9 +181,12 @@ export function registerScenarioCommands(program: Command): void {
         try {
           const p = await openPipeline(store, at);
           const registered = await registerJurisdictions(p, jurisdictions);
-          const caseId = await p.book(booking);
+          // The file's TCN (1.009) identifies the submission: sending the same file again is the same case.
+          const caseId = await p.book({ booking, tcn });
           const report = await caseReport(p, caseId);
-          if (opts.json) printJson({ registeredJurisdictions: registered, ...report }, { zone: report.timeZone });
+          const resent = report.timeline.at(-1)?.kind === 'resubmission-recognised';
+          if (opts.json) printJson({ registeredJurisdictions: registered, resent, ...report }, { zone: report.timeZone });
+          else if (resent) process.stdout.write(`re-sent: TCN ${tcn} from ${report.ori} is already case ${caseId}; nothing booked or sent again\n`);
           else process.stdout.write([`booked ${booking.name} from ${car} as ${caseId} (${report.ori})${registered.length ? `; registered ${registered.join(', ')}` : ''}`, ...renderTimeline(report.timeline, report.timeZone), ' final state:', ...renderFinalState(report.finalState, report.timeZone)].join('\n') + '\n');
         } finally {
           await store.close();

@@ -98,6 +98,24 @@ describe('running the example scenarios on SQLite', () => {
     }
   }, 60_000);
 
+  it('a booking re-sent with the same TCN is the same case; re-sent with different content it is refused with duplicate-tcn-conflict', async () => {
+    const store = await tempStore();
+    try {
+      const b1 = { ...minimal.events[0], tcn: 'TX20110801HARRIS0001' };
+      const events = [b1, { ...b1, id: 'b1-again', at: '2011-08-01T10:05:00-05:00' }, { ...b1, id: 'b1-changed', at: '2011-08-01T10:10:00-05:00', charges: [{ ncicCode: '5399' }] }];
+      const result = await runScenario(parseScenario({ ...minimal, events, expect: { b1: { custody: 'in-custody', iar: { status: 'ewi' } } } }), { store });
+      expect(result.failures).toEqual([expect.objectContaining({ event: 2, type: 'booking', code: 'duplicate-tcn-conflict' })]);
+      const [first, again] = result.cases;
+      expect(result.cases.map((c) => c.booking)).toEqual(['b1', 'b1-again']);
+      expect(again.caseId).toBe(first.caseId);
+      const kinds = first.timeline.map((e) => e.kind);
+      for (const kind of ['booked', 'ident-search-sent']) expect(kinds.filter((k) => k === kind)).toHaveLength(1);
+      expect(kinds.filter((k) => k === 'resubmission-recognised')).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
   it('an event the agencies refuse is reported and the run goes on', async () => {
     const store = await tempStore();
     try {

@@ -136,6 +136,8 @@ const event = z.discriminatedUnion('type', [
       charges: z.array(charge).min(1),
       circumstances: circumstances.partial().optional(),
       caseNumber: z.string().optional(),
+      /** The jail's TCN (1.009); a booking with the ORI and TCN of an earlier one is that submission re-sent (same case, or duplicate-tcn-conflict). */
+      tcn: z.string().optional(),
     })
     .strict(),
   z.object({ type: z.literal('release-due'), ...caseRef }).strict(),
@@ -449,7 +451,7 @@ export async function runScenario(input: string | LoadedScenario, options: RunSc
           caseNumber: e.caseNumber,
         };
         const charges = e.charges.map((c) => ({ ncicCode: c.ncicCode, ...(c.severity ? { severity: c.severity } : {}), ...(c.maxSentenceMonths !== undefined ? { maxSentenceMonths: c.maxSentenceMonths } : {}), ...(c.tags ? { tags: c.tags } : {}) }));
-        const caseId = await pipeline.book({ booking, charges, ...(e.circumstances ? { circumstances: e.circumstances } : {}) }, { at });
+        const caseId = await pipeline.book({ booking, charges, ...(e.circumstances ? { circumstances: e.circumstances } : {}), ...(e.tcn !== undefined ? { tcn: e.tcn } : {}) }, { at });
         caseIds.set(e.id, caseId);
         bookings.push({ id: e.id, person: e.person, ori: e.ori });
       } else {

@@ -4,6 +4,7 @@
  * no longer than the clock allows, serving a copy with the hotline number; records releases
  * and custody transfers; records court dispositions and passes them on.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Message } from '../../platform/messaging/index.ts';
 import { tablesOf, type AnyDatabase, type AnyTransaction, type ModuleMigrations } from '../../platform/store/index.ts';
@@ -54,6 +55,8 @@ export interface BookingTables {
     fbi_number: string | null;
     idr_result: string | null;
     iar: string | null;
+    /** SHA-256 of the submission's content (see `contentHashOf`); null for rows booked before migration 0002. */
+    content_hash: string | null;
   };
   booking_detainers: {
     detainer_id: string;
@@ -107,6 +110,14 @@ export const bookingMigrations: ModuleMigrations = {
         await db.schema.createIndex('booking_detainers_case').on('booking_detainers').column('case_id').execute();
       },
     },
+    {
+      // A submission is identified by (ORI, TCN): a re-sent one is recognised, never booked twice.
+      name: '0002_tcn_unique',
+      async up(db) {
+        await db.schema.alterTable('booking_bookings').addColumn('content_hash', 'text').execute();
+        await db.schema.createIndex('booking_bookings_ori_tcn').on('booking_bookings').columns(['ori', 'tcn']).unique().execute();
+      },
+    },
   ],
 };
 
@@ -123,6 +134,13 @@ export type ChargeDetail = z.input<typeof chargeDetail>;
 
 export interface BookingRequest {
   booking: Booking;
+  /**
+   * The jail's transaction control number (1.009 TCN, 10–40 printable characters). A request
+   * whose (ORI, TCN) was already booked is the same submission: identical content returns the
+   * existing case and changes nothing else; different content is `duplicate-tcn-conflict`.
+   * Without it the case id serves as the TCN (every booking is a new submission).
+   */
+  tcn?: string;
   /** Severity, maximum sentence and tags per charge; without them a Level 1–2 code counts as a felony, Level 3 as a misdemeanor, sentence unknown. */
   charges?: ChargeDetail[];
   circumstances?: Partial<Circumstances>;
@@ -144,6 +162,18 @@ export interface BookingRecord {
 }
 
 const AGENCY = 'booking';
+
+/** SHA-256 over everything the submission says (booking with its prints, charge details, circumstances) — not when it arrived. */
+export function contentHashOf(request: BookingRequest): string {
+  const h = createHash('sha256');
+  const { fingerprints, ...fields } = request.booking;
+  h.update(JSON.stringify([fields, request.charges ?? [], request.circumstances ?? {}]));
+  for (const f of fingerprints) {
+    h.update(JSON.stringify([f.position, f.width, f.height, f.ppi, f.compression, f.data.length]));
+    h.update(f.data);
+  }
+  return h.digest('hex');
+}
 
 function parsed<T extends z.ZodTypeAny>(schema: T, input: unknown, what: string): z.infer<T> {
   const r = schema.safeParse(input);
@@ -185,10 +215,23 @@ export function createBookingAgency(deps: AgencyDeps) {
   return {
     migrations: bookingMigrations,
 
-    /** Books an arrestee: validates everything first, then writes the booking and the CAR in one transaction. */
-    async book(trx: AnyTransaction, caseId: string, request: BookingRequest): Promise<void> {
+    /**
+     * Books an arrestee: validates everything first, then writes the booking and the CAR in one
+     * transaction; returns the case id. A re-sent submission (same ORI and TCN, same content)
+     * returns the case it was booked as, with a `resubmission-recognised` event and nothing sent.
+     */
+    async book(trx: AnyTransaction, caseId: string, request: BookingRequest): Promise<string> {
       const b = request.booking;
       const now = deps.clock.now();
+      const tcn = request.tcn ?? caseId;
+      if (typeof tcn !== 'string' || !/^[\x21-\x7e]{10,40}$/.test(tcn)) throw new AgencyError('invalid-booking', `the TCN (1.009) must be 10 to 40 printable characters without spaces, got ${JSON.stringify(tcn)}`);
+      const contentHash = contentHashOf(request);
+      const previous = await t(trx).selectFrom('booking_bookings').select(['case_id', 'content_hash']).where('ori', '=', b.arrestingAgencyOri).where('tcn', '=', tcn).executeTakeFirst();
+      if (previous) {
+        if (previous.content_hash !== contentHash) throw new AgencyError('duplicate-tcn-conflict', `TCN ${tcn} from ${b.arrestingAgencyOri} was already received as case ${previous.case_id} with different content; a new submission needs a new TCN`);
+        await event(trx, previous.case_id, 'resubmission-recognised', `The submission with TCN ${tcn} arrived again; it is case ${previous.case_id} already, nothing is sent again.`, { tcn, ori: b.arrestingAgencyOri });
+        return previous.case_id;
+      }
       const jurisdiction = await deps.jurisdictions.jurisdictionOf(trx, b.arrestingAgencyOri);
       if (!/^\d{8}$/.test(b.dateOfArrest)) throw new AgencyError('invalid-booking', `date of arrest must be CCYYMMDD, got "${b.dateOfArrest}"`);
       const arrestDate = isoOfEbtsDate(b.dateOfArrest);
@@ -231,7 +274,7 @@ export function createBookingAgency(deps: AgencyDeps) {
       if (exists) throw new AgencyError('invalid-booking', `case ${caseId} is already booked`);
       await t(trx)
         .insertInto('booking_bookings')
-        .values({ case_id: caseId, ori: b.arrestingAgencyOri, tcn: caseId, person: JSON.stringify(person), booked_at: now, charges: JSON.stringify(charges), state: 'in-custody', release_due_at: null, released_at: null, release_reason: null, fbi_number: null, idr_result: null, iar: null })
+        .values({ case_id: caseId, ori: b.arrestingAgencyOri, tcn, content_hash: contentHash, person: JSON.stringify(person), booked_at: now, charges: JSON.stringify(charges), state: 'in-custody', release_due_at: null, released_at: null, release_reason: null, fbi_number: null, idr_result: null, iar: null })
         .execute();
       await event(trx, caseId, 'booked', `Booked at ${jurisdiction.name} (${b.arrestingAgencyOri}) on ${charges.map((c) => `${c.ncicCode} ${c.literal}`).join(', ')}; CAR sent to the state bureau.`, {
         charges: charges.map((c) => c.ncicCode),
@@ -245,6 +288,7 @@ export function createBookingAgency(deps: AgencyDeps) {
       // The EBTS bytes are stored once, in this transaction, and travel by reference.
       const attachment = await deps.attachments.put(trx, ebts);
       await send(trx, { ...Car.create({ from: AGENCY, to: ADDRESS.stateBureau, correlationId: caseId, payload: { caseId, ori: b.arrestingAgencyOri, tcn: caseId, bookedAt: now, person, charges } }), attachment });
+      return caseId;
     },
 
     /**

@@ -45,6 +45,7 @@ export const KINDS_NOT_USED: readonly string[] = [
   'iaq-sent',
   'iar-received',
   'duplicate-ignored',
+  'resubmission-recognised',
   'ignored',
   'detainer-received',
   'detainer-copy-served',
