@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { readBytes } from './io.ts';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { BiometricError } from '../biometrics/errors.ts';
@@ -11,11 +12,7 @@ import { decodeWsq, encodeWsq, readWsqInfo } from '../biometrics/image/wsq/index
 class CliFailure extends Error {}
 
 function readInput(path: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    throw new CliFailure(`cannot read ${path}: ${(e as Error).message}`);
-  }
+  return readBytes(path, 'image');
 }
 
 function writeOutput(path: string, bytes: Uint8Array): void {
