@@ -21,6 +21,7 @@ export function buildProgram(): Command {
     .version((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version)
     // The parser's own errors (unknown option, missing argument, bad choice) are thrown and
     // printed by main() in the house format; help and the version still go to stdout.
+    .enablePositionalOptions() // the root's --version only before a command: `policy explain --version ID` is the command's
     .configureOutput({ outputError: () => undefined })
     .exitOverride();
   registerAuditCommands(program);
