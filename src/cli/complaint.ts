@@ -4,7 +4,7 @@
  * `note`, `resolve`, `close`, `show`, `list` and `counts` are the staff's, each staff action
  * recorded with `--actor`. Tracking codes come from operating-system randomness.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { InputFileError, readFileBounded } from '../platform/files/index.ts';
 import type { Command } from 'commander';
 import { systemClock } from '../platform/clock/index.ts';
 import { systemRandom } from '../platform/messaging/index.ts';
@@ -46,15 +46,13 @@ async function withComplaints<T>(db: StoreOpts, fn: (complaints: Complaints, sto
 function textOf(inline: string | undefined, file: string | undefined, what: string, max: number): string | undefined {
   if (inline !== undefined && file !== undefined) throw new UsageError(`give the ${what} inline or as a file, not both`);
   if (file === undefined) return inline;
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    throw new UsageError(`cannot read ${file}`);
-  }
   // UTF-8 takes at most 4 bytes a character: anything larger cannot be within the limit.
-  if (size > max * 4) throw new UsageError(`${file}: the ${what} is too long (${size.toLocaleString('en-US')} bytes; at most ${max.toLocaleString('en-US')} characters)`);
-  return readFileSync(file, 'utf8');
+  try {
+    return Buffer.from(readFileBounded(file, max * 4, what)).toString('utf8');
+  } catch (error) {
+    if (error instanceof InputFileError && error.code === 'FILE_TOO_LARGE') throw new UsageError(`${file}: the ${what} is too long (at most ${max.toLocaleString('en-US')} characters)`);
+    throw error;
+  }
 }
 
 export function renderPublicStatus(s: PublicStatus): string[] {

@@ -166,7 +166,7 @@ export function loadFolder(dir: string, ext: string | undefined, ppi: number | u
   const templates = TEMPLATE_EXTENSIONS.has(wanted!);
   return chosen.map((sample) => {
     const path = join(dir, sample.name);
-    return templates ? { sample, template: decodeTemplateBytes(readBytes(path)) } : { sample, image: readImage(path, ppi) };
+    return templates ? { sample, template: decodeTemplateBytes(readBytes(path, 'template')) } : { sample, image: readImage(path, ppi) };
   });
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { BiometricError } from '../biometrics/errors.ts';
@@ -9,17 +9,31 @@ import { decodeIso19794_2_2005, encodeIso19794_2_2005 } from '../biometrics/temp
 import { decodeIncits378_2004, encodeIncits378_2004 } from '../biometrics/template/incits378-2004.ts';
 import { decodeNativeTemplate, encodeNativeTemplate, isNativeTemplate } from '../biometrics/template/native.ts';
 
+import { readFileBounded, type FileKind } from '../platform/files/index.ts';
 import { UsageError } from './errors.ts';
 
 export { UsageError };
 
-export function readBytes(path: string): Uint8Array {
+const KIND_WORDS: Record<FileKind, string> = { image: 'fingerprint image', template: 'template', transaction: 'ANSI/NIST transaction', rules: 'rules file', scenario: 'scenario file', policy: 'policy document', csv: 'CSV table' };
+
+/**
+ * The one way the CLI reads a file: a regular file within the size limit of its kind
+ * (`FILE_LIMITS`), checked before reading and capped while reading. A missing file is a
+ * UsageError; a device, pipe or directory (NOT_A_FILE) or an oversized file (FILE_TOO_LARGE)
+ * an InputFileError; both print one line and exit 2.
+ */
+export function readBytes(path: string, kind: FileKind = 'image'): Uint8Array {
   try {
-    return new Uint8Array(readFileSync(path));
+    return readFileBounded(path, kind, KIND_WORDS[kind]);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `no such file: ${path}` : code === 'EISDIR' ? `${path} is a directory, not a file` : `cannot read ${path}: ${(error as Error).message}`);
+    if ((error as { code?: string }).code === 'NO_SUCH_FILE') throw new UsageError(`no such file: ${path}`);
+    throw error;
   }
+}
+
+/** The same, as UTF-8 text. */
+export function readText(path: string, kind: FileKind): string {
+  return Buffer.from(readBytes(path, kind)).toString('utf8');
 }
 
 export function writeBytes(path: string, bytes: Uint8Array | string): void {

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { describeError, UsageError } from './errors.ts';
 import { addCarCommand } from './nist-car.ts';
+import { readBytes, readText } from './io.ts';
 import { extractTemplate } from '../biometrics/extract/index.ts';
 import { encodeGrayPng } from '../biometrics/image/png-encode.ts';
 import { encodeNativeTemplate } from '../biometrics/template/native.ts';
@@ -26,12 +27,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULT_RULES = resolve(REPO_ROOT, '../shared/data/ebts/EBTS9.1_ENUS.txt');
 
 function readInput(path: string): Uint8Array {
-  if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
-  }
+  return readBytes(path, 'transaction');
 }
 
 function load(path: string): { bytes: Uint8Array; t: Transaction } {
@@ -126,11 +122,11 @@ function dumpText(t: Transaction): string {
 /** Loads the rules file and any code tables it references (file://NAME) that sit beside it. */
 export function loadRules(path: string): EbtsRules {
   if (!existsSync(path)) throw new UsageError(`EBTS rules file not found: ${path} (pass --rules <EBTS9.1_ENUS.txt>)`);
-  const text = readFileSync(path, 'utf8');
+  const text = readText(path, 'rules');
   const codeTables: Record<string, string> = {};
   for (const m of text.matchAll(/file:\/\/([A-Za-z0-9_.-]+)/g)) {
     const p = join(dirname(path), m[1]);
-    if (existsSync(p)) codeTables[m[1]] = readFileSync(p, 'utf8');
+    if (existsSync(p)) codeTables[m[1]] = readText(p, 'rules');
   }
   return parseEbtsRules(text, { codeTables });
 }

@@ -6,7 +6,8 @@
  * Prints a table of flagged units with their reasons; `--json` the full result; `--format html|pdf
  * --out FILE` a report.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readText } from './io.ts';
 import type { Command } from 'commander';
 import { complaintCountsByJurisdiction } from '../oversight/complaints/index.ts';
 import { iterateFacts, loadRegistry, updateFacts } from '../oversight/facts/index.ts';
@@ -183,12 +184,7 @@ function csvReview(opts: ReviewOpts, format: Format): void {
   const missing = (['count', 'total', 'unit'] as const).filter((k) => !opts[k]);
   if (missing.length) throw new UsageError(`--input needs ${missing.map((k) => `--${k}`).join(', ')} (the columns with the numerator, the denominator and the unit's name)`);
   if (!existsSync(opts.input!)) throw new UsageError(`no such file: ${opts.input}`);
-  let text: string;
-  try {
-    text = readFileSync(opts.input!, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${opts.input}: ${(error as Error).message}`);
-  }
+  const text = readText(opts.input!, 'csv');
   const columns = { count: opts.count!, total: opts.total!, unit: opts.unit!, ...(opts.group ? { group: opts.group } : {}) };
   // Several rows per unit that differ in another column (e.g. one per driver race) are pooled per
   // unit and the output says so; rows that agree in every other column are a typed error.

@@ -3,7 +3,7 @@
  * embedded pipeline from the command line. Each command opens the store named by `--store`
  * (`sqlite:<path>` or `postgres:<url>`), opens the Pipeline on it, does one thing and closes.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -25,7 +25,7 @@ import { PolicyError, versionById, versionInForce, type PolicyDecision, type Rea
 import { jurisdictionSchema, loadScenario, registerJurisdictions, runScenario, ScenarioError, type FinalState, type ScenarioResult } from '../sim/scenario.ts';
 import { UsageError } from './errors.ts';
 import { addStoreOptions, DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, requireStoreConfig, storeConfigOf, type StoreOpts } from './store-option.ts';
-import { readBytes } from './io.ts';
+import { readBytes, readText } from './io.ts';
 import { createProgress } from './progress.ts';
 import { listEnvelope, printJson } from './output.ts';
 import { commonZone, zonesOfStore } from './zones.ts';
@@ -108,9 +108,10 @@ async function caseReport(p: Pipeline, caseId: string) {
 const jurisdictionFile = z.union([z.object({ jurisdictions: z.array(jurisdictionSchema).min(1) }).strict(), z.array(jurisdictionSchema).min(1), jurisdictionSchema]);
 
 function readJurisdictionFile(path: string) {
+  const text = readText(path, 'scenario');
   let document: unknown;
   try {
-    document = JSON.parse(readFileSync(path, 'utf8'));
+    document = JSON.parse(text);
   } catch (error) {
     throw new UsageError(existsSync(path) ? `${path} is not JSON: ${error instanceof Error ? error.message : String(error)}` : `no such file: ${path}`);
   }
@@ -169,7 +170,7 @@ export function registerScenarioCommands(program: Command): void {
         let booking;
         let tcn: string;
         try {
-          const transaction = parseTransaction(readBytes(car));
+          const transaction = parseTransaction(readBytes(car, 'transaction'));
           booking = readCar(transaction);
           tcn = textOf(type1(transaction), 9) ?? '';
         } catch (error) {

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { readBytes } from './io.ts';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { BiometricError } from '../biometrics/errors.ts';
@@ -12,11 +13,7 @@ import { printJson, toOutputJson } from './output.ts';
 class CliFailure extends Error {}
 
 function readInput(path: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    throw new CliFailure(`cannot read ${path}: ${(e as Error).message}`);
-  }
+  return readBytes(path, 'image');
 }
 
 function writeOutput(path: string, bytes: Uint8Array): void {

@@ -8,7 +8,8 @@
  * A bad file is refused whole: `loadScenario` throws a ScenarioError listing every problem
  * with its JSON path, before anything is written to a store.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFileBounded, readTextBounded } from '../platform/files/index.ts';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { AgencyError } from '../agencies/errors.ts';
@@ -263,7 +264,7 @@ export function parseScenario(document: unknown, source = '(scenario)', baseDir 
           return [];
         }
         try {
-          const gray = decodeImage(new Uint8Array(readFileSync(path)), img.ppi === undefined ? {} : { ppi: img.ppi });
+          const gray = decodeImage(readFileBounded(path, 'image', 'fingerprint image'), img.ppi === undefined ? {} : { ppi: img.ppi });
           return [{ position: img.position, data: gray.pixels, width: gray.width, height: gray.height, ppi: gray.ppi, compression: 'NONE' as const }];
         } catch (error) {
           problems.push({ path: at, message: `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}` });
@@ -292,9 +293,9 @@ export function parseScenario(document: unknown, source = '(scenario)', baseDir 
 export function loadScenario(file: string): LoadedScenario {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ScenarioError(file, [{ path: '(file)', message: `cannot read ${file}` }]);
+    text = readTextBounded(file, 'scenario', 'scenario file');
+  } catch (error) {
+    throw new ScenarioError(file, [{ path: '(file)', message: error instanceof Error ? error.message : `cannot read ${file}` }]);
   }
   let document: unknown;
   try {

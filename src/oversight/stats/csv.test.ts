@@ -117,4 +117,25 @@ describe('review from CSV', () => {
       }),
     );
   });
+
+  it('refuses numbers too large to count exactly (1e308, 2^53 + 1, 400 digits) with a typed error naming the cell, and never returns a non-finite figure (fast-check)', () => {
+    for (const raw of ['1e308', '9007199254740993', '9'.repeat(400), '1.5e300']) {
+      const e = errorOf(() => reviewFromCsv(`u,c,t\nA,1,${raw}\nB,2,10\n`, { count: 'c', total: 't', unit: 'u' }));
+      expect(e.code).toBe('CSV_BAD_NUMBER');
+      expect(e.at).toEqual({ row: 2, column: 3 });
+    }
+    const big = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constantFrom(2 ** 53 - 1, 2 ** 52, 1e15, 1e300, Number.MAX_VALUE), fc.double({ min: 0, max: 1e308, noNaN: true }));
+    fc.assert(
+      fc.property(fc.array(fc.record({ unit: fc.constantFrom('A', 'B', 'C'), tag: fc.constantFrom('x', 'y'), count: big, total: big }), { minLength: 1, maxLength: 8 }), (rows) => {
+        const text = `u,tag,c,t\n${rows.map((r) => `${r.unit},${r.tag},${r.count},${r.total}`).join('\n')}\n`;
+        try {
+          const result = reviewFromCsv(text, { count: 'c', total: 't', unit: 'u' });
+          expect(JSON.stringify(result)).not.toMatch(/NaN|Infinity/);
+        } catch (e) {
+          expect(e).toBeInstanceOf(StatsError);
+        }
+      }),
+      { seed: 8, numRuns: 300 },
+    );
+  });
 });

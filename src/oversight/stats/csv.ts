@@ -148,6 +148,9 @@ export interface CsvReviewResult extends ReviewResult {
 
 const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'null']);
 
+/** The largest count or total read: 2^53 − 1, beyond which numbers are no longer exact (and sums and squares overflow). */
+const MAX_COUNT = Number.MAX_SAFE_INTEGER;
+
 interface ParsedRow {
   row: number;
   id: string;
@@ -181,6 +184,7 @@ export function reviewFromCsv(text: string, columns: CsvColumns, options: CsvRev
       if (!/^[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw) || !Number.isFinite(v)) {
         throw new StatsError('CSV_BAD_NUMBER', `row ${row}, column ${k + 1} (${name}): "${raw}" is not a non-negative number`, { row, column: k + 1 });
       }
+      if (v > MAX_COUNT) throw new StatsError('CSV_BAD_NUMBER', `row ${row}, column ${k + 1} (${name}): ${raw} is too large to count exactly (at most ${MAX_COUNT.toLocaleString('en-US')})`, { row, column: k + 1 });
       return v;
     };
     const count = number(ci, columns.count);
@@ -237,6 +241,10 @@ export function reviewFromCsv(text: string, columns: CsvColumns, options: CsvRev
     for (const p of kept) {
       count += p.count!;
       total += p.total!;
+    }
+    if (count > MAX_COUNT || total > MAX_COUNT) {
+      const last = kept[kept.length - 1];
+      throw new StatsError('CSV_BAD_NUMBER', `row ${last.row}: the pooled ${count > MAX_COUNT ? columns.count : columns.total} of unit "${id}" is too large to count exactly (at most ${MAX_COUNT.toLocaleString('en-US')})`, { row: last.row, column: (count > MAX_COUNT ? ci : ti) + 1 });
     }
     units.push({ id, group, count, total });
   }

@@ -3,7 +3,8 @@
  * `ncic-offenses.json`), validates all of it and returns the bundle. A file that is not JSON
  * or not valid is reported with the rest: either everything loads or nothing does.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readTextBounded } from '../files/index.ts';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPolicyBundle, type PolicyBundle, type PolicyDocument } from '../../policy/bundle.ts';
@@ -17,7 +18,7 @@ export function loadPolicy(dir: string = DEFAULT_POLICY_DIR): PolicyBundle {
   const read = (relative: string): PolicyDocument | null => {
     let text: string;
     try {
-      text = readFileSync(join(dir, relative), 'utf8');
+      text = readTextBounded(join(dir, relative), 'policy', 'policy document');
     } catch (error) {
       problems.push({ path: relative, message: `cannot read: ${(error as Error).message}` });
       return null;

@@ -1,6 +1,8 @@
+import { userInfo } from 'node:os';
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { isPreparedText } from '../prepared.ts';
+import { connectionError } from '../errors.ts';
 
 export interface PostgresOptions {
   connectionString: string;
@@ -20,18 +22,27 @@ export function checkSchemaName(schema: string): void {
  * strings, so epoch-ms columns read the same as on SQLite; values beyond 2^53 are refused.
  */
 export async function openPostgres(options: PostgresOptions): Promise<Kysely<object>> {
-  if (options.schema !== undefined) {
-    checkSchemaName(options.schema);
-    const setup = new pg.Client({ connectionString: options.connectionString });
+  const connectionString = withDefaultUser(options.connectionString);
+  // Connect once first, so that an unreachable server, an unknown host or a refused login is a
+  // StoreError at open rather than an error in the middle of the first query.
+  let setup: pg.Client | undefined;
+  try {
+    setup = new pg.Client({ connectionString, connectionTimeoutMillis: 15_000 });
     await setup.connect();
-    try {
+  } catch (error) {
+    await setup?.end().catch(() => undefined);
+    throw connectionError(error, options.connectionString);
+  }
+  try {
+    if (options.schema !== undefined) {
+      checkSchemaName(options.schema);
       await setup.query(`create schema if not exists ${options.schema}`);
-    } finally {
-      await setup.end();
     }
+  } finally {
+    await setup.end();
   }
   const pool = new pg.Pool({
-    connectionString: options.connectionString,
+    connectionString,
     max: options.maxConnections,
     ...(options.schema !== undefined ? { options: `-c search_path=${options.schema}` } : {}),
     types: {
@@ -43,6 +54,33 @@ export async function openPostgres(options: PostgresOptions): Promise<Kysely<obj
   });
   pool.on('connect', prepareOnConnection);
   return new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * A URL without a user name logs in as $PGUSER or, like libpq (psql), as the operating-system
+ * account — pg alone falls back on $USER, which is often unset (services, containers), and the
+ * server then refuses the connection ("no PostgreSQL user name specified").
+ */
+export function withDefaultUser(connectionString: string, env: NodeJS.ProcessEnv = process.env): string {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    return connectionString;
+  }
+  if (url.username !== '' || url.hostname === '' || url.searchParams.has('user')) return connectionString;
+  const user = env.PGUSER || env.USER || osUser();
+  if (!user) return connectionString;
+  url.username = encodeURIComponent(user);
+  return url.toString();
+}
+
+function osUser(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Statement names by SQL text, shared by every connection (each prepares a name once). */
