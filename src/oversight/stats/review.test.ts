@@ -106,10 +106,12 @@ describe('leave-one-out reference', () => {
     expect(review({ quarter: 'Q', units }).groups).toEqual(r.groups);
   });
 
-  it('flags a jurisdiction holding a third of its state that its own weight hides from the whole-state target', () => {
+  it('flags a jurisdiction holding a third of its state against the rest, whose share is below the whole-state target it pulls up', () => {
     const whole = review({ quarter: 'Q', units });
     const loo = review({ quarter: 'Q', units }, { reference: 'leave-one-out' });
-    expect(whole.flags.map((f) => f.unitId)).toEqual([]);
+    // Its own weight pulls the whole-state target up; since τ̂² sets outliers aside (Paule–Mandel
+    // after outlier exclusion) it no longer inflates the spread too, so the whole-state screen finds it as well.
+    expect(whole.units.find((u) => u.id === 'big')!.expected).toBeGreaterThan(loo.units.find((u) => u.id === 'big')!.expected);
     expect(loo.flags.map((f) => f.unitId)).toEqual(['big']);
     expect(loo.flags[0].reason).toMatch(/against 25 % for the rest of AZ \(458 of 1800\);/);
     expect(loo.flags[0].numbers.reference).toEqual({ count: 458, total: 1800 });
