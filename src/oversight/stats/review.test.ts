@@ -211,3 +211,28 @@ describe('a group share against comparable jurisdictions', () => {
     expect(r.units.find((u) => u.id === 'ok')!.demographics!.status).toBe('ok');
   });
 });
+
+describe('per-unit control limits', () => {
+  it('every judged unit, flagged or not, carries its 95 % and 99.8 % limits around its expected share, under both references', () => {
+    const units = [
+      { id: 'a', group: 'LA', count: 70, total: 100 },
+      ...[26, 25, 27, 24, 23, 28, 26, 25, 27, 24].map((count, i) => ({ id: `n${i}`, group: 'LA', count, total: 100 + 37 * i })),
+      { id: 'g', group: 'LA', count: 0, total: 0 },
+    ];
+    for (const reference of ['group', 'leave-one-out'] as const) {
+      const r = review({ quarter: 'Q', units }, { reference });
+      for (const u of r.units) {
+        if (u.total === 0) {
+          expect(u.limits).toBeUndefined();
+          continue;
+        }
+        expect(u.limits!.map((l) => l.level)).toEqual([0.95, 0.998]);
+        const [l95, l998] = u.limits!;
+        expect(l998.lower).toBeLessThanOrEqual(l95.lower);
+        expect(l95.lower).toBeLessThanOrEqual(u.expected);
+        expect(u.expected).toBeLessThanOrEqual(l95.upper);
+        expect(l95.upper).toBeLessThanOrEqual(l998.upper);
+      }
+    }
+  });
+});
