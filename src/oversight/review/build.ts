@@ -382,9 +382,10 @@ export class QuarterReviewBuilder {
       minLevelChange: this.options.minLevelChange ?? 0.05,
       minShareChange: this.options.minShareChange ?? 0.05,
       reference: this.options.reference ?? 'leave-one-out',
+      tau2Method: 'paule-mandel' as const,
     };
     const comparableOptions = { sizeRatio: this.options.comparable?.sizeRatio ?? 2, settledMonths: this.options.comparable?.settledMonths ?? 12 };
-    const reviewOptions = { fdr: thresholds.fdr, model: thresholds.model, minTotal: thresholds.minTotal, minLevelChange: thresholds.minLevelChange, minShareChange: thresholds.minShareChange, reference: thresholds.reference };
+    const reviewOptions = { fdr: thresholds.fdr, model: thresholds.model, minTotal: thresholds.minTotal, minLevelChange: thresholds.minLevelChange, minShareChange: thresholds.minShareChange, reference: thresholds.reference, tau2Method: thresholds.tau2Method };
     // Every registered jurisdiction activated by the quarter's end is reviewed, with or without cases.
     for (const ref of this.registry.values()) this.acc(ref);
     const reviewed = [...this.accs.values()].filter((a) => a.reviewed).sort((x, y) => (x.ref.state === y.ref.state ? x.ref.ori.localeCompare(y.ref.ori) : x.ref.state.localeCompare(y.ref.state)));

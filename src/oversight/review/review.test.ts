@@ -80,7 +80,8 @@ describe('quarterly review from the facts of a synthetic event log', () => {
     // Against the whole state, itself included, it pulls its own target up and escapes the state flag.
     const whole = reviewQuarter(facts, registry, '2011Q3', { reference: 'group' });
     expect(whole.thresholds.reference).toBe('group');
-    expect(whole.flags.some((f) => f.ori === log.planted && f.measure === 'ice-arrests' && f.against === 'state')).toBe(false);
+    // (Since τ̂² sets outliers aside it no longer hides the unit by inflating the spread, so the
+    // whole-state screen may flag it too; what leave-one-out changes is the reference.)
     expect(whole.flags.some((f) => f.ori === log.planted && f.measure === 'ice-arrests' && f.against === 'nation')).toBe(true);
     const u = whole.reviews['ice-arrests:state']!.units.find((x) => x.id === log.planted)!;
     expect(u.expected).toBeCloseTo(az.share, 12);

@@ -11,7 +11,7 @@ const units = [
 
 describe('funnel with over-dispersion', () => {
   it('matches a hand-checked table (numpy: arcsine z, 10 % winsorised φ̂, τ̂², adjusted z and p)', () => {
-    const fit = funnel(units, { target: 0.125 });
+    const fit = funnel(units, { target: 0.125, tau2Method: 'winsorised' });
     const z = [-0.7923313902013129, 1.0276323789286035, 1.451044005137866, 4.0912194037639305, -2.262871851516917];
     const zd = [-0.4301920934126854, 0.42727183535117175, 1.1933752523758552, 1.2584476783306402, -1.5269718703859838];
     const pHigh = [0.6664720435054157, 0.3345906721996502, 0.11636122131789844, 0.10411494907624208, 0.9366159968390552];
@@ -23,6 +23,14 @@ describe('funnel with over-dispersion', () => {
     expect(fit.phi).toBeCloseTo(3.1611897162416343, 12);
     expect(fit.tau2).toBeCloseTo(0.005980645004954139, 14);
     expect(fit.targetSource).toBe('given');
+  });
+
+  it('estimates τ̂² by Paule–Mandel by default, with a Q-profile interval around it', () => {
+    const fit = funnel(units, { target: 0.125 });
+    expect(fit.tau2Method).toBe('paule-mandel');
+    expect(fit.tau2Interval.lower).toBeLessThanOrEqual(fit.tau2);
+    expect(fit.tau2Interval.upper).toBeGreaterThanOrEqual(fit.tau2);
+    expect(fit.note).toMatch(/Paule–Mandel; 95 % CI/);
   });
 
   it('control limits at 95 % and 99.8 % surround the target and the 99.8 % ones are wider', () => {

@@ -1,4 +1,5 @@
 import { StatsError } from './errors.ts';
+import { robustPauleMandel } from './heterogeneity.ts';
 import { chiSquareUpper, normalQuantile, normalUpper } from './special.ts';
 
 /**
@@ -12,9 +13,15 @@ import { chiSquareUpper, normalQuantile, normalUpper } from './special.ts';
  *   z_i = (asin √(y_i/n_i) − asin √θ0) / s_i,   s_i² = 1/(4 n_i).
  * Over-dispersion φ is the mean of the z_i² after winsorising the z_i at their 10th and 90th
  * percentiles (quantiles by linear interpolation, Hyndman–Fan type 7). The additive
- * random-effects variance is the moment estimator of (2005b), eq. for τ̂²:
+ * random-effects variance τ̂² is by default the Paule–Mandel estimator on the arcsine scale with a
+ * Q-profile interval (heterogeneity.ts): it solves Σ (x_i − x̄_w)²/(s_i² + τ²) = I − 1, x_i = asin √p_i,
+ * over the units whose standardised residual is within ±3.5 (iterated), so that real outliers do
+ * not inflate the spread they are judged against.
+ * (2005b)'s moment estimator from the winsorised φ̂,
  *   τ̂² = max(0, (I φ̂ − (I − 1)) / (Σ w_i − Σ w_i² / Σ w_i)),   w_i = 1/s_i² = 4 n_i,
- * and each unit is then judged by z_i^D = (asin √p_i − asin √θ0) / √(s_i² + τ̂²).
+ * is kept as `tau2Method: 'winsorised'`: with sizes over several orders of magnitude (the policing
+ * file's 645 to 3.5 M stops) it is several times too small, because winsorising z caps exactly the
+ * large units that carry the between-unit spread. Each unit is then judged by z_i^D = (asin √p_i − asin √θ0) / √(s_i² + τ̂²).
  * Control limits at level L for a unit of size n are sin²(asin √θ0 ± Φ⁻¹((1+L)/2) √(1/(4n) + τ̂²)),
  * clipped to [0, 1].
  */
@@ -28,6 +35,8 @@ export interface FunnelUnit {
   total: number;
 }
 
+export type Tau2Method = 'paule-mandel' | 'winsorised';
+
 export type OverdispersionModel = 'additive' | 'multiplicative' | 'none';
 
 export interface FunnelOptions {
@@ -35,6 +44,8 @@ export interface FunnelOptions {
   target?: number;
   /** Winsorising fraction at each end for φ̂; default 0.1 (10th and 90th percentiles). */
   winsorise?: number;
+  /** How τ̂² is estimated: 'paule-mandel' (default) or Spiegelhalter's 'winsorised' moment estimator. */
+  tau2Method?: Tau2Method;
   /** How over-dispersion widens the limits and deflates the z-scores; default 'additive'. */
   model?: OverdispersionModel;
   /** Two-sided coverage of the control limits; default [0.95, 0.998]. */
@@ -80,6 +91,9 @@ export interface FunnelResult {
   dispersionTest: { statistic: number; df: number; p: number };
   /** Additive between-unit variance on the arcsine scale (0 when none is found). */
   tau2: number;
+  /** How τ̂² was estimated, and its confidence interval (Q-profile for Paule–Mandel; [τ̂², τ̂²] for the winsorised estimator, which has none). */
+  tau2Method: Tau2Method;
+  tau2Interval: { lower: number; upper: number; level: number };
   winsorise: number;
 }
 
@@ -134,6 +148,8 @@ export function funnel(input: readonly FunnelUnit[], options: FunnelOptions = {}
   const winsorise = options.winsorise ?? 0.1;
   if (!(winsorise >= 0 && winsorise < 0.5)) throw new StatsError('INVALID_ARGUMENT', `winsorising fraction ${winsorise} must be in [0, 0.5)`);
   const model = options.model ?? 'additive';
+  const tau2Method = options.tau2Method ?? 'paule-mandel';
+  if (tau2Method !== 'paule-mandel' && tau2Method !== 'winsorised') throw new StatsError('INVALID_ARGUMENT', `τ² method ${String(tau2Method)} must be paule-mandel or winsorised`);
   const levels = options.levels ?? [0.95, 0.998];
   checkLevels(levels);
   if (options.target !== undefined && !(options.target >= 0 && options.target <= 1)) {
@@ -156,7 +172,7 @@ export function funnel(input: readonly FunnelUnit[], options: FunnelOptions = {}
     sumN += u.total;
   }
   const targetSource = options.target === undefined ? 'pooled' : 'given';
-  const base = { targetSource, model, levels, excluded, winsorise } as const;
+  const base = { targetSource, model, levels, excluded, winsorise, tau2Method } as const;
   if (included.length === 0) {
     return {
       ...base,
@@ -167,6 +183,7 @@ export function funnel(input: readonly FunnelUnit[], options: FunnelOptions = {}
       phi: 1,
       dispersionTest: { statistic: 0, df: 0, p: 1 },
       tau2: 0,
+      tau2Interval: { lower: 0, upper: 0, level: 0.95 },
     };
   }
   const target = options.target ?? sumY / sumN;
@@ -178,6 +195,7 @@ export function funnel(input: readonly FunnelUnit[], options: FunnelOptions = {}
   const notes: string[] = [];
   let phi = 1;
   let tau2 = 0;
+  let tau2Interval = { lower: 0, upper: 0, level: 0.95 };
   let status: FunnelStatus = 'ok';
   if (I < 2) {
     status = 'too-few-units';
@@ -192,17 +210,30 @@ export function funnel(input: readonly FunnelUnit[], options: FunnelOptions = {}
       sw2 += w * w;
     }
     const denom = sw - sw2 / sw;
-    tau2 = denom > 0 ? Math.max(0, (I * phi - (I - 1)) / denom) : 0;
+    if (tau2Method === 'winsorised') {
+      tau2 = denom > 0 ? Math.max(0, (I * phi - (I - 1)) / denom) : 0;
+      tau2Interval = { lower: tau2, upper: tau2, level: 0.95 };
+    } else {
+      const pm = robustPauleMandel(
+        included.map((u) => arcsineSqrt(u.count / u.total)),
+        included.map((u) => 1 / (4 * u.total)),
+      );
+      tau2 = pm.tau2;
+      tau2Interval = { lower: pm.lower, upper: pm.upper, level: pm.level };
+    }
     if (I < 10) notes.push(`only ${I} units: φ̂ and τ̂² are rough`);
   }
   const dispersionTest = { statistic: chi2, df: Math.max(0, I - 1), p: I > 1 ? chiSquareUpper(chi2, I - 1) : 1 };
-  if (model === 'additive') notes.push(tau2 > 0 ? `additive over-dispersion τ̂² = ${tau2.toExponential(3)} on the arcsine scale` : 'no over-dispersion beyond binomial found (τ̂² = 0)');
+  if (model === 'additive') notes.push(
+      (tau2 > 0 ? `additive over-dispersion τ̂² = ${tau2.toExponential(3)} on the arcsine scale` : 'no over-dispersion beyond binomial found (τ̂² = 0)') +
+        (tau2Method === 'paule-mandel' && I >= 2 ? ` (Paule–Mandel; 95 % CI ${tau2Interval.lower.toExponential(2)} to ${tau2Interval.upper.toExponential(2)})` : tau2Method === 'winsorised' ? ' (winsorised moment estimator)' : ''),
+    );
   else if (model === 'multiplicative') notes.push(phi > 1 ? `limits widened by √φ̂ = ${Math.sqrt(phi).toFixed(3)}` : 'φ̂ ≤ 1: binomial limits used');
   else notes.push('binomial limits (over-dispersion ignored by choice)');
   notes.push(targetSource === 'pooled' ? `target is the pooled proportion ${target.toPrecision(4)}` : `target ${target.toPrecision(4)} was given`);
   if (excluded.length > 0) notes.push(`${excluded.length} unit(s) excluded for a zero total`);
 
-  const result: FunnelResult = { ...base, status, note: notes.join('; '), target, units: [], phi, dispersionTest, tau2 };
+  const result: FunnelResult = { ...base, status, note: notes.join('; '), target, units: [], phi, dispersionTest, tau2, tau2Interval };
   result.units = included.map((u, i) => {
     const zAdjusted = z[i] / adjustmentFactor(result, u.total);
     return {

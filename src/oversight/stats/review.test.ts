@@ -106,10 +106,12 @@ describe('leave-one-out reference', () => {
     expect(review({ quarter: 'Q', units }).groups).toEqual(r.groups);
   });
 
-  it('flags a jurisdiction holding a third of its state that its own weight hides from the whole-state target', () => {
+  it('flags a jurisdiction holding a third of its state against the rest, whose share is below the whole-state target it pulls up', () => {
     const whole = review({ quarter: 'Q', units });
     const loo = review({ quarter: 'Q', units }, { reference: 'leave-one-out' });
-    expect(whole.flags.map((f) => f.unitId)).toEqual([]);
+    // Its own weight pulls the whole-state target up; since τ̂² sets outliers aside (Paule–Mandel
+    // after outlier exclusion) it no longer inflates the spread too, so the whole-state screen finds it as well.
+    expect(whole.units.find((u) => u.id === 'big')!.expected).toBeGreaterThan(loo.units.find((u) => u.id === 'big')!.expected);
     expect(loo.flags.map((f) => f.unitId)).toEqual(['big']);
     expect(loo.flags[0].reason).toMatch(/against 25 % for the rest of AZ \(458 of 1800\);/);
     expect(loo.flags[0].numbers.reference).toEqual({ count: 458, total: 1800 });
@@ -207,5 +209,30 @@ describe('a group share against comparable jurisdictions', () => {
     expect(flags[0].drillDown).toBe('review/Q/AZ/hi/demographics-comparable');
     expect(r.units.find((u) => u.id === 'hi')!.demographics).toBeUndefined();
     expect(r.units.find((u) => u.id === 'ok')!.demographics!.status).toBe('ok');
+  });
+});
+
+describe('per-unit control limits', () => {
+  it('every judged unit, flagged or not, carries its 95 % and 99.8 % limits around its expected share, under both references', () => {
+    const units = [
+      { id: 'a', group: 'LA', count: 70, total: 100 },
+      ...[26, 25, 27, 24, 23, 28, 26, 25, 27, 24].map((count, i) => ({ id: `n${i}`, group: 'LA', count, total: 100 + 37 * i })),
+      { id: 'g', group: 'LA', count: 0, total: 0 },
+    ];
+    for (const reference of ['group', 'leave-one-out'] as const) {
+      const r = review({ quarter: 'Q', units }, { reference });
+      for (const u of r.units) {
+        if (u.total === 0) {
+          expect(u.limits).toBeUndefined();
+          continue;
+        }
+        expect(u.limits!.map((l) => l.level)).toEqual([0.95, 0.998]);
+        const [l95, l998] = u.limits!;
+        expect(l998.lower).toBeLessThanOrEqual(l95.lower);
+        expect(l95.lower).toBeLessThanOrEqual(u.expected);
+        expect(u.expected).toBeLessThanOrEqual(l95.upper);
+        expect(l95.upper).toBeLessThanOrEqual(l998.upper);
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { compareShares, type Proportion, type ShareComparison } from './demographics.ts';
 import { StatsError } from './errors.ts';
 import { adjustPValues, type FdrMethod } from './fdr.ts';
-import { arcsineSqrt, controlLimits, funnel, funnelSd, type FunnelResult, type OverdispersionModel } from './funnel.ts';
+import { arcsineSqrt, controlLimits, funnel, funnelSd, type FunnelResult, type OverdispersionModel, type Tau2Method, type ControlLimit } from './funnel.ts';
 import { segmentedRegression, type MonthlyCount, type SegmentedResult } from './segmented.ts';
 import { shrink, type ShrinkageResult, type ShrunkEstimate } from './shrinkage.ts';
 import { normalQuantile, normalUpper } from './special.ts';
@@ -164,6 +164,8 @@ export interface ReviewOptions {
   fdrMethod?: FdrMethod;
   /** Over-dispersion model of the funnel; default 'additive'. */
   model?: OverdispersionModel;
+  /** How the funnel estimates τ̂² (see funnel.ts); default 'paule-mandel'. */
+  tau2Method?: Tau2Method;
   /** Smallest total for a funnel flag; smaller units are analysed but not flagged. Default 10. */
   minTotal?: number;
   /** Smallest level change (share units) for an activation flag; default 0.05. */
@@ -225,6 +227,8 @@ export interface UnitReview {
   z: number;
   pHigh: number;
   qHigh: number;
+  /** Control limits (as shares) at 95 % and 99.8 % for this unit's size around `expected`, flagged or not; absent when the unit is not judged. */
+  limits?: ControlLimit[];
   shrunk: ShrunkEstimate | null;
   /** The rest of the group's count and total, whose share is `expected` (reference 'leave-one-out'). */
   reference?: { count: number; total: number };
@@ -273,6 +277,7 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
     minLevelChange: options.minLevelChange ?? 0.05,
     minShareChange: options.minShareChange ?? 0.05,
     reference: options.reference ?? 'group',
+    tau2Method: options.tau2Method ?? 'paule-mandel',
   } satisfies ReviewResult['thresholds'];
   if (!(thresholds.fdr > 0 && thresholds.fdr < 1)) throw new StatsError('INVALID_ARGUMENT', `fdr ${thresholds.fdr} must be in (0, 1)`);
   if (thresholds.reference !== 'group' && thresholds.reference !== 'leave-one-out') throw new StatsError('INVALID_ARGUMENT', `reference "${String(thresholds.reference)}" must be 'group' or 'leave-one-out'`);
@@ -306,7 +311,7 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
     }
     if (loo && input.targets?.[group] !== undefined) throw new StatsError('INVALID_ARGUMENT', `group ${group}: a target rate cannot leave a unit out; give groupTotals (its count and total) instead`);
     const target = input.targets?.[group] ?? (totals && totals.total > 0 ? totals.count / totals.total : undefined);
-    const fit = funnel(list, { target, model: thresholds.model, levels: [0.95, 0.998] });
+    const fit = funnel(list, { target, model: thresholds.model, levels: [0.95, 0.998], tau2Method: thresholds.tau2Method });
     const sh = shrink(list);
     const { units: points, ...funnelSummary } = fit;
     const { estimates, ...shrinkSummary } = sh;
@@ -334,7 +339,8 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
       if (!p) r.note = `no ${labels.total} this quarter: not judged`;
       if (p && !loo) {
         judged.add(r);
-        upperLimits.push(controlLimits(fit, u.total)[1].upper);
+        r.limits = controlLimits(fit, u.total);
+        upperLimits.push(r.limits[1].upper);
       } else if (p) {
         // Leave-one-out: against the rest of the group, with the reference's own variance.
         const rest = { count: group2.count - u.count, total: group2.total - u.total };
@@ -353,6 +359,10 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
           r.z = (arcsineSqrt(r.observed) - arcsineSqrt(theta)) / sd;
           r.pHigh = normalUpper(r.z);
           judged.add(r);
+          r.limits = [0.95, 0.998].map((level) => {
+            const k = normalQuantile((1 + level) / 2);
+            return { level, lower: Math.sin(Math.max(0, arcsineSqrt(theta) - k * sd)) ** 2, upper: Math.sin(Math.min(Math.PI / 2, arcsineSqrt(theta) + k * sd)) ** 2 };
+          });
           upperLimits.push(Math.sin(Math.min(Math.PI / 2, arcsineSqrt(theta) + k998 * sd)) ** 2);
         }
       } else upperLimits.push(1);

@@ -132,3 +132,112 @@ export function powerStudy(seeds: readonly number[], rngFor: (seed: number) => R
     })),
   };
 }
+
+export interface SizedStudyOptions {
+  /** Between-unit variance of the true rates on the arcsine scale (asin √p). */
+  tau2: number;
+  /** The common rate the true rates spread around. */
+  baseShare: number;
+  /** Share of units planted as outliers; default 0.05. */
+  outlierShare?: number;
+  /** A planted unit's shift on the arcsine scale, in between-unit SDs (√τ²); default 4. */
+  shiftSds?: number;
+  /** Size bands for recall, as [lower, upper) pairs; default <10k, 10k–100k, 100k–1M, ≥1M. */
+  bands?: [number, number][];
+}
+
+export interface SizedStudySummary {
+  replications: number;
+  /** Mean over replications of V / max(R, 1), with its Monte Carlo standard error. */
+  fdr: number;
+  fdrSe: number;
+  recall: number;
+  recallSe: number;
+  /** Mean flags per replication. */
+  flags: number;
+  /** τ̂² over replications (mean, and its Monte Carlo standard error) against the true τ². */
+  tau2Mean: number;
+  tau2Se: number;
+  recallBySize: { band: string; units: number; planted: number; found: number; recall: number; se: number }[];
+}
+
+const SIZE_BANDS: [number, number][] = [
+  [0, 1e4],
+  [1e4, 1e5],
+  [1e5, 1e6],
+  [1e6, Infinity],
+];
+
+/**
+ * Planted-outlier study on given unit sizes (e.g. the policing file's real county totals): each
+ * unit's true rate is sin²(x), x ~ N(asin √baseShare, τ²), shifted up by `shiftSds`·τ for the
+ * planted ones (which are drawn afresh each replication); counts are Binomial(n, p) — by the
+ * normal approximation, exact enough at n ≥ 645 and p(1−p)n ≥ 10, rounded and clipped to [0, n].
+ * The review runs on one group and its share-above-state flags are scored.
+ */
+export function sizedStudy(sizes: readonly number[], replications: number, rngFor: (rep: number) => RandomSource, study: SizedStudyOptions, options: ReviewOptions = {}): SizedStudySummary {
+  const bands = study.bands ?? SIZE_BANDS;
+  const planted = Math.round(sizes.length * (study.outlierShare ?? 0.05));
+  const shift = (study.shiftSds ?? 4) * Math.sqrt(study.tau2);
+  const t0 = Math.asin(Math.sqrt(study.baseShare));
+  const fdp: number[] = [];
+  const rec: number[] = [];
+  const taus: number[] = [];
+  let flagsTotal = 0;
+  const band = bands.map(() => ({ units: 0, planted: 0, found: 0 }));
+  for (const n of sizes) {
+    const b = bands.findIndex(([a, z]) => n >= a && n < z);
+    if (b >= 0) band[b].units++;
+  }
+  for (let rep = 0; rep < replications; rep++) {
+    const rng = rngFor(rep);
+    // A random set of planted units: partial Fisher–Yates.
+    const order = sizes.map((_, i) => i);
+    for (let i = 0; i < planted; i++) {
+      const j = i + Math.floor(rng.next() * (order.length - i));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const isPlanted = new Set(order.slice(0, planted));
+    const units: ReviewUnit[] = sizes.map((n, i) => {
+      const x = t0 + rng.normal(0, Math.sqrt(study.tau2)) + (isPlanted.has(i) ? shift : 0);
+      const p = Math.sin(Math.min(Math.PI / 2, Math.max(0, x))) ** 2;
+      const count = Math.min(n, Math.max(0, Math.round(n * p + Math.sqrt(n * p * (1 - p)) * rng.normal(0, 1))));
+      return { id: `U${i}`, count, total: n };
+    });
+    const r = review({ quarter: `sized-${rep}`, units }, options);
+    taus.push(r.groups[0].funnel.tau2);
+    const flagged = new Set(r.flags.filter((f) => f.kind === 'share-above-state').map((f) => Number(f.unitId.slice(1))));
+    let tp = 0;
+    for (const i of flagged) if (isPlanted.has(i)) tp++;
+    flagsTotal += flagged.size;
+    fdp.push(flagged.size > 0 ? (flagged.size - tp) / flagged.size : 0);
+    rec.push(planted > 0 ? tp / planted : 1);
+    for (const i of isPlanted) {
+      const b = bands.findIndex(([a, z]) => sizes[i] >= a && sizes[i] < z);
+      if (b < 0) continue;
+      band[b].planted++;
+      if (flagged.has(i)) band[b].found++;
+    }
+  }
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const se = (xs: number[]): number => {
+    if (xs.length < 2) return 0;
+    const m = mean(xs);
+    return Math.sqrt(xs.reduce((a, x) => a + (x - m) * (x - m), 0) / (xs.length - 1) / xs.length);
+  };
+  const label = (x: number): string => (x === Infinity ? '∞' : x >= 1e6 ? `${x / 1e6}M` : x >= 1e3 ? `${x / 1e3}k` : String(x));
+  return {
+    replications,
+    fdr: mean(fdp),
+    fdrSe: se(fdp),
+    recall: mean(rec),
+    recallSe: se(rec),
+    flags: flagsTotal / Math.max(1, replications),
+    tau2Mean: mean(taus),
+    tau2Se: se(taus),
+    recallBySize: bands.map(([a, z], i) => {
+      const p = band[i].planted ? band[i].found / band[i].planted : 0;
+      return { band: `${label(a)}–${label(z)}`, units: band[i].units, planted: band[i].planted, found: band[i].found, recall: p, se: band[i].planted ? Math.sqrt((p * (1 - p)) / band[i].planted) : 0 };
+    }),
+  };
+}
