@@ -235,3 +235,51 @@ export function auditCase(full: CaseRecord, options: AuditOptions): AuditedDetai
     };
   });
 }
+
+/** One case with an indication of US citizenship, whether or not a detainer followed. */
+export interface CitizenCase {
+  caseId: string;
+  ori: string | null;
+  /** 'verified' when a supervisor verified citizenship, else 'indication'. */
+  basis: 'verified' | 'indication';
+  /** What the IAR carried (naturalization, citizenship-claim, …; 'status us-citizen' when only the status says so). */
+  indications: string[];
+  indicatedAt: number | null;
+  /** The latest supervisor resolution of a citizenship review (null: none on record). */
+  review: { at: number; verdict: 'verified' | 'not-verified'; basis: string | null } | null;
+  /** When the case was queued for supervisor review (null: not on record). */
+  reviewQueuedAt: number | null;
+  /** Detainers of the case (empty: none was issued). */
+  detainerIds: string[];
+  text: string;
+}
+
+/**
+ * The US-citizen finding of a case as of `asOf`, detainer or not: any citizenship indication on
+ * the IAR or any supervisor resolution of a citizenship review, with what happened to it. Null
+ * when the case shows no indication of citizenship.
+ */
+export function citizenCase(full: CaseRecord, asOf: number): CitizenCase | null {
+  const record = caseAsOf(full, asOf);
+  const indications = record.iar?.citizenshipIndications ?? [];
+  const shown = indications.length > 0 ? [...indications] : record.iar?.status === 'us-citizen' ? ['status us-citizen'] : [];
+  const queued = record.reviewQueued ?? null;
+  if (shown.length === 0 && record.citizenship.length === 0 && queued === null) return null;
+  const last = record.citizenship.at(-1) ?? null;
+  const verified = record.citizenship.find((c) => c.verdict === 'verified') ?? null;
+  const detainerIds = record.detainers.map((x) => x.detainerId);
+  const what = shown.length > 0 ? `The IAR carried an indication of US citizenship (${shown.join(', ')})` : 'A citizenship review was opened';
+  const reviewText = last ? `a supervisor resolved the review on ${utc(last.at)}: citizenship ${last.verdict}${last.basis ? ` (${last.basis})` : ''}` : queued ? `queued for supervisor review on ${utc(queued.at)}, not resolved` : 'no supervisor review is on record';
+  const outcome = detainerIds.length > 0 ? `detainer${detainerIds.length === 1 ? '' : 's'} ${detainerIds.join(', ')} issued` : 'no detainer was issued';
+  return {
+    caseId: record.caseId,
+    ori: record.ori?.value ?? null,
+    basis: verified ? 'verified' : 'indication',
+    indications: shown,
+    indicatedAt: record.iar?.at ?? null,
+    review: last ? { at: last.at, verdict: last.verdict, basis: last.basis } : null,
+    reviewQueuedAt: queued?.at ?? null,
+    detainerIds,
+    text: `${what}; ${reviewText}; ${outcome}.`,
+  };
+}

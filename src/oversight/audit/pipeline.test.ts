@@ -80,13 +80,17 @@ describe.each(storeVariants)('detainer audit of the pipeline on $kind', (variant
     expect(b.detainers[0].findings).toEqual([]); // served with the hotline, a prior Level 1 conviction, ICE in time
   });
 
-  run('a naturalized citizen gets no detainer from the pipeline, so the audit has none to report', async () => {
+  run('a naturalized citizen gets no detainer from the pipeline, and still appears in the US-citizen findings with what happened', async () => {
     const { store } = await fresh();
     const result = await runScenario(scenarioDocument('naturalized-citizen'), { store, extractor });
     expect(result.passed).toBe(true);
     const report = await refreshDetainerAudit(store);
-    expect(report.casesRefolded).toBe(0);
-    expect((await auditStoredDetainers(store.db, { asOf: result.endedAt })).detainers).toEqual([]);
+    expect(report.casesRefolded).toBe(1);
+    const audit = await auditStoredDetainers(store.db, { asOf: result.endedAt });
+    expect(audit.detainers).toEqual([]);
+    expect(audit.usCitizens).toHaveLength(1);
+    expect(audit.usCitizens[0]).toMatchObject({ basis: 'verified', detainerIds: [], review: { verdict: 'verified' } });
+    expect(audit.usCitizens[0].text).toMatch(/no detainer was issued/);
   });
 
   run('a timer that fires 30 hours late after an outage shows as a hold 30 h past its limit; an audit during the outage shows it open past the limit', async () => {

@@ -74,6 +74,8 @@ export interface CaseRecord {
   iar: (Milestone & { status: string | null; citizenshipIndications: string[] }) | null;
   /** Supervisor resolutions of a citizenship review. */
   citizenship: (Milestone & { verdict: 'verified' | 'not-verified'; basis: string | null })[];
+  /** When the case was queued for supervisor review (absent in records folded before this was kept). */
+  reviewQueued?: Milestone | null;
   detainers: DetainerRecord[];
 }
 
@@ -97,12 +99,16 @@ export const AUDITED_KINDS = [
   'released',
   'detainer-lifted',
   'detainer-ended',
+  'supervisor-review-queued',
   'supervisor-review-resolved',
   'disposition',
 ] as const;
 
 /** Kinds that create or touch a detainer: a case is in the audit when it has one of these. */
 export const DETAINER_KINDS = ['detainer-issued', 'detainer-received', 'detainer-declined', 'detainer-after-release', 'hold-started'] as const;
+
+/** Kinds that may carry an indication of US citizenship: such a case is in the audit (its US-citizen finding) even without a detainer. */
+export const CITIZENSHIP_KINDS = ['iar-sent', 'supervisor-review-queued', 'supervisor-review-resolved'] as const;
 
 const DETAINER_ID = /\bDET-[A-Za-z0-9_-]+/;
 const ORI_IN_TEXT = /\(([A-Z0-9]{9})\)/;
@@ -132,7 +138,7 @@ function emptyDetainer(detainerId: string, caseId: string): DetainerRecord {
 }
 
 export function emptyCase(caseId: string): CaseRecord {
-  return { caseId, ori: null, booked: null, dispositions: [], priorConvictions: [], iar: null, citizenship: [], detainers: [] };
+  return { caseId, ori: null, booked: null, dispositions: [], priorConvictions: [], iar: null, citizenship: [], reviewQueued: null, detainers: [] };
 }
 
 /**
@@ -269,6 +275,9 @@ export function foldCase(caseId: string, events: Iterable<LogEvent>): CaseRecord
         if (x && !x.fieldOfficeEnded) x.fieldOfficeEnded = { at: e.at, state: str(d.state) ?? e.summary.match(/detainer ([a-z-]+)\.$/)?.[1] ?? null };
         break;
       }
+      case 'supervisor-review-queued':
+        record.reviewQueued ??= { at: e.at };
+        break;
       case 'supervisor-review-resolved': {
         const resolution = (d.resolution ?? {}) as Record<string, unknown>;
         const verdict = resolution.citizenship === 'verified' || resolution.citizenship === 'not-verified' ? resolution.citizenship : /citizenship verified/.test(e.summary) ? 'verified' : /citizenship not-verified/.test(e.summary) ? 'not-verified' : null;
@@ -323,6 +332,7 @@ export function caseAsOf(record: CaseRecord, asOf: number): CaseRecord {
     priorConvictions: record.priorConvictions.filter((m) => m.at <= asOf),
     iar: keep(record.iar, asOf),
     citizenship: record.citizenship.filter((m) => m.at <= asOf),
+    reviewQueued: keep(record.reviewQueued ?? null, asOf),
     detainers,
   };
 }
@@ -351,6 +361,7 @@ export function lastSeen(record: CaseRecord): number | null {
   see(record.iar);
   record.dispositions.forEach(see);
   record.citizenship.forEach(see);
+  see(record.reviewQueued ?? null);
   for (const x of record.detainers) for (const k of MILESTONES) see(x[k]);
   return last;
 }

@@ -53,6 +53,30 @@ describe.each(storeVariants)('the detainer audit read model on $kind', (variant)
     return s;
   }
 
+  run('every indication of US citizenship is in the US-citizen findings with what happened to it, detainer or not', async () => {
+    const s = await open();
+    const naturalized = new CaseLogBuilder('C-NAT').booked('2012-03-05T15:00:00Z').criminalSearch('2012-03-05T15:00:01Z', 0).iar('2012-03-05T15:00:02Z', 'us-citizen', ['naturalization']).review('2012-03-05T15:00:03Z', 'SC-2011', 'no-action');
+    const claim = new CaseLogBuilder('C-CLAIM').booked('2012-03-06T15:00:00Z').criminalSearch('2012-03-06T15:00:01Z', 0).iar('2012-03-06T15:00:02Z', 'unknown', ['claimed']).supervisorQueued('2012-03-06T15:00:03Z').supervisorResolved('2012-03-07T15:00:00Z', 'verified', 'birth certificate');
+    const detained = new CaseLogBuilder('C-DET').booked('2012-03-08T15:00:00Z').criminalSearch('2012-03-08T15:00:01Z', 0).iar('2012-03-08T15:00:02Z', 'unknown', ['naturalization']).issued('2012-03-08T15:00:03Z', 'DET-C');
+    const queuedOnly = new CaseLogBuilder('C-QUEUED').booked('2012-03-09T16:00:00Z').criminalSearch('2012-03-09T16:00:01Z', 0).iar('2012-03-09T16:00:02Z', 'unknown', ['naturalization-record']).supervisorQueued('2012-03-09T16:00:03Z');
+    const plain = new CaseLogBuilder('C-PLAIN').booked('2012-03-09T15:00:00Z').criminalSearch('2012-03-09T15:00:01Z', 0).iar('2012-03-09T15:00:02Z', 'removable');
+    await write(s, [...naturalized.events, ...claim.events, ...detained.events, ...queuedOnly.events, ...plain.events]);
+    await refreshDetainerAudit(s);
+    const audit = await auditStoredDetainers(s.db, { asOf: ms('2012-04-01T00:00:00Z') });
+    const byCase = new Map(audit.usCitizens.map((c) => [c.caseId, c]));
+    expect([...byCase.keys()].sort()).toEqual(['C-CLAIM', 'C-DET', 'C-NAT', 'C-QUEUED']);
+    expect(byCase.get('C-QUEUED')).toMatchObject({ basis: 'indication', review: null, reviewQueuedAt: ms('2012-03-09T16:00:03Z'), detainerIds: [] });
+    expect(byCase.get('C-QUEUED')!.text).toMatch(/queued for supervisor review.*no detainer/);
+    expect(byCase.get('C-NAT')).toMatchObject({ basis: 'indication', indications: ['naturalization'], detainerIds: [], review: null });
+    expect(byCase.get('C-CLAIM')).toMatchObject({ basis: 'verified', indications: ['claimed'], detainerIds: [], reviewQueuedAt: ms('2012-03-06T15:00:03Z'), review: { verdict: 'verified', basis: 'birth certificate' } });
+    expect(byCase.get('C-DET')).toMatchObject({ basis: 'indication', detainerIds: ['DET-C'] });
+    for (const c of audit.usCitizens) expect(c.text.length).toBeGreaterThan(0);
+    // incremental = rebuild
+    const before = JSON.stringify(audit.usCitizens);
+    await rebuildDetainerAudit(s);
+    expect(JSON.stringify((await auditStoredDetainers(s.db, { asOf: ms('2012-04-01T00:00:00Z') })).usCitizens)).toBe(before);
+  });
+
   run('refreshes incrementally as events come, reading only the new ones, and ends equal to a rebuild', async () => {
     const s = await open();
     const { first, second } = logs();

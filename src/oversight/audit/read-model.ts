@@ -1,5 +1,6 @@
 /**
- * The detainer audit's read model: every case of the event log that has a detainer, folded
+ * The detainer audit's read model: every case of the event log that has a detainer or an
+ * indication of US citizenship, folded
  * (`project.ts`) and stored in tables owned by the 'oversight-audit' migrations module. Like any
  * read model it is rebuildable from the log (`rebuildDetainerAudit`) and incremental
  * (`refreshDetainerAudit` reads only events past its cursor and re-folds the cases they touch,
@@ -14,8 +15,8 @@ import type { CaseLogTables } from '../../agencies/case-log/index.ts';
 import type { JurisdictionTables } from '../../agencies/jurisdictions/index.ts';
 import { assertMigrated, tablesOf, type AnyDatabase, type ModuleMigrations, type Store } from '../../platform/store/index.ts';
 import { AuditError } from './errors.ts';
-import { auditCase, cacheRecomputedLimits, END_OF_TIME, type AuditedDetainer, type AuditOptions } from './findings.ts';
-import { AUDITED_KINDS, DETAINER_KINDS, foldCase, type CaseRecord, type LogEvent } from './project.ts';
+import { auditCase, cacheRecomputedLimits, citizenCase, END_OF_TIME, type AuditedDetainer, type AuditOptions, type CitizenCase } from './findings.ts';
+import { AUDITED_KINDS, CITIZENSHIP_KINDS, DETAINER_KINDS, foldCase, type CaseRecord, type LogEvent } from './project.ts';
 import { groupAudit, type DetainerAudit, type GroupBy } from './report.ts';
 
 export interface AuditTables {
@@ -124,7 +125,7 @@ export async function migrateAudit(store: Store): Promise<void> {
   assertMigrated(await store.migrate([auditMigrations]));
 }
 
-/** Folds `caseIds` again from the log and writes them (a case with no detainer left is removed). */
+/** Folds `caseIds` again from the log and writes them (a case with neither a detainer nor an indication of US citizenship is removed). */
 async function refold(store: Store, caseIds: readonly string[], registry: Map<string, JurisdictionInfo>): Promise<number> {
   if (caseIds.length === 0) return 0;
   const db = view(store.db);
@@ -157,8 +158,10 @@ async function refold(store: Store, caseIds: readonly string[], registry: Map<st
     await t.deleteFrom('oversight_audit_detainers').where('case_id', 'in', [...caseIds]).execute();
     await t.deleteFrom('oversight_audit_cases').where('case_id', 'in', [...caseIds]).execute();
     const withDetainers = records.filter((r) => r.record.detainers.length > 0);
-    if (withDetainers.length === 0) return;
-    for (const part of chunks(withDetainers, 200)) {
+    // A case with an indication of US citizenship is kept even without a detainer (its US-citizen finding).
+    const kept = records.filter((r) => r.record.detainers.length > 0 || citizenCase(r.record, END_OF_TIME) !== null);
+    if (kept.length === 0) return;
+    for (const part of chunks(kept, 200)) {
       await t
         .insertInto('oversight_audit_cases')
         .values(part.map(({ record, lastSeq }) => ({ case_id: record.caseId, ori: record.ori?.value ?? null, last_seq: lastSeq, record: JSON.stringify(record) })))
@@ -219,7 +222,7 @@ export async function refreshDetainerAudit(store: Store, options: RefreshOptions
     const touched = [...new Set(page.map((r) => r.case_id))];
     const withDetainer = new Set<string>();
     for (const part of chunks(touched)) {
-      const rows = await db.selectFrom('case_log_events').select('case_id').distinct().where('case_id', 'in', part).where('kind', 'in', [...DETAINER_KINDS]).execute();
+      const rows = await db.selectFrom('case_log_events').select('case_id').distinct().where('case_id', 'in', part).where('kind', 'in', [...DETAINER_KINDS, ...CITIZENSHIP_KINDS]).execute();
       for (const r of rows) withDetainer.add(r.case_id);
       const stored = await db.selectFrom('oversight_audit_cases').select('case_id').where('case_id', 'in', part).execute();
       for (const r of stored) withDetainer.add(r.case_id);
@@ -304,8 +307,16 @@ export async function auditStoredDetainers(d: AnyDatabase, options: DetainerAudi
     ...(options.copyRequiredFrom ? { copyRequiredFrom: options.copyRequiredFrom } : {}),
   };
   let detainers: AuditedDetainer[] = [];
-  for (const record of await storedCases(d)) detainers.push(...auditCase(record, auditOptions));
+  let usCitizens: CitizenCase[] = [];
+  for (const record of await storedCases(d)) {
+    detainers.push(...auditCase(record, auditOptions));
+    const citizen = citizenCase(record, options.asOf);
+    if (citizen) usCitizens.push(citizen);
+  }
   if (options.ori) detainers = detainers.filter((x) => x.ori === options.ori);
   if (options.aor) detainers = detainers.filter((x) => x.aor === options.aor);
-  return groupAudit(detainers, options.by ?? 'jurisdiction', options.asOf, (ori) => registry.get(ori)?.name ?? null);
+  if (options.ori) usCitizens = usCitizens.filter((c) => c.ori === options.ori);
+  if (options.aor) usCitizens = usCitizens.filter((c) => c.ori !== null && registry.get(c.ori)?.aor === options.aor);
+  usCitizens.sort((a, b) => (a.indicatedAt ?? 0) - (b.indicatedAt ?? 0) || a.caseId.localeCompare(b.caseId));
+  return { ...groupAudit(detainers, options.by ?? 'jurisdiction', options.asOf, (ori) => registry.get(ori)?.name ?? null), usCitizens };
 }

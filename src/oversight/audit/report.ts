@@ -3,7 +3,7 @@
  * office (AOR), with counts of each finding, hours held beyond the limit, and the drill-down to
  * each flagged case. Pure.
  */
-import { END_KINDS, FINDING_KINDS, type AuditedDetainer, type EndKind, type FindingKind } from './findings.ts';
+import { END_KINDS, FINDING_KINDS, type AuditedDetainer, type CitizenCase, type EndKind, type FindingKind } from './findings.ts';
 
 export type GroupBy = 'jurisdiction' | 'aor';
 export const GROUP_BY: readonly GroupBy[] = ['jurisdiction', 'aor'];
@@ -36,6 +36,8 @@ export interface DetainerAudit {
   totals: FindingCounts;
   groups: AuditGroup[];
   detainers: AuditedDetainer[];
+  /** Every case with an indication of US citizenship, detainer or not, with what happened to it. */
+  usCitizens: CitizenCase[];
 }
 
 function emptyCounts(): FindingCounts {
@@ -83,5 +85,5 @@ export function groupAudit(detainers: readonly AuditedDetainer[], by: GroupBy, a
   const list = [...groups.values()];
   for (const g of list) g.related.sort();
   list.sort((a, b) => b.flagged - a.flagged || a.key.localeCompare(b.key));
-  return { asOf, by, totals, groups: list, detainers: sorted };
+  return { asOf, by, totals, groups: list, detainers: sorted, usCitizens: [] };
 }

@@ -88,6 +88,10 @@ export class CaseLogBuilder {
     return this.push(at, 'booking', 'detainer-lifted', `Detainer ${detainerId} lifted: ${reason}.`);
   }
 
+  supervisorQueued(at: string | number): this {
+    return this.push(at, 'field-office', 'supervisor-review-queued', 'Queued for supervisor review; no detainer.');
+  }
+
   supervisorResolved(at: string | number, citizenship: 'verified' | 'not-verified', basis = 'naturalization'): this {
     return this.push(at, 'field-office', 'supervisor-review-resolved', `Supervisor review resolved: citizenship ${citizenship}. Checked.`, { resolution: { citizenship, basis, note: 'Checked.' } });
   }
