@@ -48,7 +48,7 @@ function table(rows: string[][]): string[] {
 
 export function renderAudit(audit: DetainerAudit): string[] {
   const lines = [`Detainer audit as of ${iso(audit.asOf)}, by ${audit.by === 'aor' ? 'field office (AOR)' : 'jurisdiction (ORI)'}: ${audit.totals.detainers} detainer${audit.totals.detainers === 1 ? '' : 's'}, ${audit.totals.flagged} with findings; ${audit.totals.hoursOverTotal} h held beyond the legal limit in all (longest ${audit.totals.hoursOverMax} h).`, ''];
-  if (audit.groups.length === 0) return [...lines, 'No detainer in the event log.'];
+  if (audit.groups.length === 0) return [...lines, 'No detainer in the event log.', ...renderCitizens(audit)];
   const header = [audit.by === 'aor' ? 'AOR' : 'ORI', audit.by === 'aor' ? 'jurisdictions' : 'name (AOR)', 'detainers', 'flagged', ...FINDING_KINDS.map((k) => SHORT[k]), 'h over'];
   const rows = audit.groups.map((g) => [g.key, audit.by === 'aor' ? g.related.join(' ') : `${g.name ?? '?'} (${g.related.join(' ')})`, String(g.detainers), String(g.flagged), ...FINDING_KINDS.map((k) => String(g.findings[k])), String(g.hoursOverTotal)]);
   rows.push(['all', '', String(audit.totals.detainers), String(audit.totals.flagged), ...FINDING_KINDS.map((k) => String(audit.totals.findings[k])), String(audit.totals.hoursOverTotal)]);
@@ -62,6 +62,15 @@ export function renderAudit(audit: DetainerAudit): string[] {
       for (const f of c.findings) lines.push(`      - ${f.kind}${f.basis ? ` (${f.basis})` : ''}: ${f.text}`);
     }
   }
+  return [...lines, ...renderCitizens(audit)];
+}
+
+/** Every case with an indication of US citizenship, detainer or not, and what happened to it. */
+function renderCitizens(audit: DetainerAudit): string[] {
+  const citizens = audit.usCitizens ?? [];
+  if (citizens.length === 0) return [];
+  const lines = ['', `Indications of US citizenship (${citizens.length} case${citizens.length === 1 ? '' : 's'}, detainer or not):`];
+  for (const c of citizens) lines.push(`  ${c.caseId}  ${c.ori ?? '?'}  ${c.basis}${c.detainerIds.length ? `; detainers ${c.detainerIds.join(', ')}` : '; no detainer'}: ${c.text}`);
   return lines;
 }
 
