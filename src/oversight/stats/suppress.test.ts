@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { StatsError } from './errors.ts';
-import { suppress, tableWithTotals } from './suppress.ts';
+import { auditIntervals, SUPPRESSION_PROTECTION, suppress, tableWithTotals } from './suppress.ts';
 
 /** What an outsider learns by subtraction: a withheld cell equal to a published total minus the published parts of one relation. */
 function derivable(values: number[], cells: (string | null)[], relations: { total: number; parts: readonly number[] }[]): number[] {
@@ -77,5 +77,54 @@ describe('small-count suppression', () => {
   it('threshold 0 withholds nothing', () => {
     const { values, relations } = tableWithTotals([[1, 2, 3]]);
     expect(suppress(values, relations, 0).cells.every((c) => c === null)).toBe(true);
+  });
+});
+
+describe('suppression against an outsider who knows the bounds', () => {
+  it('does not let a total of 12 with one published 10 pin two withheld cells at 1 each', () => {
+    const values = [1, 1, 10, 12];
+    const relations = [{ total: 3, parts: [0, 1, 2] }];
+    const r = suppress(values, relations);
+    const b = auditIntervals(values, r.cells, relations);
+    for (const i of [0, 1]) expect(b[i].hi - b[i].lo).toBeGreaterThanOrEqual(SUPPRESSION_PROTECTION);
+  });
+
+  /** An independent attacker: every integer assignment of the withheld cells consistent with the published row. */
+  function feasibleValues(values: number[], cells: (string | null)[], k: number): Map<number, Set<number>> {
+    const hidden = cells.flatMap((c, i) => (c !== null ? [i] : []));
+    const seen = new Map<number, Set<number>>(hidden.map((i) => [i, new Set<number>()]));
+    const n = values.length - 1;
+    const cap = values.reduce((a, b) => a + b, 0) + k;
+    const x = values.slice();
+    const walk = (h: number): void => {
+      if (h === hidden.length) {
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += x[i];
+        if (sum !== x[n]) return;
+        for (const i of hidden) seen.get(i)?.add(x[i]);
+        return;
+      }
+      const i = hidden[h];
+      const lo = cells[i] === 'primary' ? 1 : 0;
+      const hi = cells[i] === 'primary' ? k - 1 : cap;
+      for (let v = lo; v <= hi; v++) {
+        x[i] = v;
+        walk(h + 1);
+      }
+    };
+    walk(0);
+    return seen;
+  }
+
+  it('never leaves a withheld cell of a random row with total determined exactly (exhaustive attacker)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 30 })), { minLength: 1, maxLength: 4 }), fc.integer({ min: 3, max: 6 }), (parts, k) => {
+        const values = [...parts, parts.reduce((a, b) => a + b, 0)];
+        const relations = [{ total: parts.length, parts: parts.map((_, i) => i) }];
+        const r = suppress(values, relations, k);
+        for (const [, vals] of feasibleValues(values, r.cells, k)) expect(vals.size).toBeGreaterThanOrEqual(2);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -14,9 +14,14 @@
  * total minus the published cells of any one relation. Complements are chosen greedily
  * (smallest value first), which keeps the information lost small but not minimal.
  *
- * Does NOT guarantee: protection against combining several relations at once (e.g. solving
- * rows and columns together as a linear programme can narrow a withheld cell to an interval,
- * and sometimes pin it down); consistency across different published tables (a state table
+ * Interval audit: after that, the bounds an outsider knows (published zeros, so a primary
+ * cell is in [1, k−1]; with k = 2 that range is the single value 1, so k ≥ 3 is needed) are propagated through every relation (`auditIntervals`); a withheld
+ * cell narrowed below SUPPRESSION_PROTECTION gets a further complement (smallest published
+ * cell of a relation it is in) until every withheld cell passes. The issue's example — total
+ * 12, one published 10, two withheld — pins both at 1 without this step.
+ *
+ * Does NOT guarantee: the tightest bounds a full linear programme over many overlapping
+ * relations could derive (propagation is exact for one relation, can be looser for several); consistency across different published tables (a state table
  * and a jurisdiction table, monthly and fiscal-year tables) unless their relations are passed
  * together in one call; protection of zeros (0 is published: it is not a small count).
  */
@@ -39,6 +44,67 @@ export interface SuppressionResult {
 }
 
 export const DEFAULT_SUPPRESSION_THRESHOLD = 10;
+
+/**
+ * Protection range: a withheld cell is protected when the widest interval an outsider can
+ * derive for it spans at least this much (hi − lo ≥ 1: at least two values remain possible,
+ * so the cell is never pinned). Statistical disclosure control states this as a protection
+ * interval around the true value (Hundepool et al., "Statistical Disclosure Control", 2012, §4.2).
+ */
+export const SUPPRESSION_PROTECTION = 1;
+
+export interface CellInterval {
+  lo: number;
+  hi: number;
+}
+
+/**
+ * What an outsider can derive about every cell (pure): published cells are exact; a
+ * primary-suppressed cell (shown as "<k") is in [1, k−1] — zeros are published, so a
+ * withheld small count is not 0; a complementary cell is in [0, ∞). The relations
+ * (total = Σ parts) are then propagated to a fixpoint: each member is bounded by the total's
+ * interval minus the others' intervals. Bound propagation finds every bound a single
+ * relation implies exactly; across several overlapping relations it can be looser than a
+ * linear programme (see the README).
+ */
+export function auditIntervals(values: readonly number[], cells: readonly Suppression[], relations: readonly SuppressionRelation[], threshold = DEFAULT_SUPPRESSION_THRESHOLD): CellInterval[] {
+  const b: CellInterval[] = values.map((v, i) => (cells[i] === null ? { lo: v, hi: v } : cells[i] === 'primary' ? { lo: 1, hi: Math.max(1, Math.ceil(threshold) - 1) } : { lo: 0, hi: Infinity }));
+  for (let round = 0, changed = true; changed && round < 10_000; round++) {
+    changed = false;
+    for (const r of relations) {
+      const members = [r.total, ...r.parts];
+      const sumLo = r.parts.reduce((a, i) => a + b[i].lo, 0);
+      const sumHi = r.parts.reduce((a, i) => a + b[i].hi, 0);
+      for (const i of members) {
+        let lo: number;
+        let hi: number;
+        if (i === r.total) {
+          lo = sumLo;
+          hi = sumHi;
+        } else {
+          // x_i = total − Σ others
+          lo = b[r.total].lo - othersHi(b, r.parts, i);
+          hi = b[r.total].hi - (sumLo - b[i].lo);
+        }
+        if (lo > b[i].lo) {
+          b[i] = { lo, hi: b[i].hi };
+          changed = true;
+        }
+        if (hi < b[i].hi) {
+          b[i] = { lo: b[i].lo, hi };
+          changed = true;
+        }
+      }
+    }
+  }
+  return b;
+}
+
+function othersHi(b: readonly CellInterval[], parts: readonly number[], i: number): number {
+  let s = 0;
+  for (const j of parts) if (j !== i) s += b[j].hi;
+  return s;
+}
 
 export function suppress(values: readonly number[], relations: readonly SuppressionRelation[], threshold = DEFAULT_SUPPRESSION_THRESHOLD): SuppressionResult {
   if (!Number.isFinite(threshold) || threshold < 0) throw new StatsError('INVALID_ARGUMENT', `the suppression threshold must be a finite number ≥ 0, got ${threshold}`);
@@ -63,6 +129,22 @@ export function suppress(values: readonly number[], relations: readonly Suppress
       const pick = best === -1 ? r.total : best;
       cells[pick] = 'complementary';
       changed = true;
+    }
+    if (changed) continue;
+    // Interval audit: a withheld cell the bounds pin down (or narrow below the protection
+    // range) gets one more complement in a relation it belongs to: the smallest published cell.
+    const bounds = auditIntervals(values, cells, relations, threshold);
+    for (let i = 0; i < cells.length && !changed; i++) {
+      if (cells[i] === null || bounds[i].hi - bounds[i].lo >= SUPPRESSION_PROTECTION) continue;
+      let best = -1;
+      for (const r of relations) {
+        if (r.total !== i && !r.parts.includes(i)) continue;
+        for (const j of [r.total, ...r.parts]) if (cells[j] === null && (best === -1 || values[j] < values[best])) best = j;
+      }
+      if (best !== -1) {
+        cells[best] = 'complementary';
+        changed = true;
+      }
     }
   }
   return { cells, primary: cells.filter((c) => c === 'primary').length, complementary: cells.filter((c) => c === 'complementary').length };
