@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { buildCarBytes } from '../nist/ebts/messages.ts';
 import { validate } from '../nist/ebts/index.ts';
+import { parseCompactDate } from '../policy/dates.ts';
 import { parseTransaction } from '../nist/index.ts';
 import { syntheticBooking } from '../sim/booking.ts';
 import { UsageError } from './errors.ts';
@@ -24,7 +25,7 @@ export function addCarCommand(nist: Command): void {
     .option('--json', 'print a summary as JSON')
     .action((out: string, opts: { seed: string; ori: string; date: string; bitrate: number; rules: string; json?: boolean }) => {
       if (!/^[A-Z0-9]{9}$/.test(opts.ori)) throw new UsageError(`--ori must be 9 uppercase letters or digits, got "${opts.ori}"`);
-      if (!/^(19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.test(opts.date)) throw new UsageError(`--date must be CCYYMMDD, got "${opts.date}"`);
+      if (!/^(19|20)\d{6}$/.test(opts.date) || parseCompactDate(opts.date) === null) throw new UsageError(`--date must be a real date CCYYMMDD, got "${opts.date}"`);
       if (!(opts.bitrate > 0.1 && opts.bitrate <= 8)) throw new UsageError(`--bitrate must be between 0.1 and 8 bits per pixel, got ${opts.bitrate}`);
       const progress = createProgress('fingers', { enabled: !opts.json });
       const booking = syntheticBooking(opts.seed, { ori: opts.ori, dateOfArrest: opts.date, bitrate: opts.bitrate, onFinger: (d, t) => progress.update(d, t) });

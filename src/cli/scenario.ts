@@ -22,6 +22,7 @@ import { openStore, type Store, type StoreConfig } from '../platform/store/index
 import { formatLocal, parseInstant, startOfLocalDay } from '../policy/detainer-clock.ts';
 import { parseDay } from '../policy/holidays.ts';
 import { PolicyError, versionById, versionInForce, type PolicyDecision, type Reason } from '../policy/index.ts';
+import { parseInstant } from '../policy/dates.ts';
 import { jurisdictionSchema, loadScenario, registerJurisdictions, runScenario, ScenarioError, type FinalState, type ScenarioResult } from '../sim/scenario.ts';
 import { UsageError } from './errors.ts';
 import { addStoreOptions, DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, requireStoreConfig, storeConfigOf, type StoreOpts } from './store-option.ts';
@@ -164,8 +165,8 @@ export function registerScenarioCommands(program: Command): void {
   addStoreOptions(program.commands.at(-1)!)
     .action((car: string, opts: StoreOpts & { jurisdictionFile?: string; at?: string; json?: boolean }) =>
       userErrors(async () => {
-        const at = opts.at === undefined ? systemClock.now() : Date.parse(opts.at);
-        if (Number.isNaN(at) || (opts.at !== undefined && !/(Z|[+-]\d{2}:\d{2})$/.test(opts.at))) throw new UsageError(`--at must be an ISO 8601 instant with a zone, got "${opts.at}"`);
+        const at = opts.at === undefined ? systemClock.now() : parseInstant(opts.at);
+        if (at === null) throw new UsageError(`--at must be an ISO 8601 instant with a zone, got "${opts.at}"`);
         const config = requireStoreConfig(opts);
         let booking;
         let tcn: string;

@@ -128,3 +128,33 @@ describe('running the example scenarios on SQLite', () => {
     }
   }, 60_000);
 });
+
+describe('scenario files hold real calendar dates and known expectation keys', () => {
+  const problemsOf = (doc: unknown) => {
+    try {
+      parseScenario(doc, 'bad.json');
+      return [];
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      return e.problems.map((p) => p.path);
+    }
+  };
+
+  it('refuses impossible dates and instants wherever they appear, never rolling them over', () => {
+    for (const [bad, at] of [['2011-06-31', '2011-06-31T10:00:00-05:00'], ['2011-02-30', '2011-02-30T10:00:00Z'], ['2011-02-29', '2011-08-01T24:00:00Z'], ['2011-13-01', '2011-08-01T10:61:00Z'], ['2011-04-31', '2011-08-01T10:00:00+19:00']] as const) {
+      const doc = {
+        ...minimal,
+        jurisdictions: [{ ...minimal.jurisdictions[0], activated: at }],
+        people: { alpha: { ...minimal.people.alpha, dateOfBirth: bad } },
+        events: [{ ...minimal.events[0], at, dateOfArrest: bad }],
+      };
+      expect(problemsOf(doc)).toEqual(expect.arrayContaining(['jurisdictions[0].activated', 'people.alpha.dateOfBirth', 'events[0].at', 'events[0].dateOfArrest']));
+    }
+  });
+
+  it('refuses an expectation key that is not part of a final state, naming its path', () => {
+    expect(problemsOf({ ...minimal, expect: { b1: { custdy: 'released' } } })).toEqual(['expect.b1.custdy']);
+    expect(problemsOf({ ...minimal, expect: { b1: { custody: 'released', timelineInclude: ['x'] } } })).toEqual(['expect.b1.timelineInclude']);
+    expect(problemsOf({ ...minimal, expect: { b1: { custody: 'released', iar: { status: 'ewi' } } } })).toEqual([]);
+  });
+});

@@ -27,6 +27,7 @@ import type { RandomSource } from '../platform/messaging/index.ts';
 import { tablesOf, type Store } from '../platform/store/index.ts';
 import type { BookingTables } from '../agencies/booking/index.ts';
 import type { PolicyBundle } from '../policy/index.ts';
+import { parseCalendarDate, parseInstant } from '../policy/dates.ts';
 
 const DAY = 86_400_000;
 
@@ -35,8 +36,8 @@ const DAY = 86_400_000;
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 /** An instant with its zone: `2012-03-12T17:00:00-05:00` or `…Z`. */
-const instant = z.string().refine((s) => INSTANT.test(s) && !Number.isNaN(Date.parse(s)), { message: 'an instant in ISO 8601 with a zone offset, e.g. 2012-03-12T17:00:00-05:00' });
-const calendarDate = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), { message: 'a date YYYY-MM-DD' });
+const instant = z.string().refine((s) => parseInstant(s) !== null, { message: 'an instant in ISO 8601 with a zone offset, e.g. 2012-03-12T17:00:00-05:00' });
+const calendarDate = z.string().refine((s) => parseCalendarDate(s) !== null, { message: 'a real calendar date YYYY-MM-DD' });
 const position = z.number().int().min(1).max(10);
 
 const syntheticPrints = z
@@ -153,12 +154,15 @@ const event = z.discriminatedUnion('type', [
 ]);
 
 /** What a booking must end as: a subset of its final state, plus event kinds on its timeline. */
+/** The top-level fields of a final state (`Pipeline.finalState`); an expectation may name only these. */
+const FINAL_STATE_KEYS = ['caseId', 'custody', 'releasedAt', 'releaseReason', 'fbiNumber', 'immigrationSearch', 'iar', 'jailReceivedIdr', 'jailReceivedIar', 'fieldOfficeReceivedIar', 'decision', 'reviews', 'detainer', 'jailDetainer', 'supervisorReview', 'fieldOfficeState', 'outcome', 'charges'] as const;
 const expectation = z
   .object({
     timelineIncludes: z.array(z.string()).optional(),
     timelineExcludes: z.array(z.string()).optional(),
+    ...Object.fromEntries(FINAL_STATE_KEYS.map((k) => [k, z.unknown()])),
   })
-  .catchall(z.unknown());
+  .strict();
 
 export const scenarioSchema = z
   .object({
@@ -248,7 +252,8 @@ export interface LoadedScenario {
 /** Validates a parsed document; `baseDir` resolves image paths. Throws ScenarioError. */
 export function parseScenario(document: unknown, source = '(scenario)', baseDir = process.cwd()): LoadedScenario {
   const parsed = scenarioSchema.safeParse(document);
-  if (!parsed.success) throw new ScenarioError(source, parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })));
+  // An unknown key is reported at its own path (`expect.b1.custdy`), not its parent's.
+  if (!parsed.success) throw new ScenarioError(source, parsed.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: jsonPath([...i.path, k]), message: 'unknown key' })) : [{ path: jsonPath(i.path), message: i.message }])));
   const scenario = parsed.data;
   const problems: ScenarioProblem[] = [];
   const real = new Map<string, PersonPrints>();
