@@ -19,10 +19,9 @@ import { ManualClock, systemClock } from '../platform/clock/index.ts';
 import { systemRandom } from '../platform/messaging/index.ts';
 import { loadPolicy } from '../platform/policy/load.ts';
 import { openStore, type Store, type StoreConfig } from '../platform/store/index.ts';
-import { formatLocal, parseInstant, startOfLocalDay } from '../policy/detainer-clock.ts';
-import { parseDay } from '../policy/holidays.ts';
+import { formatLocal, startOfLocalDay } from '../policy/detainer-clock.ts';
 import { PolicyError, versionById, versionInForce, type PolicyDecision, type Reason } from '../policy/index.ts';
-import { parseInstant } from '../policy/dates.ts';
+import { parseCalendarDate, parseInstant } from '../policy/dates.ts';
 import { jurisdictionSchema, loadScenario, registerJurisdictions, runScenario, ScenarioError, type FinalState, type ScenarioResult } from '../sim/scenario.ts';
 import { UsageError } from './errors.ts';
 import { addStoreOptions, DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, requireStoreConfig, storeConfigOf, type StoreOpts } from './store-option.ts';
@@ -364,10 +363,13 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 /** A --from/--to bound: a day (the start of it, or of the next day for `to`) in `zone`, or an instant. */
 function boundary(text: string, option: string, zone: string, dayOffset: 0 | 1): number {
-  try {
-    if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return startOfLocalDay(parseDay(text) + dayOffset, zone);
-    return parseInstant(text, option);
-  } catch (error) {
-    throw new UsageError(`${option} must be a real day (YYYY-MM-DD) or an ISO 8601 instant with a zone, got "${text}"${error instanceof Error ? ` (${error.message})` : ''}`);
+  const fail = () => new UsageError(`${option} must be a real day (YYYY-MM-DD) or an ISO 8601 instant with a zone, got "${text}"`);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    const ms = parseCalendarDate(text);
+    if (ms === null) throw fail();
+    return startOfLocalDay(Math.floor(ms / 86_400_000) + dayOffset, zone);
   }
+  const at = parseInstant(text);
+  if (at === null) throw fail();
+  return at;
 }
