@@ -47,7 +47,7 @@ describe('seccom audit', () => {
     const svg = join(dir, 'audit.svg');
     const r = await runCli('audit', 'detainers', '--db', `sqlite:${db}`, '--as-of', '2012-04-01T00:00:00Z', '--by', 'aor', '--json', '--svg', svg);
     expect(r.code).toBe(0);
-    const audit = JSON.parse(r.out) as { by: string; totals: { detainers: number; findings: Record<string, number> }; groups: { key: string; related: string[]; cases: { caseId: string }[] }[]; detainers: { caseId: string; legalLimitAt: number }[] };
+    const audit = JSON.parse(r.out) as { by: string; totals: { detainers: number; findings: Record<string, number> }; groups: { key: string; related: string[]; cases: { caseId: string }[] }[]; detainers: { caseId: string; legalLimitAt: { utc: string; zone: string } }[] };
     expect(audit.by).toBe('aor');
     expect(audit.totals.detainers).toBe(2);
     expect(audit.totals.findings).toMatchObject({ 'held-past-limit': 1, declined: 1, lapsed: 1 });
@@ -55,7 +55,7 @@ describe('seccom audit', () => {
       ['HOU', ['TX1010000']],
       ['SNA', ['TX2270000']],
     ]);
-    expect(audit.detainers.find((d) => d.caseId === 'C-LATE')?.legalLimitAt).toBe(WED_1700);
+    expect(Date.parse(audit.detainers.find((d) => d.caseId === 'C-LATE')?.legalLimitAt.utc ?? '')).toBe(WED_1700);
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg [^>]*role="img"[\s\S]*<title id="t">Detainer audit findings by field office[\s\S]*held-past-limit[\s\S]*<\/svg>\n$/);
   });
 
@@ -107,10 +107,10 @@ describe('seccom audit', () => {
     const store = join(dir, 'scenario.db');
     const ran = await runCli('scenario', 'run', join(import.meta.dirname, '../../scenarios/friday-before-holiday.json'), '--store', `sqlite:${store}`, '--json');
     expect(ran.code).toBe(0);
-    const audit = JSON.parse((await runCli('audit', 'detainers', '--db', store, '--as-of', '2013-02-01', '--json')).out) as { detainers: { end: { kind: string }; legalLimitAt: number; findings: { kind: string }[] }[] };
+    const audit = JSON.parse((await runCli('audit', 'detainers', '--db', store, '--as-of', '2013-02-01', '--json')).out) as { detainers: { end: { kind: string }; legalLimitAt: { local: string; utc: string; zone: string }; findings: { kind: string }[] }[] };
     expect(audit.detainers).toHaveLength(1);
     expect(audit.detainers[0].end.kind).toBe('lapsed');
-    expect(audit.detainers[0].legalLimitAt).toBe(ms('2013-01-23T17:00:00-06:00'));
+    expect(audit.detainers[0].legalLimitAt).toEqual({ local: '2013-01-23T17:00:00-06:00', utc: new Date(ms('2013-01-23T17:00:00-06:00')).toISOString(), zone: 'America/Chicago' });
     expect(audit.detainers[0].findings.map((f) => f.kind)).not.toContain('held-past-limit');
   }, 120_000);
 });

@@ -57,10 +57,11 @@ describe('seccom complaint', () => {
     expect(shown.out).toMatch(/J\. Rivera +note +assigned → under-investigation: Jail log: released to ICE 49 hours/);
     expect(shown.out).toContain('contact: email ana@example.org');
 
-    const list = JSON.parse((await runCli('complaint', 'list', '--db', db, '--status', 'resolved', '--json')).out) as { trackingCode: string; ori: string }[];
-    expect(list).toEqual([expect.objectContaining({ trackingCode, ori: 'TX1010000' })]);
-    const counts = JSON.parse((await runCli('complaint', 'counts', '--db', db, '--from', '2000-01-01', '--to', '2100-01-01', '--json')).out) as { ori: string; complaints: number; byFinding: { referred: number } }[];
-    expect(counts).toEqual([expect.objectContaining({ ori: 'TX1010000', complaints: 1, byFinding: expect.objectContaining({ referred: 1 }) })]);
+    const list = JSON.parse((await runCli('complaint', 'list', '--db', db, '--status', 'resolved', '--json')).out) as { items: { trackingCode: string; ori: string }[]; count: number };
+    expect(list.count).toBe(1);
+    expect(list.items).toEqual([expect.objectContaining({ trackingCode, ori: 'TX1010000' })]);
+    const counts = JSON.parse((await runCli('complaint', 'counts', '--db', db, '--from', '2000-01-01', '--to', '2100-01-01', '--json')).out) as { items: { ori: string; complaints: number; byFinding: { referred: number } }[] };
+    expect(counts.items).toEqual([expect.objectContaining({ ori: 'TX1010000', complaints: 1, byFinding: expect.objectContaining({ referred: 1 }) })]);
   });
 
   it('bad input is one line and exit status 2, and nothing is written', async () => {

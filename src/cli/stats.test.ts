@@ -53,7 +53,7 @@ describe('seccom stats', () => {
     const a = await runCli('stats', '--db', db, '--json', '--suppress', '0', '--no-progress');
     const b = await runCli('stats', '--db', db, '--json', '--suppress', '0', '--rebuild', '--no-progress');
     expect(b.err).toContain('rebuilt');
-    const strip = (s: string) => ({ ...(JSON.parse(s) as Json), generated: undefined, projection: undefined });
+    const strip = (s: string) => ({ ...(JSON.parse(s) as Json), generatedAt: undefined, projection: undefined });
     expect(strip(b.out)).toEqual(strip(a.out));
     for (const by of ['state', 'aor']) {
       const r = await runCli('stats', '--db', db, '--by', by, '--month', '2012-03', '--json', '--suppress', '0', '--no-progress');
