@@ -57,7 +57,10 @@ class WorkerHandle {
   private readonly pending = new Map<number, Pending>();
   private next = 1;
   constructor() {
-    this.worker = new Worker(new URL('./worker-entry.js', import.meta.url));
+    // Compiled (dist/…/pool.js): the compiled worker runs as is. From the TypeScript sources (tests, tsx): the
+    // entry registers tsx in the worker thread first.
+    const compiled = import.meta.url.endsWith('.js');
+    this.worker = new Worker(new URL(compiled ? './search-worker.js' : './worker-entry.js', import.meta.url));
     this.worker.on('message', (msg: WorkerResponse) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
