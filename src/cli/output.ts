@@ -62,8 +62,10 @@ function convert(value: unknown, key: string | undefined, zone: string, zones: R
   for (const [k, v] of Object.entries(record)) {
     if (v === undefined) continue;
     const converted = convert(v, k, here, zones);
-    const renamed = typeof v === 'number' && converted !== v && /[a-z]Ms$/.test(k) ? k.slice(0, -2) : k;
-    out[renamed in record && renamed !== k ? k : renamed] = converted;
+    // An instant under a `…Ms` name loses the suffix, unless the shorter name is taken.
+    const stripped = k.slice(0, -2);
+    const isInstantMs = typeof v === 'number' && converted !== v && /[a-z]Ms$/.test(k) && !(stripped in record);
+    out[isInstantMs ? stripped : k] = converted;
   }
   return out;
 }

@@ -260,14 +260,13 @@ Examples:
         const store = await openExistingStore(opts);
         try {
           const p = await openPipeline(store);
-          const zones = await zonesOfStore(store);
           const listed = (await p.jurisdictions.list(store.db, { state: opts.state, aor: opts.aor })).filter((j) => opts.ori === undefined || j.ori === opts.ori);
           const dayZone = commonZone(listed.map((j) => j.timeZone));
           const from = opts.from === undefined ? undefined : boundary(opts.from, '--from', dayZone, 0);
           const to = opts.to === undefined ? undefined : boundary(opts.to, '--to', dayZone, 1);
           const page = await p.listCases({ ori: opts.ori, state: opts.state, aor: opts.aor, from, to, after: opts.after, limit });
           if (opts.json) {
-            printJson({ filter: { ori: opts.ori ?? null, state: opts.state ?? null, aor: opts.aor ?? null, from: from ?? null, to: to ?? null, dayZone }, ...listEnvelope(page.items, { next: page.next }) }, { zones, zone: dayZone });
+            printJson({ filter: { ori: opts.ori ?? null, state: opts.state ?? null, aor: opts.aor ?? null, from: from ?? null, to: to ?? null, dayZone }, ...listEnvelope(page.items, { next: page.next }) }, { zone: dayZone });
             return;
           }
           const rows = page.items.map((c) => [c.caseId, c.ori, c.state ?? '—', c.aor ?? '—', `${formatLocal(c.bookedAt, c.timeZone)} ${c.timeZone}`, c.custody, c.name ?? '—']);

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { updateFacts, rebuildFacts, type ProjectionReport } from '../oversight/facts/index.ts';
-import { interopCounts, interopReport, interopStats, publish, toCsv, toJson, UNIT_KINDS, type UnitKind } from '../oversight/interop/index.ts';
+import { interopCounts, interopReport, interopStats, jsonDocument, publish, toCsv, UNIT_KINDS, type UnitKind } from '../oversight/interop/index.ts';
 import { rasterizeSvg, reportHtml, reportPdf } from '../oversight/report/index.ts';
 import { systemClock } from '../platform/clock/index.ts';
 import { openStore, type StoreConfig } from '../platform/store/index.ts';
@@ -86,7 +86,7 @@ async function run(opts: StatsOpts): Promise<void> {
     const generated = `Produced ${new Date(Date.now()).toISOString().slice(0, 16).replace('T', ' ')} UTC from the event log (position ${report.lastSeq})`;
     let body: string | Uint8Array;
     if (o.format === 'csv') body = toCsv(published);
-    else if (o.format === 'json') body = `${JSON.stringify(toOutputJson(JSON.parse(toJson(published, { generatedAt: Date.now(), projection: { mode: report.mode, lastSeq: report.lastSeq, eventsRead: report.eventsRead, issues: report.issues, gaps: report.gaps } }))), null, 2)}\n`;
+    else if (o.format === 'json') body = `${JSON.stringify(toOutputJson(jsonDocument(published, { generatedAt: Date.now(), projection: { mode: report.mode, lastSeq: report.lastSeq, eventsRead: report.eventsRead, issues: report.issues, gaps: report.gaps } })), null, 2)}\n`;
     else {
       const r = interopReport(published, { generated });
       body = o.format === 'html' ? reportHtml(r) : reportPdf(r, { rasterize: rasterizeSvg, created: new Date(Date.now()) });

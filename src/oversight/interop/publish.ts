@@ -109,6 +109,11 @@ export function toCsv(p: PublishedStats): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The published statistics as one JSON document (an object), with the column definitions. */
+export function jsonDocument(p: PublishedStats, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...extra, ...p, columns: COLUMNS };
+}
+
 export function toJson(p: PublishedStats, extra: Record<string, unknown> = {}): string {
-  return `${JSON.stringify({ ...extra, ...p, columns: COLUMNS }, null, 2)}\n`;
+  return `${JSON.stringify(jsonDocument(p, extra), null, 2)}\n`;
 }
