@@ -270,9 +270,19 @@ function readTaggedRecord(
       fieldTag: first.tag,
     });
   }
-  if (problem) {
+  let fields: TaggedField[] | undefined;
+  if (!problem) {
+    try {
+      fields = readFields(bytes, first, start, lenEnd, start + declared - 1, recordIndex);
+    } catch (e) {
+      // A LEN that is too long can end on an FS byte inside the next record's image data.
+      if (!(e instanceof NistError)) throw e;
+      problem = e;
+    }
+  }
+  if (problem || !fields) {
     const recovered = fits ? recoverEnd(bytes, first, start, lenEnd, declared, recordIndex, fits) : undefined;
-    if (!recovered) throw problem;
+    if (!recovered) throw problem ?? new NistError('bad-length', 'record could not be read', { offset: start, recordIndex });
     const length = recovered.end - start;
     quirk(reader, {
       code: 'LENGTH_MISMATCH',
@@ -286,7 +296,6 @@ function readTaggedRecord(
     for (const w of fieldQuirks(record, recordIndex, [])) quirk(reader, w);
     return { record, length };
   }
-  const fields = readFields(bytes, first, start, lenEnd, start + declared - 1, recordIndex);
   const record: TaggedRecord = { kind: 'tagged', type: first.recordType, fields, offset: start };
   for (const w of fieldQuirks(record, recordIndex, [])) quirk(reader, w);
   return { record, length: declared };
