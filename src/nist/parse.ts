@@ -73,7 +73,7 @@ export function fieldQuirks(record: TaggedRecord, recordIndex: number, offsets: 
     if (first !== undefined) {
       out.push({
         code: 'REPEATED_FIELD',
-        message: `field ${f.tag} occurs again in this Type-${record.type} record (first as ${first}); both are kept in order, readers use the first`,
+        message: `field ${f.tag} occurs a second time in this Type-${record.type} record${first !== f.tag ? ` (first written ${first})` : ''}; both are kept in order, readers use the first`,
         offset,
         recordIndex,
         recordType: record.type,
