@@ -308,6 +308,44 @@ describe('a quirk injected into a random valid transaction', () => {
   });
 });
 
+describe('lenient reading of damaged input', () => {
+  const base = serializeTransaction(cleanTransaction());
+  const edit = fc.record({ at: fc.nat(), kind: fc.constantFrom('set', 'insert', 'delete'), value: fc.constantFrom(0x1c, 0x1d, 0x1e, 0x1f, 0x3a, 0x2e, 0x30, 0x35, 0x39, 0x41) });
+
+  it('either throws a NistError with an in-range offset, or returns a transaction that re-encodes as read unless a LEN was corrected', () => {
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => {
+        let b = base.slice();
+        for (const e of edits) {
+          const at = e.at % b.length;
+          if (e.kind === 'set') b[at] = e.value;
+          else if (e.kind === 'insert') b = Uint8Array.from([...b.subarray(0, at), e.value, ...b.subarray(at)]);
+          else b = Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + 1)]);
+        }
+        let result;
+        try {
+          result = readTransaction(b);
+        } catch (e) {
+          expect(e).toBeInstanceOf(NistError);
+          expect((e as NistError).offset).toBeGreaterThanOrEqual(0);
+          expect((e as NistError).offset).toBeLessThanOrEqual(b.length);
+          return;
+        }
+        for (const w of result.warnings) expect(w.offset).toBeGreaterThanOrEqual(0);
+        const out = serializeTransaction(result.transaction);
+        if (!result.warnings.some((w) => w.code === 'LENGTH_MISMATCH')) expect(Buffer.from(out).equals(Buffer.from(b))).toBe(true);
+        else {
+          // The corrected LENs lose nothing: read again, the same records come back, without LENGTH_MISMATCH.
+          const again = readTransaction(out);
+          expect(again.warnings.filter((w) => w.code === 'LENGTH_MISMATCH')).toEqual([]);
+          expect(again.transaction.records.map(fieldsAsText)).toEqual(result.transaction.records.map(fieldsAsText));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------
 // The real reference transactions: none needs lenience (out-of-order Type-9 fields and two-digit field
 // numbers, which they do carry, are allowed by ANSI/NIST-ITL), and quirks injected into them are read.
