@@ -13,15 +13,17 @@ import { decodeWsq } from '../biometrics/image/wsq/index.ts';
 import {
   decodeText,
   imagesOf,
-  parseTransaction,
+  readTransaction,
   serializeTransaction,
   serializeWithLayout,
   type NistImage,
+  type NistWarning,
+  type ReadMode,
   type NistRecord,
   type Transaction,
 } from '../nist/index.ts';
 import { parseEbtsRules, validate, type EbtsRules } from '../nist/ebts/index.ts';
-import { printJson } from './output.ts';
+import { listEnvelope, printJson } from './output.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULT_RULES = resolve(REPO_ROOT, '../shared/data/ebts/EBTS9.1_ENUS.txt');
@@ -30,10 +32,31 @@ function readInput(path: string): Uint8Array {
   return readBytes(path, 'transaction');
 }
 
-function load(path: string): { bytes: Uint8Array; t: Transaction } {
+/**
+ * Reads a transaction; lenient unless `--strict` (src/nist/README.md): known quirks come back as
+ * warnings, anything else wrong is a NistError (exit 2).
+ */
+function load(path: string, mode: ReadMode = 'lenient'): { bytes: Uint8Array; t: Transaction; warnings: readonly NistWarning[] } {
   const bytes = readInput(path);
-  return { bytes, t: parseTransaction(bytes) };
+  const { transaction, warnings } = readTransaction(bytes, { mode });
+  return { bytes, t: transaction, warnings };
 }
+
+/** One stderr line per reading quirk (terminal output; --json carries them in the document). */
+export function warningLine(file: string, w: NistWarning): string {
+  return `seccom: warning: ${file}: ${w.code} at offset ${w.offset} (record ${w.recordIndex}, Type-${w.recordType}${w.tag !== undefined ? `, field ${w.tag}` : ''}): ${w.message}`;
+}
+
+function printWarnings(file: string, warnings: readonly NistWarning[]): void {
+  for (const w of warnings) process.stderr.write(`${warningLine(file, w)}\n`);
+}
+
+/** The --json form of the reading warnings: a list in the envelope of docs/output.md. */
+function warningsJson(warnings: readonly NistWarning[]): ReturnType<typeof listEnvelope> {
+  return listEnvelope(warnings.map((w) => ({ code: w.code, message: w.message, offset: w.offset, recordIndex: w.recordIndex, recordType: w.recordType, tag: w.tag ?? null })));
+}
+
+const STRICT_HELP = 'read strictly: refuse the file at its first quirk (exit 2) instead of warning';
 
 /** Runs a command body; turns expected failures into a one-line message and a non-zero exit. */
 function run(body: () => number | void): void {
@@ -82,18 +105,18 @@ function dumpJson(t: Transaction): unknown {
     records: t.records.map((r, i) => {
       const where = layout.records[i];
       if (r.kind === 'binary') {
-        return { index: i, type: r.type, kind: r.kind, offset: where.offset, length: where.length, header: binaryHeader(r), data: { bytes: r.data.length, format: sniffFormat(r.data) } };
+        return { index: i, type: r.type, kind: r.kind, offset: r.offset ?? where.offset, length: where.length, header: binaryHeader(r), data: { bytes: r.data.length, format: sniffFormat(r.data) } };
       }
       return {
         index: i,
         type: r.type,
         kind: r.kind,
-        offset: where.offset,
+        offset: r.offset ?? where.offset,
         length: where.length,
         fields: r.fields.map((f, j) =>
           f.fieldNumber === 999 || !isText(f.value)
-            ? { tag: f.tag, offset: where.fields[j], binary: { bytes: f.value.length, format: sniffFormat(f.value) } }
-            : { tag: f.tag, offset: where.fields[j], value: decodeText(f.value) },
+            ? { tag: f.tag, offset: f.offset ?? where.fields[j], binary: { bytes: f.value.length, format: sniffFormat(f.value) } }
+            : { tag: f.tag, offset: f.offset ?? where.fields[j], value: decodeText(f.value) },
         ),
       };
     }),
@@ -105,7 +128,7 @@ function dumpText(t: Transaction): string {
   const lines: string[] = [];
   t.records.forEach((r, i) => {
     const where = layout.records[i];
-    lines.push(`record ${i}: Type-${r.type} (${r.kind}) at offset ${where.offset}, ${where.length} bytes`);
+    lines.push(`record ${i}: Type-${r.type} (${r.kind}) at offset ${r.offset ?? where.offset}, ${where.length} bytes`);
     if (r.kind === 'binary') {
       lines.push(`  header ${JSON.stringify(binaryHeader(r))}`);
       lines.push(`  data   <${sniffFormat(r.data)}, ${r.data.length} bytes>`);
@@ -146,12 +169,17 @@ export function registerNistCommands(program: Command): void {
     .command('dump')
     .description('list the records and fields of a transaction (image data summarised)')
     .argument('<file>', 'ANSI/NIST-ITL traditional-encoding file (.an2, .eft)')
-    .option('--json', 'print JSON')
-    .action((file: string, opts: { json?: boolean }) =>
+    .option('--json', 'print JSON (reading quirks in "warnings")')
+    .option('--strict', STRICT_HELP)
+    .action((file: string, opts: { json?: boolean; strict?: boolean }) =>
       run(() => {
-        const { t } = load(file);
-        if (opts.json) printJson(dumpJson(t));
-        else process.stdout.write(`${dumpText(t)}\n`);
+        const { t, warnings } = load(file, opts.strict ? 'strict' : 'lenient');
+        if (opts.json) {
+          printJson({ ...(dumpJson(t) as object), warnings: warningsJson(warnings) });
+        } else {
+          printWarnings(file, warnings);
+          process.stdout.write(`${dumpText(t)}\n`);
+        }
       }),
     );
 
@@ -164,8 +192,9 @@ export function registerNistCommands(program: Command): void {
     .action((file: string, opts: { rules: string; json?: boolean }) =>
       run(() => {
         const rules = loadRules(opts.rules);
-        const { t } = load(file);
-        const report = validate(t, rules);
+        // Read leniently so that every quirk is reported as a violation (with its offset), not just the first.
+        const { t, warnings } = load(file);
+        const report = validate(t, rules, { readWarnings: warnings });
         if (opts.json) {
           printJson({ file, ...report });
         } else {
@@ -185,10 +214,11 @@ export function registerNistCommands(program: Command): void {
     .command('roundtrip')
     .description('parse and re-encode; exit 0 only when the bytes are identical')
     .argument('<file>', 'ANSI/NIST-ITL file')
-    .option('--json', 'print { file, records, inputBytes, outputBytes, identical, firstDifference } as JSON')
-    .action((file: string, opts: { json?: boolean }) =>
+    .option('--json', 'print { file, records, inputBytes, outputBytes, identical, firstDifference, warnings } as JSON')
+    .option('--strict', STRICT_HELP)
+    .action((file: string, opts: { json?: boolean; strict?: boolean }) =>
       run(() => {
-        const { bytes, t } = load(file);
+        const { bytes, t, warnings } = load(file, opts.strict ? 'strict' : 'lenient');
         const out = serializeTransaction(t);
         let diff = -1;
         for (let i = 0; i < Math.max(out.length, bytes.length); i++) {
@@ -198,14 +228,19 @@ export function registerNistCommands(program: Command): void {
           }
         }
         if (opts.json) {
-          printJson({ file, records: t.records.length, inputBytes: bytes.length, outputBytes: out.length, identical: diff < 0, firstDifference: diff < 0 ? null : diff });
+          printJson({ file, records: t.records.length, inputBytes: bytes.length, outputBytes: out.length, identical: diff < 0, firstDifference: diff < 0 ? null : diff, warnings: warningsJson(warnings) });
           return diff < 0 ? 0 : 1;
         }
+        printWarnings(file, warnings);
+        // Quirks in the fields (foreign tags, repeated fields, a CNT count) are written back as read; a
+        // wrong LEN is written corrected, so such a file does not round-trip and the command says where.
+        const quirks = warnings.length > 0 ? `; not a conforming file: ${warnings.length} reading quirk(s)` : '';
         if (diff < 0) {
-          process.stdout.write(`${file}: ${t.records.length} records, ${bytes.length} bytes, re-encoded byte-identically\n`);
+          process.stdout.write(`${file}: ${t.records.length} records, ${bytes.length} bytes, re-encoded byte-identically${quirks ? `${quirks} kept as read` : ''}\n`);
           return 0;
         }
-        process.stdout.write(`${file}: re-encoding differs at byte offset ${diff} (input ${bytes.length} bytes, output ${out.length} bytes)\n`);
+        const fixed = warnings.some((w) => w.code === 'LENGTH_MISMATCH') ? ' (record lengths are written corrected)' : '';
+        process.stdout.write(`${file}: re-encoding differs at byte offset ${diff} (input ${bytes.length} bytes, output ${out.length} bytes)${fixed}${quirks}\n`);
         return 1;
       }),
     );
@@ -217,10 +252,12 @@ export function registerNistCommands(program: Command): void {
     .argument('<dir>', 'output folder (created if missing)')
     .option('--segment', 'also write the fingertips segmented from slaps (13, 14, 15), named by derived finger position')
     .option('--templates', 'also extract a template (native SCFT format) per finger image and fingertip')
-    .option('--json', 'print a JSON summary')
-    .action((file: string, dir: string, opts: { segment?: boolean; templates?: boolean; json?: boolean }) =>
+    .option('--json', 'print a JSON summary (reading quirks in "warnings")')
+    .option('--strict', STRICT_HELP)
+    .action((file: string, dir: string, opts: { segment?: boolean; templates?: boolean; json?: boolean; strict?: boolean }) =>
       run(() => {
-        const { t } = load(file);
+        const { t, warnings } = load(file, opts.strict ? 'strict' : 'lenient');
+        if (!opts.json) printWarnings(file, warnings);
         mkdirSync(dir, { recursive: true });
         const images = imagesOf(t);
         const rows: Array<Record<string, unknown>> = [];
@@ -296,7 +333,7 @@ export function registerNistCommands(program: Command): void {
           }
         }
         if (opts.json) {
-          printJson({ file, dir, images: rows });
+          printJson({ file, dir, images: rows, warnings: warningsJson(warnings) });
         } else {
           lines.push(`${basename(file)}: ${written} image(s) written to ${dir}`);
           process.stdout.write(`${lines.join('\n')}\n`);

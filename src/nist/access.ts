@@ -7,10 +7,14 @@ export function type1(t: Transaction): TaggedRecord {
   return r;
 }
 
-/** The field with this number in a tagged record, if present. */
+/**
+ * The field with this number in a tagged record, if present. A field read leniently with another
+ * record type's tag (FOREIGN_FIELD_TAG) is not this record's field; of a repeated field (REPEATED_FIELD)
+ * the first occurrence is returned.
+ */
 export function fieldOf(record: NistRecord, fieldNumber: number): TaggedField | undefined {
   if (record.kind !== 'tagged') return undefined;
-  return record.fields.find((f) => f.fieldNumber === fieldNumber);
+  return record.fields.find((f) => f.fieldNumber === fieldNumber && f.recordType === record.type);
 }
 
 /** A field's value as text (UTF-8), if present. */

@@ -1,4 +1,4 @@
-import { NistError } from './errors.ts';
+import { NistError, type NistWarning } from './errors.ts';
 import {
   BINARY_RECORD_TYPES,
   FS,
@@ -19,6 +19,72 @@ const DOT = 0x2e;
 const MAX_TAG_LENGTH = 16;
 /** Longest decimal number accepted in a length or count (fits easily in a double). */
 const MAX_DIGITS = 12;
+/** How far (bytes) a tagged record's LEN may miss its real FS for lenient reading to accept it as LENGTH_MISMATCH. */
+export const MAX_LENGTH_SLACK = 16;
+
+/** 'lenient' reports known quirks as warnings and reads on; 'strict' throws a NistError at the first one. */
+export type ReadMode = 'lenient' | 'strict';
+
+export interface ReadOptions {
+  /** Default 'lenient' for readTransaction; parseTransaction is always strict. */
+  readonly mode?: ReadMode;
+}
+
+export interface ReadResult {
+  readonly transaction: Transaction;
+  /** The quirks met, in file order (empty for a conforming file and always empty in strict mode). */
+  readonly warnings: readonly NistWarning[];
+}
+
+interface Reader {
+  readonly mode: ReadMode;
+  readonly warnings: NistWarning[];
+}
+
+const strictReader = (): Reader => ({ mode: 'strict', warnings: [] });
+
+function quirk(reader: Reader, w: NistWarning): void {
+  if (reader.mode === 'strict') throw NistError.fromWarning(w);
+  reader.warnings.push(w);
+}
+
+/**
+ * The field-level quirks of one tagged record: a tag naming another record type (FOREIGN_FIELD_TAG) and
+ * a field number met a second time (REPEATED_FIELD, reported at the second occurrence). `offsets[j]` is
+ * the byte offset of field j's tag. Used by the reader and by EBTS validation, so both judge alike.
+ */
+export function fieldQuirks(record: TaggedRecord, recordIndex: number, offsets: readonly number[]): NistWarning[] {
+  const out: NistWarning[] = [];
+  const seen = new Map<string, string>();
+  record.fields.forEach((f, j) => {
+    const offset = offsets[j] ?? f.offset ?? -1;
+    if (f.recordType !== record.type) {
+      out.push({
+        code: 'FOREIGN_FIELD_TAG',
+        message: `field tag ${f.tag} names a Type-${f.recordType} field inside a Type-${record.type} record (kept as read)`,
+        offset,
+        recordIndex,
+        recordType: record.type,
+        tag: f.tag,
+      });
+    }
+    const key = `${f.recordType}.${f.fieldNumber}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      out.push({
+        code: 'REPEATED_FIELD',
+        message: `field ${f.tag} occurs a second time in this Type-${record.type} record${first !== f.tag ? ` (first written ${first})` : ''}; both are kept in order, readers use the first`,
+        offset,
+        recordIndex,
+        recordType: record.type,
+        tag: f.tag,
+      });
+    } else {
+      seen.set(key, f.tag);
+    }
+  });
+  return out;
+}
 
 function isDigit(b: number): boolean {
   return b >= 0x30 && b <= 0x39;
@@ -70,8 +136,90 @@ function digitsToNumber(bytes: Uint8Array, start: number, end: number, what: str
   return n;
 }
 
-/** Parses one tagged record starting at `start`. */
-export function parseTaggedRecord(bytes: Uint8Array, start: number, recordIndex: number, expectedType?: number): TaggedRecord {
+/**
+ * Reads the fields of a tagged record whose FS is at `body` (exclusive end of the last value).
+ * Field tags of another record type are kept as read (their recordType is the one written).
+ */
+function readFields(bytes: Uint8Array, first: { tag: string; recordType: number; next: number }, start: number, lenEnd: number, body: number, recordIndex: number): TaggedField[] {
+  const fields: TaggedField[] = [
+    { tag: first.tag, recordType: first.recordType, fieldNumber: 1, value: bytes.subarray(first.next, lenEnd), offset: start },
+  ];
+  let pos = lenEnd + 1;
+  if (bytes[lenEnd] === FS) {
+    if (lenEnd !== body) {
+      throw new NistError('bad-separator', 'FS separator inside a record', { offset: lenEnd, recordIndex, fieldTag: first.tag });
+    }
+    return fields;
+  }
+  if (pos >= body) {
+    throw new NistError('bad-separator', 'GS separator not followed by a field', { offset: lenEnd, recordIndex });
+  }
+  while (pos < body) {
+    const t = readTag(bytes, pos, body, recordIndex);
+    let valueEnd: number;
+    if (t.fieldNumber === 999) {
+      valueEnd = body; // binary image data: runs to the end of the record
+    } else {
+      let k = t.next;
+      while (k < body && bytes[k] !== GS) {
+        if (bytes[k] === FS) {
+          throw new NistError('bad-separator', 'FS separator inside a field value', { offset: k, recordIndex, fieldTag: t.tag });
+        }
+        k++;
+      }
+      valueEnd = k;
+    }
+    fields.push({ tag: t.tag, recordType: t.recordType, fieldNumber: t.fieldNumber, value: bytes.subarray(t.next, valueEnd), offset: pos });
+    if (valueEnd === body) {
+      pos = body;
+    } else {
+      pos = valueEnd + 1;
+      if (pos >= body) {
+        throw new NistError('bad-separator', 'GS separator not followed by a field', { offset: valueEnd, recordIndex, fieldTag: t.tag });
+      }
+    }
+  }
+  return fields;
+}
+
+/**
+ * Where a tagged record really ends when its LEN is wrong: just after the first FS behind the length
+ * field, if that is within MAX_LENGTH_SLACK bytes of the declared end, the record holds no x.999 binary
+ * field (image bytes may contain FS, so their end cannot be told from a truncation), and what follows
+ * fits (`fits`). Undefined when the record cannot be recovered.
+ */
+function recoverEnd(
+  bytes: Uint8Array,
+  first: { tag: string; recordType: number; next: number },
+  start: number,
+  lenEnd: number,
+  declared: number,
+  recordIndex: number,
+  fits: (end: number) => boolean,
+): { end: number; fields: TaggedField[] } | undefined {
+  const fs = bytes.indexOf(FS, lenEnd);
+  if (fs < 0) return undefined;
+  const end = fs + 1;
+  if (Math.abs(end - (start + declared)) > MAX_LENGTH_SLACK || !fits(end)) return undefined;
+  let fields: TaggedField[];
+  try {
+    fields = readFields(bytes, first, start, lenEnd, fs, recordIndex);
+  } catch {
+    return undefined;
+  }
+  if (fields.some((f) => f.fieldNumber === 999)) return undefined;
+  return { end, fields };
+}
+
+/** Reads one tagged record at `start`; returns it with its real length in bytes. */
+function readTaggedRecord(
+  bytes: Uint8Array,
+  start: number,
+  recordIndex: number,
+  expectedType: number | undefined,
+  reader: Reader,
+  fits?: (end: number) => boolean,
+): { record: TaggedRecord; length: number } {
   const total = bytes.length;
   const first = readTag(bytes, start, total, recordIndex);
   if (expectedType !== undefined && first.recordType !== expectedType) {
@@ -102,75 +250,60 @@ export function parseTaggedRecord(bytes: Uint8Array, start: number, recordIndex:
   }
   const declared = digitsToNumber(bytes, first.next, lenEnd, 'record length', { recordIndex, fieldTag: first.tag });
   const minimum = lenEnd - start + 1;
+  let problem: NistError | undefined;
   if (declared < minimum) {
-    throw new NistError('bad-length', `declared record length ${declared} is shorter than its own length field`, {
+    problem = new NistError('bad-length', `declared record length ${declared} is shorter than its own length field`, {
       offset: first.next,
       recordIndex,
       fieldTag: first.tag,
     });
-  }
-  if (declared > total - start) {
-    throw new NistError('truncated', `declared record length ${declared} runs past the end of the input (${total - start} bytes left)`, {
+  } else if (declared > total - start) {
+    problem = new NistError('truncated', `declared record length ${declared} runs past the end of the input (${total - start} bytes left)`, {
       offset: first.next,
       recordIndex,
       fieldTag: first.tag,
     });
-  }
-  const end = start + declared; // exclusive; bytes[end-1] must be FS
-  if (bytes[end - 1] !== FS) {
-    throw new NistError('bad-separator', 'record does not end with the FS separator at its declared length', {
-      offset: end - 1,
+  } else if (bytes[start + declared - 1] !== FS) {
+    problem = new NistError('bad-separator', 'record does not end with the FS separator at its declared length', {
+      offset: start + declared - 1,
       recordIndex,
       fieldTag: first.tag,
     });
   }
-  const fields: TaggedField[] = [
-    { tag: first.tag, recordType: first.recordType, fieldNumber: 1, value: bytes.subarray(first.next, lenEnd), offset: start },
-  ];
-  const body = end - 1;
-  let pos = lenEnd + 1;
-  if (bytes[lenEnd] === FS) {
-    if (lenEnd !== body) {
-      throw new NistError('bad-separator', 'FS separator inside a record', { offset: lenEnd, recordIndex, fieldTag: first.tag });
-    }
-    return { kind: 'tagged', type: first.recordType, fields, offset: start };
-  }
-  if (pos >= body) {
-    throw new NistError('bad-separator', 'GS separator not followed by a field', { offset: lenEnd, recordIndex });
-  }
-  while (pos < body) {
-    const t = readTag(bytes, pos, body, recordIndex);
-    if (t.recordType !== first.recordType) {
-      throw new NistError('bad-tag', `field tag ${t.tag} does not belong to a Type-${first.recordType} record`, {
-        offset: pos,
-        recordIndex,
-        fieldTag: t.tag,
-      });
-    }
-    let valueEnd: number;
-    if (t.fieldNumber === 999) {
-      valueEnd = body; // binary image data: runs to the end of the record
-    } else {
-      let k = t.next;
-      while (k < body && bytes[k] !== GS) {
-        if (bytes[k] === FS) {
-          throw new NistError('bad-separator', 'FS separator inside a field value', { offset: k, recordIndex, fieldTag: t.tag });
-        }
-        k++;
-      }
-      valueEnd = k;
-    }
-    fields.push({ tag: t.tag, recordType: t.recordType, fieldNumber: t.fieldNumber, value: bytes.subarray(t.next, valueEnd), offset: pos });
-    if (valueEnd === body) {
-      pos = body;
-    } else {
-      pos = valueEnd + 1;
-      if (pos >= body) {
-        throw new NistError('bad-separator', 'GS separator not followed by a field', { offset: valueEnd, recordIndex, fieldTag: t.tag });
-      }
+  let fields: TaggedField[] | undefined;
+  if (!problem) {
+    try {
+      fields = readFields(bytes, first, start, lenEnd, start + declared - 1, recordIndex);
+    } catch (e) {
+      // A LEN that is too long can end on an FS byte inside the next record's image data.
+      if (!(e instanceof NistError)) throw e;
+      problem = e;
     }
   }
-  return { kind: 'tagged', type: first.recordType, fields, offset: start };
+  if (problem || !fields) {
+    const recovered = fits ? recoverEnd(bytes, first, start, lenEnd, declared, recordIndex, fits) : undefined;
+    if (!recovered) throw problem ?? new NistError('bad-length', 'record could not be read', { offset: start, recordIndex });
+    const length = recovered.end - start;
+    quirk(reader, {
+      code: 'LENGTH_MISMATCH',
+      message: `${first.tag} LEN declares ${declared} bytes but the record's FS separator ends it after ${length} (${length > declared ? '+' : ''}${length - declared}); read to the FS`,
+      offset: first.next,
+      recordIndex,
+      recordType: first.recordType,
+      tag: first.tag,
+    });
+    const record: TaggedRecord = { kind: 'tagged', type: first.recordType, fields: recovered.fields, offset: start };
+    for (const w of fieldQuirks(record, recordIndex, [])) quirk(reader, w);
+    return { record, length };
+  }
+  const record: TaggedRecord = { kind: 'tagged', type: first.recordType, fields, offset: start };
+  for (const w of fieldQuirks(record, recordIndex, [])) quirk(reader, w);
+  return { record, length: declared };
+}
+
+/** Parses one tagged record starting at `start` (strictly: any quirk throws). */
+export function parseTaggedRecord(bytes: Uint8Array, start: number, recordIndex: number, expectedType?: number): TaggedRecord {
+  return readTaggedRecord(bytes, start, recordIndex, expectedType, strictReader()).record;
 }
 
 /** Parses one binary record (Type-3…8) starting at `start`. */
@@ -201,16 +334,9 @@ export function parseBinaryRecord(bytes: Uint8Array, start: number, recordIndex:
   };
 }
 
-function recordLength(r: NistRecord): number {
-  if (r.kind === 'binary') return 4 + r.header.length + r.data.length;
-  let n = 0;
-  for (const b of r.fields[0].value) n = n * 10 + (b - 0x30);
-  return n;
-}
-
 /** Reads the 1.003 CNT field: [type, idc] of every record after Type-1. */
-function readCnt(type1: TaggedRecord): { entries: { type: number; idc: string }[]; field: TaggedField } {
-  const field = type1.fields.find((f) => f.fieldNumber === 3);
+function readCnt(type1: TaggedRecord, reader: Reader): { entries: { type: number; idc: string }[]; field: TaggedField } {
+  const field = type1.fields.find((f) => f.fieldNumber === 3 && f.recordType === 1);
   if (!field) throw new NistError('bad-cnt', 'Type-1 record has no 1.003 CNT field', { offset: 0, recordIndex: 0, fieldTag: '1.003' });
   const valueOffset = (field.offset ?? 0) + field.tag.length + 1;
   const where = { offset: valueOffset, recordIndex: 0, fieldTag: field.tag };
@@ -232,7 +358,14 @@ function readCnt(type1: TaggedRecord): { entries: { type: number; idc: string }[
   if (Number(head[0]) !== 1) throw new NistError('bad-cnt', 'first 1.003 CNT subfield must describe the Type-1 record', where);
   const entries = rest.map((items) => ({ type: Number(items[0]), idc: items[1] }));
   if (Number(head[1]) !== entries.length) {
-    throw new NistError('bad-cnt', `1.003 CNT announces ${head[1]} records but lists ${entries.length}`, where);
+    quirk(reader, {
+      code: 'CNT_COUNT_MISMATCH',
+      message: `1.003 CNT announces ${head[1]} records but lists ${entries.length}; the listed records are read`,
+      offset: valueOffset,
+      recordIndex: 0,
+      recordType: 1,
+      tag: field.tag,
+    });
   }
   for (const e of entries) {
     if (e.type < 2 || e.type > 99) {
@@ -242,13 +375,30 @@ function readCnt(type1: TaggedRecord): { entries: { type: number; idc: string }[
   return { entries, field };
 }
 
-/** Parses a traditional-encoding ANSI/NIST-ITL transaction. Throws NistError (with a byte offset) on bad input. */
-export function parseTransaction(bytes: Uint8Array): Transaction {
+/** Could a record of this CNT entry start at `pos`? (Used only to confirm where a record with a wrong LEN ends.) */
+function recordStartsAt(bytes: Uint8Array, pos: number, entry: { type: number; idc: string }): boolean {
+  if (BINARY_RECORD_TYPES.has(entry.type)) {
+    if (pos + 5 > bytes.length) return false;
+    const declared = ((bytes[pos] << 24) >>> 0) + (bytes[pos + 1] << 16) + (bytes[pos + 2] << 8) + bytes[pos + 3];
+    return declared >= 4 + binaryHeaderLength(entry.type) && declared <= bytes.length - pos && bytes[pos + 4] === Number(entry.idc);
+  }
+  const prefix = `${entry.type}.`;
+  for (let i = 0; i < prefix.length; i++) if (bytes[pos + i] !== prefix.charCodeAt(i)) return false;
+  let k = pos + prefix.length;
+  while (k < bytes.length && bytes[k] === 0x30) k++;
+  return bytes[k] === 0x31 && bytes[k + 1] === COLON;
+}
+
+function read(bytes: Uint8Array, reader: Reader): Transaction {
   if (bytes.length === 0) throw new NistError('truncated', 'empty input', { offset: 0 });
-  const type1 = parseTaggedRecord(bytes, 0, 0, 1);
-  const { entries, field } = readCnt(type1);
+  // Type-1 holds text only, so its real end is its first FS; what follows is checked once CNT is known.
+  const { record: type1, length: type1Length } = readTaggedRecord(bytes, 0, 0, 1, reader, () => true);
+  const { entries, field } = readCnt(type1, reader);
+  if (entries.length > 0 && type1Length < bytes.length && !recordStartsAt(bytes, type1Length, entries[0]) && reader.warnings.some((w) => w.code === 'LENGTH_MISMATCH' && w.recordIndex === 0)) {
+    throw new NistError('bad-length', 'Type-1 LEN is wrong and no record announced in 1.003 CNT follows its FS', { offset: 0, recordIndex: 0, fieldTag: type1.fields[0].tag });
+  }
   const records: NistRecord[] = [type1];
-  let pos = recordLength(type1);
+  let pos = type1Length;
   // Every record is at least 5 bytes (binary LEN + IDC, or "T.1:N" + FS); reject absurd counts up front.
   if (entries.length * 5 > bytes.length - pos) {
     throw new NistError('bad-cnt', `1.003 CNT lists ${entries.length} records, more than the ${bytes.length - pos} remaining bytes can hold`, {
@@ -265,14 +415,41 @@ export function parseTransaction(bytes: Uint8Array): Transaction {
         recordIndex,
       });
     }
-    const record = BINARY_RECORD_TYPES.has(entry.type)
-      ? parseBinaryRecord(bytes, pos, recordIndex, entry.type)
-      : parseTaggedRecord(bytes, pos, recordIndex, entry.type);
-    records.push(record);
-    pos += recordLength(record);
+    const next = entries[i + 1];
+    const fits = (end: number): boolean => (next === undefined ? end === bytes.length : recordStartsAt(bytes, end, next));
+    if (BINARY_RECORD_TYPES.has(entry.type)) {
+      const record = parseBinaryRecord(bytes, pos, recordIndex, entry.type);
+      records.push(record);
+      pos += 4 + record.header.length + record.data.length;
+    } else {
+      const { record, length } = readTaggedRecord(bytes, pos, recordIndex, entry.type, reader, fits);
+      records.push(record);
+      pos += length;
+    }
   });
   if (pos !== bytes.length) {
     throw new NistError('trailing-bytes', `${bytes.length - pos} bytes follow the last record announced in 1.003 CNT`, { offset: pos });
   }
   return { records };
+}
+
+/**
+ * Reads a traditional-encoding ANSI/NIST-ITL transaction. Lenient by default: the quirks listed by
+ * NistWarningCode are reported as warnings (with byte offsets) and the transaction is returned as read;
+ * in strict mode the first quirk throws a NistError with the quirk's code. Anything else that is wrong
+ * (a truncated record, a bad separator, an unreadable CNT) throws a NistError in both modes.
+ */
+export function readTransaction(bytes: Uint8Array, options: ReadOptions = {}): ReadResult {
+  const reader: Reader = { mode: options.mode ?? 'lenient', warnings: [] };
+  const transaction = read(bytes, reader);
+  const warnings = [...reader.warnings].sort((a, b) => a.offset - b.offset);
+  return { transaction, warnings };
+}
+
+/**
+ * Parses a traditional-encoding ANSI/NIST-ITL transaction strictly: throws NistError (with a byte offset)
+ * on bad input and on every quirk lenient reading would step over. Use readTransaction for the lenient reading.
+ */
+export function parseTransaction(bytes: Uint8Array): Transaction {
+  return read(bytes, strictReader());
 }

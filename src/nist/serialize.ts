@@ -38,12 +38,15 @@ function lengthText(record: TaggedRecord): string {
 
 function checkTagged(record: TaggedRecord, recordIndex: number): void {
   const first = record.fields[0];
-  if (!first || first.fieldNumber !== 1) {
+  if (!first || first.fieldNumber !== 1 || first.recordType !== record.type) {
     throw new NistError('bad-tag', `Type-${record.type} record must start with its length field ${record.type}.001`, { recordIndex });
   }
   record.fields.forEach((f: TaggedField, i) => {
-    if (!/^\d{1,3}\.\d{1,9}$/.test(f.tag) || f.recordType !== record.type) {
-      throw new NistError('bad-tag', `field tag "${f.tag}" does not belong to a Type-${record.type} record`, { recordIndex, fieldTag: f.tag });
+    // A tag of another record type (FOREIGN_FIELD_TAG, read leniently) is written back as read; the
+    // tag must still be well formed and say what the field claims to be.
+    const m = /^(\d{1,3})\.(\d{1,9})$/.exec(f.tag);
+    if (!m || Number(m[1]) !== f.recordType || Number(m[2]) !== f.fieldNumber) {
+      throw new NistError('bad-tag', `field tag "${f.tag}" is malformed or does not match its field (${f.recordType}.${f.fieldNumber})`, { recordIndex, fieldTag: f.tag });
     }
     if (f.fieldNumber !== 999 || i !== record.fields.length - 1) {
       if (f.value.includes(GS) || f.value.includes(FS)) {

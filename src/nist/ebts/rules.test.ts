@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { NistError, buildTransaction, fingerprintBinaryRecord, serializeWithLayout, taggedRecord } from '../index.ts';
+import { NistError, buildTransaction, encodeText, fingerprintBinaryRecord, readTransaction, serializeTransaction, serializeWithLayout, taggedRecord, type TaggedField, type TaggedRecord, type Transaction } from '../index.ts';
 import { parseEbtsRules, splitRecordTypes } from './rules.ts';
 import { validate } from './validate.ts';
 
@@ -110,6 +110,52 @@ describe('validation against the rules', () => {
     expect(rules2).toEqual(expect.arrayContaining(['missing-field', 'value']));
     const fewer = validate({ records: [t1, t2, fp1] }, rules).violations;
     expect(fewer.some((v) => v.rule === 'record-count' && /found 1/.test(v.message))).toBe(true);
+  });
+});
+
+/** The sample with one extra field inserted as the `at`-th field of its Type-2 record. */
+function withExtraType2Field(tag: string, value: string, at = 3): Transaction {
+  const t = sample();
+  const [rt, fn] = tag.split('.').map(Number);
+  const extra: TaggedField = { tag, recordType: rt, fieldNumber: fn, value: encodeText(value) };
+  const t2 = t.records[1] as TaggedRecord;
+  const fields = [...t2.fields];
+  fields.splice(at, 0, extra);
+  return { records: [t.records[0], { ...t2, fields }, ...t.records.slice(2)] };
+}
+
+describe('validation of encoding quirks (read leniently, judged strictly)', () => {
+  it('reports a field tag of another record type as an error at its offset, and does not judge it as the record’s own field', () => {
+    const t = withExtraType2Field('9.018', '12345');
+    const { layout } = serializeWithLayout(t);
+    const report = validate(t, rules);
+    expect(report.valid).toBe(false);
+    expect(report.violations.filter((v) => v.rule === 'FOREIGN_FIELD_TAG')).toEqual([
+      expect.objectContaining({ severity: 'error', recordIndex: 1, recordType: 2, fieldTag: '9.018', offset: layout.records[1].fields[3] }),
+    ]);
+    expect(report.violations.filter((v) => v.rule !== 'FOREIGN_FIELD_TAG' && v.severity === 'error')).toEqual([]);
+  });
+
+  it('reports a repeated field at its second occurrence and judges the first', () => {
+    const t = withExtraType2Field('2.018', 'DOE1,JOHN', 4);
+    const { layout } = serializeWithLayout(t);
+    const report = validate(t, rules);
+    expect(report.valid).toBe(false);
+    expect(report.violations.filter((v) => v.severity === 'error')).toEqual([
+      expect.objectContaining({ rule: 'REPEATED_FIELD', recordIndex: 1, fieldTag: '2.018', offset: layout.records[1].fields[4] }),
+    ]);
+  });
+
+  it('reports each warning of lenient reading, such as a wrong LEN, with its file offset', () => {
+    const bytes = serializeTransaction(sample()).slice();
+    const t2At = serializeWithLayout(sample()).layout.records[1].offset;
+    const lenAt = t2At + '2.001:'.length;
+    bytes[lenAt + 1] = bytes[lenAt + 1] === 0x39 ? 0x38 : bytes[lenAt + 1] + 1; // LEN off by one
+    const { transaction, warnings } = readTransaction(bytes);
+    expect(warnings.map((w) => w.code)).toEqual(['LENGTH_MISMATCH']);
+    const report = validate(transaction, rules, { readWarnings: warnings });
+    expect(report.valid).toBe(false);
+    expect(report.violations.filter((v) => v.severity === 'error')).toEqual([expect.objectContaining({ rule: 'LENGTH_MISMATCH', offset: lenAt, recordIndex: 1, fieldTag: '2.001' })]);
   });
 });
 

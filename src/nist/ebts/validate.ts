@@ -1,3 +1,6 @@
+import { fieldOf } from '../access.ts';
+import type { NistWarning, NistWarningCode } from '../errors.ts';
+import { fieldQuirks } from '../parse.ts';
 import { serializeWithLayout } from '../serialize.ts';
 import { RS, US, decodeText, type NistRecord, type TaggedField, type TaggedRecord, type Transaction } from '../model.ts';
 import { presenceFor, type FieldRule, type EbtsRules, type Presence } from './rules.ts';
@@ -22,7 +25,9 @@ export type ViolationRule =
   | 'line-length'
   | 'comparison'
   | 'exclusive'
-  | 'code-table-missing';
+  | 'code-table-missing'
+  /** An encoding quirk (read leniently, see src/nist/README.md): always an error here. */
+  | NistWarningCode;
 
 export interface Violation {
   readonly rule: ViolationRule;
@@ -50,6 +55,12 @@ export interface ValidationReport {
 export interface ValidateOptions {
   /** Report fields that EBTS does not define for this transaction type (default true, as warnings). */
   readonly reportUndefinedFields?: boolean;
+  /**
+   * The warnings readTransaction returned for this transaction. Each becomes an error-severity violation
+   * with its file offset. When absent, the field-level quirks (FOREIGN_FIELD_TAG, REPEATED_FIELD) are
+   * found in the transaction itself, so a transaction built or read without its warnings is judged alike.
+   */
+  readonly readWarnings?: readonly NistWarning[];
 }
 
 interface Span {
@@ -234,7 +245,7 @@ function fieldByMnemonic(record: TaggedRecord, mnemonic: string, _ctx: Ctx): str
   }
   const rule = idx.get(mnemonic);
   if (!rule || rule.item !== undefined) return undefined;
-  const f = record.fields.find((x) => x.fieldNumber === rule.fieldNumber);
+  const f = fieldOf(record, rule.fieldNumber);
   return f ? decodeText(f.value) : undefined;
 }
 
@@ -270,7 +281,11 @@ function validateTaggedRecord(ctx: Ctx, record: TaggedRecord, fieldOffsets: read
     byField.set(r.fieldNumber, list);
   }
   const present = new Map<number, { field: TaggedField; offset: number }>();
-  record.fields.forEach((f, i) => present.set(f.fieldNumber, { field: f, offset: fieldOffsets[i] ?? ctx.recordOffset }));
+  // A field with another record type's tag is not this record's (FOREIGN_FIELD_TAG); of a repeated field
+  // the first occurrence is judged (REPEATED_FIELD is reported on its own).
+  record.fields.forEach((f, i) => {
+    if (f.recordType === record.type && !present.has(f.fieldNumber)) present.set(f.fieldNumber, { field: f, offset: fieldOffsets[i] ?? ctx.recordOffset });
+  });
 
   for (const [fieldNumber, list] of byField) {
     const fieldRules = applicable(
@@ -446,7 +461,7 @@ export function validate(t: Transaction, rules: EbtsRules, options: ValidateOpti
   const out = new Collector();
   const { layout } = serializeWithLayout(t);
   const type1 = t.records[0];
-  const totField = type1?.kind === 'tagged' ? type1.fields.find((f) => f.fieldNumber === 4) : undefined;
+  const totField = type1 ? fieldOf(type1, 4) : undefined;
   const tot = totField ? decodeText(totField.value) : undefined;
   const txRule = tot === undefined ? undefined : rules.transactions.get(tot);
   if (!txRule) {
@@ -491,21 +506,36 @@ export function validate(t: Transaction, rules: EbtsRules, options: ValidateOpti
     });
   }
   const effectiveTot = tot ?? '';
+  // Encoding quirks: reading's own warnings (with file offsets) or, without them, the field-level ones.
+  const quirks =
+    options.readWarnings ??
+    t.records.flatMap((r, i) => (r.kind === 'tagged' ? fieldQuirks(r, i, layout.records[i].fields) : []));
+  for (const w of quirks) {
+    out.add({
+      rule: w.code,
+      recordIndex: w.recordIndex,
+      recordType: w.recordType,
+      fieldTag: w.tag,
+      mnemonic: undefined,
+      offset: w.offset,
+      message: w.message,
+    });
+  }
   // IDC in CNT must match each record's IDC.
-  const cntField = type1?.kind === 'tagged' ? type1.fields.find((f) => f.fieldNumber === 3) : undefined;
+  const cntField = type1 ? fieldOf(type1, 3) : undefined;
   if (cntField) {
     const entries = decodeText(cntField.value).split('\x1e').slice(1);
     entries.forEach((e, k) => {
       const r = t.records[k + 1];
       if (!r) return;
       const cntIdc = Number(e.split('\x1f')[1]);
-      const idc = r.kind === 'binary' ? r.header[0] : Number(decodeText(r.fields.find((f) => f.fieldNumber === 2)?.value ?? new Uint8Array()));
+      const idc = r.kind === 'binary' ? r.header[0] : Number(decodeText(fieldOf(r, 2)?.value ?? new Uint8Array()));
       if (cntIdc !== idc) {
         out.add({
           rule: 'idc-mismatch',
           recordIndex: k + 1,
           recordType: r.type,
-          fieldTag: r.kind === 'binary' ? `${r.type}.002` : r.fields.find((f) => f.fieldNumber === 2)?.tag ?? `${r.type}.002`,
+          fieldTag: r.kind === 'binary' ? `${r.type}.002` : fieldOf(r, 2)?.tag ?? `${r.type}.002`,
           mnemonic: undefined,
           offset: layout.records[k + 1].offset,
           message: `record IDC ${idc} differs from ${cntIdc} announced in 1.003 CNT`,
@@ -517,7 +547,7 @@ export function validate(t: Transaction, rules: EbtsRules, options: ValidateOpti
   for (const f of rules.fields) {
     if (f.mmap?.unresolved && !reported.has(f.mmap.file!)) {
       reported.add(f.mmap.file!);
-      if (t.records.some((r) => r.type === f.recordType && r.kind === 'tagged' && r.fields.some((x) => x.fieldNumber === f.fieldNumber))) {
+      if (t.records.some((r) => r.type === f.recordType && fieldOf(r, f.fieldNumber) !== undefined)) {
         out.add({
           rule: 'code-table-missing',
           severity: 'warning',
