@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Message } from '../../platform/messaging/index.ts';
 import { tablesOf, type AnyDatabase, type AnyTransaction, type ModuleMigrations } from '../../platform/store/index.ts';
-import { holdExpiresAt } from '../../policy/detainer-clock.ts';
+import { formatLocal, holdExpiresAt } from '../../policy/detainer-clock.ts';
 import { detainerClockOptions, findOffense, levelOfCode, versionById, versionInForce } from '../../policy/index.ts';
 import { NistError } from '../../nist/errors.ts';
 import { buildCarBytes, type Booking } from '../../nist/ebts/messages.ts';
@@ -361,17 +361,19 @@ export function createBookingAgency(deps: AgencyDeps) {
       if (lapsedAt !== null && at < lapsedAt) throw new AgencyError('RELEASE_BEFORE_LAPSE', `release time ${when(at)} is before the hold lapsed (${when(lapsedAt)}), when the jail's record shows the person still held`);
       const note = report.note?.trim() || null;
       const detainerId = det?.detainer_id ?? null;
-      const late = lapsedAt !== null ? `, ${hours(at - lapsedAt)} h after the hold lapsed at ${when(lapsedAt)}` : '';
-      const reportedText = `reported by the jail at ${when(now)}${note ? `: ${note}` : ''}`;
+      const tz = await timeZoneOf(trx, row.ori);
+      const local = (ms: number) => formatLocal(ms, tz);
+      const late = lapsedAt !== null ? `, ${hours(at - lapsedAt)} h after the hold lapsed at ${local(lapsedAt)}` : '';
+      const reportedText = `reported by the jail at ${local(now)}${note ? `: ${note}` : ''}`;
       if (kind === 'released') {
         if (det?.state === 'holding') await t(trx).updateTable('booking_detainers').set({ state: 'released-early', ended_at: at }).where('detainer_id', '=', det.detainer_id).execute();
         const reason: ReleaseReason = lapsedAt !== null ? 'hold-lapsed' : 'reported-release';
-        await release(trx, commandSend(deps, trx, AGENCY), caseId, at, reason, detainerId, { reportedAt: now, note, summary: `Released at ${when(at)}${late} (${reportedText}).` });
+        await release(trx, commandSend(deps, trx, AGENCY), caseId, at, reason, detainerId, { reportedAt: now, note, summary: `Released at ${local(at)}${late} (${reportedText}).` });
         return;
       }
       if (det?.state === 'holding') await t(trx).updateTable('booking_detainers').set({ state: 'custody-transferred', ended_at: at }).where('detainer_id', '=', det.detainer_id).execute();
       await t(trx).updateTable('booking_bookings').set({ state: 'transferred-to-ice', released_at: at, release_reason: 'custody-transfer' }).where('case_id', '=', caseId).execute();
-      await event(trx, caseId, 'custody-transferred', `Handed over to ICE at ${when(at)}${late} (${reportedText}).`, { detainerId, at, reported: true, reportedAt: now, note });
+      await event(trx, caseId, 'custody-transferred', `Handed over to ICE at ${local(at)}${late} (${reportedText}).`, { detainerId, at, reported: true, reportedAt: now, note });
       if (detainerId !== null) await send(trx, ReleaseNotice.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: caseId, payload: { caseId, detainerId, kind: 'released', at, reason: 'transferred-to-ice', holdExpiresAt: null } }));
     },
 
@@ -457,13 +459,14 @@ export function createBookingAgency(deps: AgencyDeps) {
         }
         await t(trx).updateTable('booking_detainers').set({ state: 'lapsed', ended_at: payload.expiresAt }).where('detainer_id', '=', payload.detainerId).execute();
         const row = await bookingRow(trx, payload.caseId);
-        const limit = new Date(payload.expiresAt).toISOString();
-        if ((await deps.jurisdictions.jurisdictionOf(trx, row.ori)).releasesAtLapse) {
-          await event(trx, payload.caseId, 'hold-lapsed', `The detainer hold lapsed at ${limit} without ICE taking custody; the person must be released.`, { detainerId: payload.detainerId, expiresAt: payload.expiresAt });
+        const jurisdiction = await deps.jurisdictions.jurisdictionOf(trx, row.ori);
+        if (jurisdiction.releasesAtLapse) {
+          await event(trx, payload.caseId, 'hold-lapsed', `The detainer hold lapsed at ${new Date(payload.expiresAt).toISOString()} without ICE taking custody; the person must be released.`, { detainerId: payload.detainerId, expiresAt: payload.expiresAt });
           await release(trx, ctx.send, payload.caseId, payload.expiresAt, 'hold-lapsed', payload.detainerId);
           return;
         }
         // This jail lets the person go only when it says so: the hold is over, the person is not.
+        const limit = formatLocal(payload.expiresAt, jurisdiction.timeZone);
         await event(trx, payload.caseId, 'hold-lapsed', `The detainer hold lapsed at ${limit} without ICE taking custody; the jail has not released the person.`, { detainerId: payload.detainerId, expiresAt: payload.expiresAt, stillHeld: true });
         await event(trx, payload.caseId, 'over-limit-alert', `ALERT: held past the legal limit. The hold on detainer ${payload.detainerId} lapsed at ${limit} and the person is still in the jail; every hour from now is detention without the detainer's authority, until the jail reports the release.`, {
           detainerId: payload.detainerId,
