@@ -443,13 +443,15 @@ export function createBookingAgency(deps: AgencyDeps) {
       } else if (DetainerLift.is(message)) {
         const { payload } = DetainerLift.parse(message);
         const det = await t(trx).selectFrom('booking_detainers').selectAll().where('detainer_id', '=', payload.detainerId).executeTakeFirst();
-        if (!det || (det.state !== 'received' && det.state !== 'holding')) {
+        // A hold that lapsed with the person still held (a jail that does not release at the lapse): the lift lets the person go.
+        const stillHeld = det?.state === 'lapsed' && (await bookingRow(trx, payload.caseId)).state === 'held-on-detainer';
+        if (!det || (det.state !== 'received' && det.state !== 'holding' && !stillHeld)) {
           await event(trx, payload.caseId, 'ignored', `Lift of detainer ${payload.detainerId} ignored: ${det ? `it is ${det.state}` : 'the jail never received it'}.`);
           return;
         }
-        await t(trx).updateTable('booking_detainers').set({ state: 'lifted', ended_at: payload.at }).where('detainer_id', '=', payload.detainerId).execute();
+        if (!stillHeld) await t(trx).updateTable('booking_detainers').set({ state: 'lifted', ended_at: payload.at }).where('detainer_id', '=', payload.detainerId).execute();
         await event(trx, payload.caseId, 'detainer-lifted', `Detainer ${payload.detainerId} lifted: ${payload.reason}.`, { detainerId: payload.detainerId, reason: payload.reason, at: payload.at });
-        if (det.state === 'holding') await release(trx, ctx.send, payload.caseId, Math.max(now, payload.at), 'detainer-lifted', payload.detainerId);
+        if (det.state === 'holding' || stillHeld) await release(trx, ctx.send, payload.caseId, Math.max(now, payload.at), 'detainer-lifted', payload.detainerId);
       } else if (HoldExpired.is(message)) {
         const { payload } = HoldExpired.parse(message);
         const det = await t(trx).selectFrom('booking_detainers').selectAll().where('detainer_id', '=', payload.detainerId).executeTakeFirst();

@@ -4,6 +4,7 @@
  * limit (the durable detainer timer, also across a restart), and a report that cannot be true
  * is refused with a typed error and changes nothing. On SQLite and on PostgreSQL (when reachable).
  */
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeWsq } from '../../biometrics/image/wsq/index.ts';
 import { createRng, synthesizeFinger } from '../../biometrics/synth/index.ts';
@@ -11,6 +12,7 @@ import type { Booking, FingerprintImage } from '../../nist/ebts/messages.ts';
 import { ManualClock } from '../../platform/clock/index.ts';
 import { listOutbox } from '../../platform/messaging/index.ts';
 import { storeVariants, type TestDatabase } from '../../platform/store/testing.ts';
+import { AgencyError } from '../errors.ts';
 import { Pipeline } from '../pipeline.ts';
 import { TemplateExtractor } from '../tenprint/index.ts';
 
@@ -162,6 +164,14 @@ describe.each(storeVariants)('a jail that releases late, on $kind', (variant) =>
     expect(await alerts(p, caseId)).toEqual([]);
   });
 
+  run('a lift after the lapse lets a person the jail still holds go at once (the alert stays on record)', async () => {
+    const { p, caseId } = await held(false);
+    await p.liftDetainer(caseId, 'no longer wanted', LIMIT + 6 * H);
+    expect(await p.finalState(caseId)).toMatchObject({ custody: 'released', releasedAt: LIMIT + 6 * H, releaseReason: 'detainer-lifted', jailDetainer: { state: 'lapsed' }, detainer: { state: 'lifted' } });
+    expect(await alerts(p, caseId)).toHaveLength(1);
+    await expect(p.reportRelease(caseId, LIMIT + 6 * H, 'released')).rejects.toMatchObject({ code: 'RELEASE_ALREADY_RECORDED' });
+  });
+
   run('no alert when the jail reports a release before the limit; the hold ended early', async () => {
     const { p, caseId } = await held(false);
     await p.reportRelease(caseId, LIMIT - 10 * H, 'released');
@@ -181,6 +191,46 @@ describe.each(storeVariants)('a jail that releases late, on $kind', (variant) =>
     expect(handover).toMatchObject({ at: LIMIT + 12 * H, details: { at: LIMIT + 11 * H, reported: true } });
     expect(await alerts(p, caseId)).toHaveLength(1);
   });
+
+  run('whatever ends the hold and whenever, with or without a restart, the alert is raised once at the limit exactly when the hold is still open then, and never otherwise', async () => {
+    const action = fc.constantFrom('nothing', 'assume-custody', 'lift', 'report-release', 'report-transfer');
+    await fc.assert(
+      fc.asyncProperty(action, fc.integer({ min: 0, max: 88 * 60 }), fc.boolean(), async (what, minutes, restart) => {
+        const t = RELEASE_DUE + minutes * 60_000; // from the release due to 40 h past the limit
+        try {
+          const { p, caseId } = await held(false);
+          try {
+            if (what === 'assume-custody') await p.assumeCustody(caseId, t);
+            else if (what === 'lift') await p.liftDetainer(caseId, 'lifted', t);
+            else if (what === 'report-release') await p.reportRelease(caseId, t, 'released');
+            else if (what === 'report-transfer') await p.reportRelease(caseId, t, 'transferred');
+          } catch (error) {
+            // ICE can no longer assume custody once the hold lapsed; nothing else is refused here.
+            expect(error).toBeInstanceOf(AgencyError);
+            expect([what, (error as AgencyError).code, t >= LIMIT]).toEqual(['assume-custody', 'hold-lapsed', true]);
+          }
+          let q = p;
+          if (restart) {
+            const at = Math.max(p.clock.now(), LIMIT - H);
+            q = await open(new ManualClock(at), `property-${minutes}`);
+          }
+          await q.advanceTo(LIMIT + 60 * H);
+          const raised = await alerts(q, caseId);
+          const openAtLimit = what === 'nothing' || t >= LIMIT;
+          expect(raised.map((e) => e.details.limitAt)).toEqual(openAtLimit ? [LIMIT] : []);
+          if (openAtLimit && !restart) expect(raised[0].at).toBe(LIMIT);
+          const custody = (await q.finalState(caseId)).custody;
+          expect(custody).toBe(what === 'nothing' || what === 'assume-custody' && t >= LIMIT ? 'held-on-detainer' : what === 'assume-custody' || what === 'report-transfer' ? 'transferred-to-ice' : 'released');
+        } finally {
+          await pipeline?.close();
+          await database?.drop();
+          pipeline = undefined;
+          database = undefined;
+        }
+      }),
+      { numRuns: 6 },
+    );
+  }, 180_000);
 
   run('a report that cannot be true is refused with a typed error and changes nothing', async () => {
     const { p, caseId } = await held(false);
