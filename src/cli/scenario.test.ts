@@ -137,6 +137,7 @@ describe('seccom release', () => {
     expect(played.cases[0].timeline.map((e) => e.kind)).toContain('over-limit-alert');
     const during = JSON.parse((await run('audit', 'detainers', '--db', db, '--as-of', '2012-03-15T06:00:00-05:00', '--json')).out) as { totals: { findings: Record<string, number> } };
     expect(during.totals.findings['open-past-limit']).toBe(1);
+    expect((await run('jurisdiction', 'history', 'TX1010000', '--db', db)).out).toMatch(/does not release when a detainer hold lapses/);
 
     for (const [args, message] of [
       [['--at', '2099-01-01T00:00:00Z'], /^seccom: .*RELEASE_IN_FUTURE: /],

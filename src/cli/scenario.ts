@@ -260,7 +260,7 @@ Examples:
             return;
           }
           const when = (ms: number) => new Date(ms).toISOString();
-          const lines = [`${jurisdiction.name} (${jurisdiction.ori}), ${jurisdiction.county} County, ${jurisdiction.state}; ICE area ${jurisdiction.aor}; ${jurisdiction.activatedAt === null ? 'never activated' : `first activated ${when(jurisdiction.activatedAt)}`}`];
+          const lines = [`${jurisdiction.name} (${jurisdiction.ori}), ${jurisdiction.county} County, ${jurisdiction.state}; ICE area ${jurisdiction.aor}; ${jurisdiction.activatedAt === null ? 'never activated' : `first activated ${when(jurisdiction.activatedAt)}`}${jurisdiction.releasesAtLapse ? '' : '; does not release when a detainer hold lapses (only when it reports the release)'}`];
           if (history.length === 0) lines.push('  no participation change on record (not activated)');
           for (const h of history) {
             lines.push(`  ${when(h.effectiveAt)}  ${h.mode}${h.seriousOffenses.length ? ` (serious offenses: ${h.seriousOffenses.join(', ')})` : ''}; recorded ${when(h.recordedAt)}`);
