@@ -15,7 +15,15 @@ export type AgencyErrorCode =
   | 'no-active-detainer'
   | 'hold-lapsed'
   | 'invalid-resolution'
-  | 'invalid-cursor';
+  | 'invalid-cursor'
+  // A release (or hand-over to ICE) the jail reports (`reportRelease`).
+  | 'INVALID_RELEASE_REPORT'
+  | 'RELEASE_BEFORE_BOOKING'
+  | 'RELEASE_BEFORE_DUE'
+  | 'RELEASE_BEFORE_LAPSE'
+  | 'RELEASE_IN_FUTURE'
+  | 'RELEASE_ALREADY_RECORDED'
+  | 'NOT_HELD_ON_DETAINER';
 
 /**
  * The one error type the agencies throw for bad input. A command that throws it has changed

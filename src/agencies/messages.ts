@@ -195,7 +195,12 @@ export const DetainerLift = defineMessage('detainer-lift', z.object({ caseId: z.
 /** The jail does not honour a detainer (TRUST-Act style jurisdictions), jail → field office. */
 export const DetainerDeclined = defineMessage('detainer-declined', z.object({ caseId: z.string(), detainerId: z.string(), at: epochMs, reason: z.string() }).strict());
 
-export const RELEASE_REASONS = ['release-due', 'hold-lapsed', 'detainer-lifted', 'released-before-detainer'] as const;
+/**
+ * Why the person left the jail: `reported-release` — the jail reported releasing the person
+ * during the hold, before its limit; `transferred-to-ice` — the jail reported handing the person
+ * to ICE (a release the jail reports after the limit is `hold-lapsed`, at the reported time).
+ */
+export const RELEASE_REASONS = ['release-due', 'hold-lapsed', 'detainer-lifted', 'released-before-detainer', 'reported-release', 'transferred-to-ice'] as const;
 export type ReleaseReason = (typeof RELEASE_REASONS)[number];
 
 /** Release notice, jail → field office: the person is due for release (the hold starts), or was released. */

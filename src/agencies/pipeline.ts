@@ -169,6 +169,18 @@ export class Pipeline {
     return this.command(at, (trx) => this.booking.releaseDue(trx, caseId, at));
   }
 
+  /**
+   * The jail reports when the person held on a detainer actually left — `released`, or
+   * `transferred` to ICE — at `at`. The report is made at `reportedAt` (default `at`): on a
+   * ManualClock the clock moves there first, firing the timers due by then (an expiry before
+   * the release raises its alert first); on another clock the report is made now. Typed errors
+   * (`RELEASE_*`, `NOT_HELD_ON_DETAINER`, unknown-case) change nothing.
+   */
+  reportRelease(caseId: string, at: number, kind: 'released' | 'transferred', options: { note?: string; reportedAt?: number } = {}) {
+    const reportedAt = this.clock instanceof ManualClock ? (options.reportedAt ?? at) : undefined;
+    return this.command(reportedAt, (trx) => this.booking.reportRelease(trx, caseId, { at, kind, ...(options.note !== undefined ? { note: options.note } : {}) }));
+  }
+
   /** A court disposes of the case's pending charges (or only `ncicCodes`). */
   dispose(caseId: string, outcome: 'conviction' | 'dismissal', at: number, ncicCodes?: readonly string[]) {
     return this.command(at, (trx) => this.booking.dispose(trx, caseId, outcome, at, ncicCodes));

@@ -21,6 +21,7 @@ export const COMMANDS: readonly { name: string; description: string; load: () =>
   { name: 'review', description: 'the quarterly statistical review: flags jurisdictions whose share of ICE arrests (or IDENT matches, or minor-offense bookings) with no record or only Level 3 offenses is out of line with the state and the nation, or jumped at activation', load: async () => (await import('./review.ts')).registerReviewCommands },
   { name: 'scenario', description: 'run scenario files (jurisdictions, people, dated events) through the pipeline', load: async () => (await import('./scenario.ts')).registerScenarioCommands },
   { name: 'book', description: "book an arrestee from an EBTS CAR file into the store's pipeline and run the chain as far as it goes", load: async () => (await import('./scenario.ts')).registerScenarioCommands },
+  { name: 'release', description: 'record when the jail actually let a person held on a detainer go, or handed them to ICE (the audit counts hours past the limit to this instant)', load: async () => (await import('./scenario.ts')).registerScenarioCommands },
   { name: 'jurisdiction', description: 'the registry of local agencies and their participation', load: async () => (await import('./scenario.ts')).registerScenarioCommands },
   { name: 'case', description: 'cases in a store: list them, show one', load: async () => (await import('./scenario.ts')).registerScenarioCommands },
   { name: 'policy', description: 'the policy versions applied to cases', load: async () => (await import('./scenario.ts')).registerScenarioCommands },

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -120,4 +120,61 @@ describe('seccom scenario, book, case and policy', () => {
     expect((await run('case', 'show', 'CASE1', '--store', store)).err.trim()).toMatch(/^seccom: unknown-case: /);
     expect((await run('policy', 'explain', 'CASE1', '--as-of', '2012-01-01', '--version', 'x', '--store', store)).err).toMatch(/not both/);
   }, 60_000);
+});
+
+describe('seccom release', () => {
+  const H = 3_600_000;
+  const LIMIT = Date.parse('2012-03-14T17:00:00-05:00');
+
+  it('records the release a late jail reports, counts the hours past the limit to it, and refuses a report that cannot be true', async () => {
+    // late-release.json without its release event: the person is still held when the scenario ends.
+    const doc = JSON.parse(readFileSync(join(SCENARIOS, 'late-release.json'), 'utf8')) as { events: { type: string }[]; expect: unknown; end?: string };
+    const file = join(dir, 'still-held.json');
+    writeFileSync(file, JSON.stringify({ ...doc, events: doc.events.filter((e) => e.type !== 'release'), expect: {}, end: '2012-03-15T06:00:00-05:00' }));
+    const db = `sqlite:${join(dir, 'late.db')}`;
+    const played = JSON.parse((await run('scenario', 'run', file, '--db', db, '--json')).out) as { cases: { caseId: string; timeline: { kind: string }[] }[] };
+    const caseId = played.cases[0].caseId;
+    expect(played.cases[0].timeline.map((e) => e.kind)).toContain('over-limit-alert');
+    const during = JSON.parse((await run('audit', 'detainers', '--db', db, '--as-of', '2012-03-15T06:00:00-05:00', '--json')).out) as { totals: { findings: Record<string, number> } };
+    expect(during.totals.findings['open-past-limit']).toBe(1);
+    expect((await run('jurisdiction', 'history', 'TX1010000', '--db', db)).out).toMatch(/does not release when a detainer hold lapses/);
+
+    for (const [args, message] of [
+      [['--at', '2099-01-01T00:00:00Z'], /^seccom: .*RELEASE_IN_FUTURE: /],
+      [['--at', '2012-03-01T00:00:00-06:00'], /^seccom: .*RELEASE_BEFORE_BOOKING: /],
+      [['--at', '2012-02-30T10:00:00-06:00'], /--at must be a real ISO 8601 instant/],
+      [[], /--at/],
+    ] as const) {
+      const r = await run('release', caseId, '--db', db, ...args);
+      expect(r.code).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(message);
+    }
+    expect((await run('release', 'CASE-NONE', '--db', db, '--at', '2012-03-15T13:00:00-05:00')).err).toMatch(/unknown-case/);
+
+    const r = await run('release', caseId, '--db', db, '--at', '2012-03-15T13:00:00-05:00', '--note', 'Thursday transport', '--json');
+    expect(r.code).toBe(0);
+    const released = JSON.parse(r.out) as { kind: string; at: { local: string; zone: string }; limitAt: { local: string }; hoursPastLimit: number; finalState: { custody: string; releasedAt: { utc: string } }; timeline: { kind: string; details: { note?: string } }[] };
+    expect(released).toMatchObject({ kind: 'released', at: { local: '2012-03-15T13:00:00-05:00', zone: 'America/Chicago' }, limitAt: { local: '2012-03-14T17:00:00-05:00' }, hoursPastLimit: 20, finalState: { custody: 'released' } });
+    expect(Date.parse(released.finalState.releasedAt.utc)).toBe(LIMIT + 20 * H);
+    expect(released.timeline.find((e) => e.kind === 'released')?.details.note).toBe('Thursday transport');
+
+    const again = await run('release', caseId, '--db', db, '--at', '2012-03-15T13:00:00-05:00', '--transfer');
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/RELEASE_ALREADY_RECORDED/);
+    const audit = JSON.parse((await run('audit', 'detainers', '--db', db, '--json')).out) as { totals: { hoursOverTotal: number; findings: Record<string, number> } };
+    expect(audit.totals).toMatchObject({ hoursOverTotal: 20, findings: { 'held-past-limit': 1, 'open-past-limit': 0 } });
+  }, 120_000);
+
+  it('says in one line how far past the limit a hand-over was', async () => {
+    const doc = JSON.parse(readFileSync(join(SCENARIOS, 'late-release.json'), 'utf8')) as { events: { type: string }[] };
+    const file = join(dir, 'still-held-2.json');
+    writeFileSync(file, JSON.stringify({ ...doc, events: doc.events.filter((e) => e.type !== 'release'), expect: {}, end: '2012-03-15T06:00:00-05:00' }));
+    const db = `sqlite:${join(dir, 'late-2.db')}`;
+    const caseId = (JSON.parse((await run('scenario', 'run', file, '--db', db, '--json')).out) as { cases: { caseId: string }[] }).cases[0].caseId;
+    const r = await run('release', caseId, '--db', db, '--at', '2012-03-15T05:30:00-05:00', '--transfer');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^case ${caseId} \\(TX1010000\\): handed over to ICE at 2012-03-15T05:30:00-05:00, 12\\.5 h past the hold's limit \\(2012-03-14T17:00:00-05:00\\); reported `));
+    expect(r.out).toContain('custody: transferred-to-ice');
+  }, 120_000);
 });

@@ -196,6 +196,50 @@ export function registerScenarioCommands(program: Command): void {
     );
 
   program
+    .command('release')
+    .description('record when the jail actually let a person held on a detainer go, or handed them to ICE (the audit counts hours past the limit to this instant)')
+    .argument('<case-id>', 'case id (CASE…)')
+    .requiredOption('--at <instant>', 'when the person left the jail, ISO 8601 with zone (not in the future)')
+    .option('--transfer', 'the person was handed over to ICE, not released')
+    .option('--note <text>', "the jail's note on the release")
+    .option('--db <store>', DB_OPTION_HELP)
+    .option('--store <store>', STORE_SYNONYM_HELP)
+    .option('--json', 'print the case as JSON')
+    .addHelpText('after', `
+The report is made now: --at may lie in the past (a release reported late) but not in the
+future, not before the booking or the release-due time, and a case's release is recorded once.
+
+Examples:
+  seccom release CASE016QHNZJC00KZV9042E51F6EZB --db out/late.db --at 2012-03-15T13:00:00-05:00
+  seccom release CASE016QHNZJC00KZV9042E51F6EZB --db out/late.db --at 2012-03-15T13:00:00-05:00 --transfer --json`)
+    .action((caseId: string, opts: StoreOpts & { at: string; transfer?: boolean; note?: string; json?: boolean }) =>
+      userErrors(async () => {
+        const at = parseInstant(opts.at);
+        if (at === null) throw new UsageError(`--at must be a real ISO 8601 instant with a zone (e.g. 2012-03-15T13:00:00-05:00), got "${opts.at}"`);
+        if (opts.note !== undefined && opts.note.trim() === '') throw new UsageError('--note needs a text');
+        const kind = opts.transfer ? 'transferred' : 'released';
+        const store = await openExistingStore(opts);
+        try {
+          const reportedAt = systemClock.now();
+          const p = await openPipeline(store, reportedAt);
+          await p.reportRelease(caseId, at, kind, { reportedAt, ...(opts.note !== undefined ? { note: opts.note } : {}) });
+          const report = await caseReport(p, caseId);
+          const limit = report.finalState.detainer?.expiresAt ?? null;
+          const hoursPastLimit = limit !== null && at > limit ? Math.round(((at - limit) / 3_600_000) * 100) / 100 : 0;
+          if (opts.json) {
+            printJson({ ...report, kind, at, reportedAt, limitAt: limit, hoursPastLimit }, { zone: report.timeZone });
+            return;
+          }
+          const tz = report.timeZone;
+          const past = limit === null ? '' : hoursPastLimit > 0 ? `, ${hoursPastLimit} h past the hold's limit (${formatLocal(limit, tz)})` : ` (within the hold's limit, ${formatLocal(limit, tz)})`;
+          process.stdout.write([`case ${caseId} (${report.ori}): ${kind === 'transferred' ? 'handed over to ICE' : 'released'} at ${formatLocal(at, tz)}${past}; reported ${formatLocal(reportedAt, tz)}`, ' final state:', ...renderFinalState(report.finalState, tz)].join('\n') + '\n');
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+
+  program
     .command('jurisdiction')
     .description('the registry of local agencies and their participation')
     .command('history')
@@ -216,7 +260,7 @@ export function registerScenarioCommands(program: Command): void {
             return;
           }
           const when = (ms: number) => new Date(ms).toISOString();
-          const lines = [`${jurisdiction.name} (${jurisdiction.ori}), ${jurisdiction.county} County, ${jurisdiction.state}; ICE area ${jurisdiction.aor}; ${jurisdiction.activatedAt === null ? 'never activated' : `first activated ${when(jurisdiction.activatedAt)}`}`];
+          const lines = [`${jurisdiction.name} (${jurisdiction.ori}), ${jurisdiction.county} County, ${jurisdiction.state}; ICE area ${jurisdiction.aor}; ${jurisdiction.activatedAt === null ? 'never activated' : `first activated ${when(jurisdiction.activatedAt)}`}${jurisdiction.releasesAtLapse ? '' : '; does not release when a detainer hold lapses (only when it reports the release)'}`];
           if (history.length === 0) lines.push('  no participation change on record (not activated)');
           for (const h of history) {
             lines.push(`  ${when(h.effectiveAt)}  ${h.mode}${h.seriousOffenses.length ? ` (serious offenses: ${h.seriousOffenses.join(', ')})` : ''}; recorded ${when(h.recordedAt)}`);

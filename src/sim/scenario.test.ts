@@ -23,7 +23,7 @@ const minimal = {
 
 describe('scenario files', () => {
   it('the examples include the acceptance cases and every one is valid', () => {
-    for (const name of ['non-activated', 'no-match', 'lpr-level-3', 'prior-removal-level-1', 'friday-before-holiday', 'opted-out', 'conviction-only-with-dismissal', 'naturalized-citizen', 'dv-victim', 'minor-traffic-2012', 'a-county-in-2011']) expect(files).toContain(`${name}.json`);
+    for (const name of ['non-activated', 'no-match', 'lpr-level-3', 'prior-removal-level-1', 'friday-before-holiday', 'opted-out', 'conviction-only-with-dismissal', 'naturalized-citizen', 'dv-victim', 'minor-traffic-2012', 'late-release', 'a-county-in-2011']) expect(files).toContain(`${name}.json`);
     for (const f of files) expect(() => loadScenario(join(SCENARIOS, f))).not.toThrow();
     const county = loadScenario(join(SCENARIOS, 'a-county-in-2011.json')).scenario;
     expect(county.events.filter((e) => e.type === 'booking').length).toBeGreaterThanOrEqual(20);
@@ -123,6 +123,50 @@ describe('running the example scenarios on SQLite', () => {
       expect(result.failures).toEqual([expect.objectContaining({ event: 1, type: 'conviction', code: 'unknown-charge' })]);
       expect(result.expectations.every((x) => x.ok)).toBe(true);
       expect(result.passed).toBe(false);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});
+
+describe('a jail that releases late', () => {
+  it('late-release.json: the jail keeps the person 20 h past the limit, the alert is raised at the limit, and the reported release is the release time', async () => {
+    const store = await tempStore();
+    try {
+      const result = await runScenario(join(SCENARIOS, 'late-release.json'), { store });
+      expect(result.passed).toBe(true);
+      const [c] = result.cases;
+      const limit = Date.parse('2012-03-14T17:00:00-05:00');
+      expect(c.timeline.filter((e) => e.kind === 'over-limit-alert').map((e) => e.at)).toEqual([limit]);
+      expect(c.finalState.releasedAt! - limit).toBe(20 * 3_600_000);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  it('a release event is checked with the file: its kind, its booking, and not before the booking', () => {
+    const doc = (release: Record<string, unknown>) => ({ ...minimal, events: [...minimal.events, { type: 'release', booking: 'b1', at: '2011-08-03T10:00:00-05:00', ...release }] });
+    const problems = (d: unknown) => {
+      try {
+        parseScenario(d);
+        return [];
+      } catch (e) {
+        return (e as ScenarioError).problems.map((p) => p.path);
+      }
+    };
+    expect(problems(doc({}))).toEqual([]);
+    expect(problems(doc({ kind: 'transferred', note: 'to ICE at the sally port' }))).toEqual([]);
+    expect(problems(doc({ kind: 'escaped' }))).toEqual(['events[1].kind']);
+    expect(problems(doc({ booking: 'b9' }))).toEqual(['events[1].booking']);
+    expect(problems(doc({ at: '2011-07-30T10:00:00-05:00' }))).toEqual(['events[1].at']);
+    expect(problems({ ...minimal, jurisdictions: [{ ...minimal.jurisdictions[0], releasesAtLapse: 'no' }] })).toEqual(['jurisdictions[0].releasesAtLapse']);
+  });
+
+  it('a release reported for a person who is not held on a detainer is refused at run time with its code', async () => {
+    const store = await tempStore();
+    try {
+      const result = await runScenario(parseScenario({ ...minimal, events: [...minimal.events, { type: 'release', booking: 'b1', at: '2011-08-03T10:00:00-05:00' }], expect: { b1: { custody: 'in-custody' } } }), { store });
+      expect(result.failures).toEqual([expect.objectContaining({ event: 1, type: 'release', code: 'NOT_HELD_ON_DETAINER' })]);
     } finally {
       await store.close();
     }

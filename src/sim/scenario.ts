@@ -109,6 +109,12 @@ export const jurisdictionSchema = z
     aor: z.string().min(1),
     /** Shorthand for a first participation change to `activated` at this instant. */
     activated: instant.optional(),
+    /**
+     * Default true: the jail releases the person the moment a detainer hold lapses. false: the
+     * person stays held past the limit (an `over-limit-alert` is raised at the limit) until a
+     * `release` event reports when the person left.
+     */
+    releasesAtLapse: z.boolean().optional(),
     participation: z.array(participation).default([]),
   })
   .strict();
@@ -143,6 +149,8 @@ const event = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('release-due'), ...caseRef }).strict(),
+  /** The jail reports that the person held on a detainer left at `at`: released (default) or handed over to ICE. */
+  z.object({ type: z.literal('release'), ...caseRef, kind: z.enum(['released', 'transferred']).default('released'), note: z.string().min(1).optional() }).strict(),
   z.object({ type: z.literal('conviction'), ...caseRef, ncicCodes: z.array(z.string()).min(1).optional() }).strict(),
   z.object({ type: z.literal('dismissal'), ...caseRef, ncicCodes: z.array(z.string()).min(1).optional() }).strict(),
   z.object({ type: z.literal('assume-custody'), ...caseRef }).strict(),
@@ -470,6 +478,9 @@ export async function runScenario(input: string | LoadedScenario, options: RunSc
           case 'release-due':
             await pipeline.releaseDue(caseId, at);
             break;
+          case 'release':
+            await pipeline.reportRelease(caseId, at, e.kind, e.note === undefined ? {} : { note: e.note });
+            break;
           case 'conviction':
           case 'dismissal':
             await pipeline.dispose(caseId, e.type, at, e.ncicCodes);
@@ -534,7 +545,7 @@ export async function registerJurisdictions(pipeline: Pipeline, jurisdictions: r
       },
     );
     if (known) continue;
-    await pipeline.registerJurisdiction({ ori: j.ori, name: j.name, state: j.state, county: j.county, timeZone: j.timeZone, aor: j.aor });
+    await pipeline.registerJurisdiction({ ori: j.ori, name: j.name, state: j.state, county: j.county, timeZone: j.timeZone, aor: j.aor, ...(j.releasesAtLapse !== undefined ? { releasesAtLapse: j.releasesAtLapse } : {}) });
     registered.push(j.ori);
     const changes = [...(j.activated ? [{ mode: 'activated' as const, effective: j.activated }] : []), ...j.participation];
     for (const c of changes) {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Message } from '../../platform/messaging/index.ts';
 import { tablesOf, type AnyDatabase, type AnyTransaction, type ModuleMigrations } from '../../platform/store/index.ts';
-import { holdExpiresAt } from '../../policy/detainer-clock.ts';
+import { formatLocal, holdExpiresAt } from '../../policy/detainer-clock.ts';
 import { detainerClockOptions, findOffense, levelOfCode, versionById, versionInForce } from '../../policy/index.ts';
 import { NistError } from '../../nist/errors.ts';
 import { buildCarBytes, type Booking } from '../../nist/ebts/messages.ts';
@@ -38,7 +38,8 @@ import {
 } from '../messages.ts';
 
 export type CustodyState = 'in-custody' | 'held-on-detainer' | 'released' | 'transferred-to-ice';
-export type JailDetainerState = 'received' | 'declined' | 'holding' | 'lifted' | 'lapsed' | 'custody-transferred' | 'after-release';
+/** `lapsed`: the hold's limit passed (the person released then, or — at a jail that does not release at the lapse — still held until the jail reports the release); `released-early`: the jail reported releasing the person during the hold. */
+export type JailDetainerState = 'received' | 'declined' | 'holding' | 'lifted' | 'lapsed' | 'custody-transferred' | 'after-release' | 'released-early';
 
 export interface BookingTables {
   booking_bookings: {
@@ -162,6 +163,16 @@ export interface BookingRecord {
 }
 
 const AGENCY = 'booking';
+const HOUR = 3_600_000;
+const hours = (ms: number) => Math.round((ms / HOUR) * 100) / 100;
+
+/** The jail's report of when the person actually left: released, or handed over to ICE. */
+export interface ReleaseReport {
+  /** When the person left the jail (epoch ms): not before the booking nor the release-due time, not after the report is made. */
+  at: number;
+  kind: 'released' | 'transferred';
+  note?: string;
+}
 
 /** SHA-256 over everything the submission says (booking with its prints, charge details, circumstances) — not when it arrived. */
 export function contentHashOf(request: BookingRequest): string {
@@ -203,10 +214,13 @@ export function createBookingAgency(deps: AgencyDeps) {
     return (await deps.jurisdictions.jurisdictionOf(d, ori)).timeZone;
   }
 
-  /** Releases the person now (at `at`), records why, and tells the field office when a detainer is involved. */
-  async function release(trx: AnyTransaction, send: Send, caseId: string, at: number, reason: ReleaseReason, detainerId: string | null) {
+  /**
+   * Releases the person at `at`, records why, and tells the field office when a detainer is
+   * involved. A release the jail reported carries `reported` (when the report was made, the note).
+   */
+  async function release(trx: AnyTransaction, send: Send, caseId: string, at: number, reason: ReleaseReason, detainerId: string | null, reported?: { reportedAt: number; note: string | null; summary: string }) {
     await t(trx).updateTable('booking_bookings').set({ state: 'released', released_at: at, release_reason: reason }).where('case_id', '=', caseId).execute();
-    await event(trx, caseId, 'released', `Released (${reason}).`, { at, detainerId, reason });
+    await event(trx, caseId, 'released', reported ? reported.summary : `Released (${reason}).`, { at, detainerId, reason, ...(reported ? { reported: true, reportedAt: reported.reportedAt, note: reported.note } : {}) });
     if (detainerId !== null) {
       await send(ReleaseNotice.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: caseId, payload: { caseId, detainerId, kind: 'released', at, reason, holdExpiresAt: null } }));
     }
@@ -321,6 +335,48 @@ export function createBookingAgency(deps: AgencyDeps) {
       await send(trx, ReleaseNotice.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: caseId, payload: { caseId, detainerId: detainer.detainer_id, kind: 'release-due', at, reason: 'release-due', holdExpiresAt: hold.expiresAtMs } }));
     },
 
+    /**
+     * The jail reports when the person held on a detainer actually left: released, or handed over
+     * to ICE (`transferred`), at `report.at`. Validated first (typed errors, nothing changed): a
+     * booking of the jail's, held on a detainer (not yet released or transferred), `at` not before
+     * the booking nor the release-due time, not after now, and — when the lapse found the person
+     * still held — not before the lapse. A release after the lapse is recorded as `hold-lapsed`
+     * at the reported time, so the audit counts the hours held past the limit up to it.
+     */
+    async reportRelease(trx: AnyTransaction, caseId: string, report: ReleaseReport): Promise<void> {
+      const row = await bookingRow(trx, caseId);
+      const now = deps.clock.now();
+      const { at, kind } = report;
+      const when = (ms: number) => new Date(ms).toISOString();
+      if (kind !== 'released' && kind !== 'transferred') throw new AgencyError('INVALID_RELEASE_REPORT', `a release report is "released" or "transferred", got ${JSON.stringify(kind)}`);
+      if (!Number.isSafeInteger(at)) throw new AgencyError('INVALID_RELEASE_REPORT', `the release time must be an instant (epoch ms), got ${String(at)}`);
+      if (report.note !== undefined && typeof report.note !== 'string') throw new AgencyError('INVALID_RELEASE_REPORT', 'the note of a release report must be text');
+      if (at < Number(row.booked_at)) throw new AgencyError('RELEASE_BEFORE_BOOKING', `release time ${when(at)} is before the booking (${when(Number(row.booked_at))})`);
+      if (at > now) throw new AgencyError('RELEASE_IN_FUTURE', `release time ${when(at)} is after the time of the report (${when(now)}); a release is reported once it has happened`);
+      if (row.state === 'released' || row.state === 'transferred-to-ice') throw new AgencyError('RELEASE_ALREADY_RECORDED', `case ${caseId} already left the jail's custody (${row.state} at ${row.released_at === null ? 'an unknown time' : when(Number(row.released_at))}, ${row.release_reason ?? 'no reason recorded'})`);
+      if (row.state !== 'held-on-detainer') throw new AgencyError('NOT_HELD_ON_DETAINER', `case ${caseId} is ${row.state}, not held on a detainer: a release from custody is recorded as release-due`);
+      if (row.release_due_at !== null && at < Number(row.release_due_at)) throw new AgencyError('RELEASE_BEFORE_DUE', `release time ${when(at)} is before the person became due for release (${when(Number(row.release_due_at))}) and the hold began`);
+      const det = await t(trx).selectFrom('booking_detainers').selectAll().where('case_id', '=', caseId).where('state', 'in', ['holding', 'lapsed']).orderBy('received_at', 'desc').executeTakeFirst();
+      const lapsedAt = det?.state === 'lapsed' && det.ended_at !== null ? Number(det.ended_at) : null;
+      if (lapsedAt !== null && at < lapsedAt) throw new AgencyError('RELEASE_BEFORE_LAPSE', `release time ${when(at)} is before the hold lapsed (${when(lapsedAt)}), when the jail's record shows the person still held`);
+      const note = report.note?.trim() || null;
+      const detainerId = det?.detainer_id ?? null;
+      const tz = await timeZoneOf(trx, row.ori);
+      const local = (ms: number) => formatLocal(ms, tz);
+      const late = lapsedAt !== null ? `, ${hours(at - lapsedAt)} h after the hold lapsed at ${local(lapsedAt)}` : '';
+      const reportedText = `reported by the jail at ${local(now)}${note ? `: ${note}` : ''}`;
+      if (kind === 'released') {
+        if (det?.state === 'holding') await t(trx).updateTable('booking_detainers').set({ state: 'released-early', ended_at: at }).where('detainer_id', '=', det.detainer_id).execute();
+        const reason: ReleaseReason = lapsedAt !== null ? 'hold-lapsed' : 'reported-release';
+        await release(trx, commandSend(deps, trx, AGENCY), caseId, at, reason, detainerId, { reportedAt: now, note, summary: `Released at ${local(at)}${late} (${reportedText}).` });
+        return;
+      }
+      if (det?.state === 'holding') await t(trx).updateTable('booking_detainers').set({ state: 'custody-transferred', ended_at: at }).where('detainer_id', '=', det.detainer_id).execute();
+      await t(trx).updateTable('booking_bookings').set({ state: 'transferred-to-ice', released_at: at, release_reason: 'custody-transfer' }).where('case_id', '=', caseId).execute();
+      await event(trx, caseId, 'custody-transferred', `Handed over to ICE at ${local(at)}${late} (${reportedText}).`, { detainerId, at, reported: true, reportedAt: now, note });
+      if (detainerId !== null) await send(trx, ReleaseNotice.create({ from: AGENCY, to: ADDRESS.fieldOffice, correlationId: caseId, payload: { caseId, detainerId, kind: 'released', at, reason: 'transferred-to-ice', holdExpiresAt: null } }));
+    },
+
     /** A court disposed of charges (all pending ones unless `ncicCodes` names some). */
     async dispose(trx: AnyTransaction, caseId: string, outcome: 'conviction' | 'dismissal', at: number, ncicCodes?: readonly string[]): Promise<void> {
       const row = await bookingRow(trx, caseId);
@@ -387,13 +443,15 @@ export function createBookingAgency(deps: AgencyDeps) {
       } else if (DetainerLift.is(message)) {
         const { payload } = DetainerLift.parse(message);
         const det = await t(trx).selectFrom('booking_detainers').selectAll().where('detainer_id', '=', payload.detainerId).executeTakeFirst();
-        if (!det || (det.state !== 'received' && det.state !== 'holding')) {
+        // A hold that lapsed with the person still held (a jail that does not release at the lapse): the lift lets the person go.
+        const stillHeld = det?.state === 'lapsed' && (await bookingRow(trx, payload.caseId)).state === 'held-on-detainer';
+        if (!det || (det.state !== 'received' && det.state !== 'holding' && !stillHeld)) {
           await event(trx, payload.caseId, 'ignored', `Lift of detainer ${payload.detainerId} ignored: ${det ? `it is ${det.state}` : 'the jail never received it'}.`);
           return;
         }
-        await t(trx).updateTable('booking_detainers').set({ state: 'lifted', ended_at: payload.at }).where('detainer_id', '=', payload.detainerId).execute();
+        if (!stillHeld) await t(trx).updateTable('booking_detainers').set({ state: 'lifted', ended_at: payload.at }).where('detainer_id', '=', payload.detainerId).execute();
         await event(trx, payload.caseId, 'detainer-lifted', `Detainer ${payload.detainerId} lifted: ${payload.reason}.`, { detainerId: payload.detainerId, reason: payload.reason, at: payload.at });
-        if (det.state === 'holding') await release(trx, ctx.send, payload.caseId, Math.max(now, payload.at), 'detainer-lifted', payload.detainerId);
+        if (det.state === 'holding' || stillHeld) await release(trx, ctx.send, payload.caseId, Math.max(now, payload.at), 'detainer-lifted', payload.detainerId);
       } else if (HoldExpired.is(message)) {
         const { payload } = HoldExpired.parse(message);
         const det = await t(trx).selectFrom('booking_detainers').selectAll().where('detainer_id', '=', payload.detainerId).executeTakeFirst();
@@ -402,8 +460,22 @@ export function createBookingAgency(deps: AgencyDeps) {
           return;
         }
         await t(trx).updateTable('booking_detainers').set({ state: 'lapsed', ended_at: payload.expiresAt }).where('detainer_id', '=', payload.detainerId).execute();
-        await event(trx, payload.caseId, 'hold-lapsed', `The detainer hold lapsed at ${new Date(payload.expiresAt).toISOString()} without ICE taking custody; the person must be released.`, { detainerId: payload.detainerId, expiresAt: payload.expiresAt });
-        await release(trx, ctx.send, payload.caseId, payload.expiresAt, 'hold-lapsed', payload.detainerId);
+        const row = await bookingRow(trx, payload.caseId);
+        const jurisdiction = await deps.jurisdictions.jurisdictionOf(trx, row.ori);
+        if (jurisdiction.releasesAtLapse) {
+          await event(trx, payload.caseId, 'hold-lapsed', `The detainer hold lapsed at ${new Date(payload.expiresAt).toISOString()} without ICE taking custody; the person must be released.`, { detainerId: payload.detainerId, expiresAt: payload.expiresAt });
+          await release(trx, ctx.send, payload.caseId, payload.expiresAt, 'hold-lapsed', payload.detainerId);
+          return;
+        }
+        // This jail lets the person go only when it says so: the hold is over, the person is not.
+        const limit = formatLocal(payload.expiresAt, jurisdiction.timeZone);
+        await event(trx, payload.caseId, 'hold-lapsed', `The detainer hold lapsed at ${limit} without ICE taking custody; the jail has not released the person.`, { detainerId: payload.detainerId, expiresAt: payload.expiresAt, stillHeld: true });
+        await event(trx, payload.caseId, 'over-limit-alert', `ALERT: held past the legal limit. The hold on detainer ${payload.detainerId} lapsed at ${limit} and the person is still in the jail; every hour from now is detention without the detainer's authority, until the jail reports the release.`, {
+          detainerId: payload.detainerId,
+          limitAt: payload.expiresAt,
+          releaseDue: row.release_due_at === null ? null : Number(row.release_due_at),
+          lateByHours: hours(Math.max(0, now - payload.expiresAt)),
+        });
       } else if (CustodyTransfer.is(message)) {
         const { payload } = CustodyTransfer.parse(message);
         const det = await t(trx).selectFrom('booking_detainers').selectAll().where('detainer_id', '=', payload.detainerId).executeTakeFirst();

@@ -17,7 +17,8 @@ import { AgencyError } from '../errors.ts';
 import { ADDRESS, CustodyTransfer, Detainer, DetainerDeclined, DetainerLift, Disposition, HoldExpired, Iar, ProceedingsOutcome, ReleaseNotice, type ProceedingsOutcomeKind } from '../messages.ts';
 
 export type FieldOfficeCaseState = 'reviewed' | 'awaiting-conviction' | 'supervisor-review' | 'detainer-issued' | 'in-ice-custody' | 'closed';
-export type DetainerState = 'issued' | 'holding' | 'declined' | 'lifted' | 'lapsed' | 'not-served' | 'custody-assumed';
+/** `released-early`: the jail reported releasing the person during the hold, before its limit. */
+export type DetainerState = 'issued' | 'holding' | 'declined' | 'lifted' | 'lapsed' | 'not-served' | 'custody-assumed' | 'released-early';
 
 export interface FieldOfficeTables {
   field_office_cases: {
@@ -264,11 +265,20 @@ export function createFieldOffice(deps: AgencyDeps) {
           await event(trx, n.caseId, 'detainer-clock-started', `Detainer clock started: release due ${hold.releaseDueLocal}, hold expires ${hold.expiresAtLocal} (${hold.countedHours} h counted, ${hold.excluded.map((x) => `${x.date} ${x.reasons.map((r) => (r.kind === 'weekend' ? r.weekday : r.name)).join('/')}`).join(', ') || 'no day'} excluded).`, { expiresAt: hold.expiresAtMs, timer: detainerTimerKey(det.detainer_id), detainerId: det.detainer_id, releaseDue: n.at });
           return;
         }
-        const next: DetainerState = n.reason === 'hold-lapsed' ? 'lapsed' : n.reason === 'released-before-detainer' ? 'not-served' : n.reason === 'detainer-lifted' ? 'lifted' : det.state === 'issued' || det.state === 'holding' ? 'not-served' : det.state;
+        const next: DetainerState =
+          n.reason === 'hold-lapsed' ? 'lapsed'
+          : n.reason === 'released-before-detainer' ? 'not-served'
+          : n.reason === 'detainer-lifted' ? 'lifted'
+          : n.reason === 'transferred-to-ice' ? 'custody-assumed'
+          : n.reason === 'reported-release' && det.state === 'holding' ? 'released-early'
+          : det.state === 'issued' || det.state === 'holding' ? 'not-served'
+          : det.state;
         await deps.timers.cancel(trx, detainerTimerKey(det.detainer_id));
         await t(trx).updateTable('field_office_detainers').set({ state: next, ended_at: n.at }).where('detainer_id', '=', det.detainer_id).execute();
-        await t(trx).updateTable('field_office_cases').set({ state: 'closed' }).where('case_id', '=', n.caseId).where('state', '=', 'detainer-issued').execute();
-        await event(trx, n.caseId, 'detainer-ended', `Detainer ${det.detainer_id}: the jail released the person (${n.reason}); detainer ${next}.`, { detainerId: det.detainer_id, state: next, reason: n.reason, at: n.at });
+        // A hand-over the jail reports puts the person in ICE custody, as `assumeCustody` does.
+        if (n.reason === 'transferred-to-ice') await t(trx).updateTable('field_office_cases').set({ state: 'in-ice-custody' }).where('case_id', '=', n.caseId).where('state', 'in', ['detainer-issued', 'closed']).execute();
+        else await t(trx).updateTable('field_office_cases').set({ state: 'closed' }).where('case_id', '=', n.caseId).where('state', '=', 'detainer-issued').execute();
+        await event(trx, n.caseId, 'detainer-ended', `Detainer ${det.detainer_id}: ${n.reason === 'transferred-to-ice' ? 'the jail handed the person over to ICE' : 'the jail released the person'} (${n.reason}); detainer ${next}.`, { detainerId: det.detainer_id, state: next, reason: n.reason, at: n.at });
       } else if (DetainerDeclined.is(message)) {
         const { payload: d } = DetainerDeclined.parse(message);
         await t(trx).updateTable('field_office_detainers').set({ state: 'declined', ended_at: d.at }).where('detainer_id', '=', d.detainerId).where('state', 'in', ['issued', 'holding']).execute();

@@ -25,6 +25,8 @@ export interface JurisdictionTables {
     /** When the jurisdiction was first activated (epoch ms), null while never activated. */
     activated_at: number | null;
     registered_at: number;
+    /** 1: the jail releases the person when a detainer hold lapses (compliant); 0: only when it reports the release (`reportRelease`). */
+    releases_at_lapse: Generated<number>;
   };
   jurisdiction_participation_changes: {
     seq: Generated<number>;
@@ -69,6 +71,13 @@ export const jurisdictionMigrations: ModuleMigrations = {
         await db.schema.createIndex('jurisdiction_participation_ori').on('jurisdiction_participation_changes').columns(['ori', 'effective_at']).execute();
       },
     },
+    {
+      // Whether the jail lets the person go when a detainer hold lapses; every jurisdiction registered before did.
+      name: '0002_releases_at_lapse',
+      async up(db) {
+        await db.schema.alterTable('jurisdictions').addColumn('releases_at_lapse', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      },
+    },
   ],
 };
 
@@ -80,6 +89,12 @@ export interface Jurisdiction {
   timeZone: string;
   aor: string;
   activatedAt: number | null;
+  /**
+   * true: the jail releases the person the moment a detainer hold lapses. false: the person
+   * stays held past the limit until the jail reports the release (`reportRelease`); the lapse
+   * then raises an `over-limit-alert` instead.
+   */
+  releasesAtLapse: boolean;
 }
 
 const jurisdictionInput = z
@@ -90,9 +105,11 @@ const jurisdictionInput = z
     county: z.string().min(1),
     timeZone: z.string().min(1),
     aor: z.string().min(1),
+    /** Default true: the jail releases at the lapse of a detainer hold. */
+    releasesAtLapse: z.boolean().default(true),
   })
   .strict();
-export type JurisdictionInput = z.infer<typeof jurisdictionInput>;
+export type JurisdictionInput = z.input<typeof jurisdictionInput>;
 
 const notice = z.object({ givenAt: z.number().int(), text: z.string().min(1, 'a notice needs its text') }).strict();
 export type Notice = z.infer<typeof notice>;
@@ -139,6 +156,17 @@ const memoOf = (d: AnyDatabase): Memo | undefined => {
   return memo;
 };
 
+const jurisdictionOfRow = (row: Selectable<JurisdictionTables['jurisdictions']>): Jurisdiction => ({
+  ori: row.ori,
+  name: row.name,
+  state: row.state,
+  county: row.county,
+  timeZone: row.time_zone,
+  aor: row.aor,
+  activatedAt: row.activated_at === null ? null : Number(row.activated_at),
+  releasesAtLapse: Number(row.releases_at_lapse) !== 0,
+});
+
 export function createJurisdictions({ clock }: { clock: Clock }) {
   const db = (d: AnyDatabase) => tablesOf<JurisdictionTables>(d);
 
@@ -148,7 +176,7 @@ export function createJurisdictions({ clock }: { clock: Clock }) {
     if (hit) return hit;
     const row = await db(d).selectFrom('jurisdictions').selectAll().where('ori', '=', ori).executeTakeFirst();
     if (!row) throw new AgencyError('unknown-ori', `no jurisdiction with ORI "${ori}" is registered`);
-    const j = { ori: row.ori, name: row.name, state: row.state, county: row.county, timeZone: row.time_zone, aor: row.aor, activatedAt: row.activated_at === null ? null : Number(row.activated_at) };
+    const j = jurisdictionOfRow(row);
     memo?.jurisdictions.set(ori, j);
     return j;
   }
@@ -171,7 +199,7 @@ export function createJurisdictions({ clock }: { clock: Clock }) {
       if (filter.state !== undefined) q = q.where('state', '=', filter.state);
       if (filter.aor !== undefined) q = q.where('aor', '=', filter.aor);
       const rows = await q.orderBy('ori').execute();
-      return rows.map((row) => ({ ori: row.ori, name: row.name, state: row.state, county: row.county, timeZone: row.time_zone, aor: row.aor, activatedAt: row.activated_at === null ? null : Number(row.activated_at) }));
+      return rows.map(jurisdictionOfRow);
     },
 
     /** Registers a jurisdiction; it starts not activated. */
@@ -188,7 +216,7 @@ export function createJurisdictions({ clock }: { clock: Clock }) {
       if (existing) throw new AgencyError('duplicate-ori', `ORI "${parsed.data.ori}" is already registered`);
       await db(trx)
         .insertInto('jurisdictions')
-        .values({ ori: parsed.data.ori, name: parsed.data.name, state: parsed.data.state, county: parsed.data.county, aor: parsed.data.aor, time_zone: timeZone, activated_at: null, registered_at: clock.now() })
+        .values({ ori: parsed.data.ori, name: parsed.data.name, state: parsed.data.state, county: parsed.data.county, aor: parsed.data.aor, time_zone: timeZone, activated_at: null, registered_at: clock.now(), releases_at_lapse: parsed.data.releasesAtLapse ? 1 : 0 })
         .execute();
       memos.delete(trx);
       return jurisdictionOf(trx, parsed.data.ori);

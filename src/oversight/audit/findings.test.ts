@@ -79,6 +79,55 @@ describe('holds past the legal limit', () => {
   });
 });
 
+describe('a jail that releases late: the hold stays open past the lapse until the jail reports the release', () => {
+  const held = () => detained().holdStarted(MON_1700, 'DET-1', MON_1700, WED_1700).lapsedStillHeld(WED_1700, 'DET-1');
+
+  it('while the person is still held after the lapse the hold is open past the limit, with the alert, not a lapse that released the person', () => {
+    const [d] = auditCase(foldCase('CASE1', held().events), opts(WED_1700 + 7 * H));
+    expect(d.end.kind).toBe('open');
+    const open = d.findings.find((f) => f.kind === 'open-past-limit');
+    expect(open?.hoursOver).toBe(7);
+    expect(open?.text).toMatch(/over-limit alert was raised at 2012-03-14T17:00/);
+    expect(d.findings.map((f) => f.kind)).not.toContain('held-past-limit');
+    expect(d.hoursHeld).toBe(55);
+  });
+
+  it('held-past-limit hours are the real hours from the limit to the release the jail reports, however late the report, and before the report the hold is open', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 300 * 60 }), fc.integer({ min: 0, max: 200 * 60 }), fc.boolean(), fc.integer({ min: 0, max: 1000 }), (lateMinutes, lagMinutes, transfer, probe) => {
+        const leftAt = WED_1700 + lateMinutes * 60_000;
+        const reportedAt = leftAt + lagMinutes * 60_000;
+        const log = held();
+        if (transfer) log.reportedTransfer(reportedAt, 'DET-1', leftAt);
+        else log.reportedRelease(reportedAt, 'DET-1', leftAt);
+        const record = foldCase('CASE1', log.events);
+        const [after] = auditCase(record, opts(reportedAt + H));
+        expect(after.end).toMatchObject({ kind: transfer ? 'custody' : 'lapsed' });
+        const past = after.findings.find((f) => f.kind === 'held-past-limit');
+        if (lateMinutes === 0) expect(past).toBeUndefined();
+        else expect(past?.hoursOver).toBe(Math.round((lateMinutes / 60) * 100) / 100);
+        expect(after.hoursHeld).toBe(Math.round(((leftAt - MON_1700) / H) * 100) / 100);
+        // As of any instant after the limit and before the report: open, with the hours so far.
+        const asOf = WED_1700 + 1 + Math.floor(((reportedAt - WED_1700) * probe) / 1000);
+        if (asOf < reportedAt) {
+          const [during] = auditCase(record, opts(asOf));
+          expect(during.end.kind).toBe('open');
+          expect(during.findings.find((f) => f.kind === 'open-past-limit')?.hoursOver).toBe(Math.round(((asOf - WED_1700) / H) * 100) / 100);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a release the jail reports before the limit is no hold past it', () => {
+    const log = detained().holdStarted(MON_1700, 'DET-1', MON_1700, WED_1700).reportedRelease(WED_1700 + 3 * H, 'DET-1', WED_1700 - 10 * H, 'reported-release');
+    const [d] = auditCase(foldCase('CASE1', log.events), opts('2012-04-01T00:00:00Z'));
+    expect(d.end).toMatchObject({ kind: 'released' });
+    expect(d.findings.filter((f) => f.kind === 'held-past-limit' || f.kind === 'open-past-limit')).toEqual([]);
+    expect(d.hoursHeld).toBe(38);
+  });
+});
+
 describe('people later found to be US citizens, people never convicted', () => {
   it('a supervisor verifying citizenship after the detainer is a us-citizen finding (verified)', () => {
     const log = detained().supervisorResolved('2012-03-07T15:00:00Z', 'verified');
@@ -183,7 +232,7 @@ describe('the report', () => {
 
 describe('properties', () => {
   // A random case log: a booking, then a random walk over the detainer events, at nondecreasing times.
-  const step = fc.constantFrom('criminal-search', 'iar', 'issued', 'received', 'copy', 'hold', 'custody', 'lapsed', 'released', 'lifted', 'declined', 'verified', 'conviction', 'dismissal', 'second-detainer');
+  const step = fc.constantFrom('criminal-search', 'iar', 'issued', 'received', 'copy', 'hold', 'custody', 'lapsed', 'lapsed-held', 'reported-release', 'reported-transfer', 'released', 'lifted', 'declined', 'verified', 'conviction', 'dismissal', 'second-detainer');
   const arbLog = fc.record({ steps: fc.array(fc.tuple(step, fc.integer({ min: 0, max: 80 * H })), { maxLength: 14 }), priors: fc.option(fc.integer({ min: 0, max: 3 })) }).map(({ steps, priors }) => {
     const b = new CaseLogBuilder('P1').booked('2012-03-05T15:00:00Z');
     let t = ms('2012-03-05T15:00:00Z');
@@ -198,6 +247,9 @@ describe('properties', () => {
       else if (s === 'hold') b.holdStarted(t, det, t, t + 48 * H + (dt % 7 === 0 ? 24 * H : 0));
       else if (s === 'custody') b.custody(t, det);
       else if (s === 'lapsed') b.lapsed(t, det, t - (dt % 4) * H);
+      else if (s === 'lapsed-held') b.lapsedStillHeld(t, det, t - (dt % 3) * H);
+      else if (s === 'reported-release') b.reportedRelease(t, det, t - (dt % 5) * H, dt % 2 === 0 ? 'hold-lapsed' : 'reported-release');
+      else if (s === 'reported-transfer') b.reportedTransfer(t, det, t - (dt % 5) * H);
       else if (s === 'released') b.released(t, 'release-due', dt % 2 === 0 ? det : null);
       else if (s === 'lifted') b.lifted(t, det);
       else if (s === 'declined') b.declined(t, det);

@@ -9,7 +9,10 @@
  * federal holidays, `src/policy/detainer-clock.ts`), so a miscomputed expiry cannot hide an
  * overlong hold. Time held beyond it is measured to the moment the jail *recorded* the person
  * leaving (release or hand-over to ICE), not to the release instant it wrote down, which a
- * late-firing timer can backdate.
+ * late-firing timer can backdate — except for a release or hand-over the jail *reported*
+ * (`reportRelease`): that is the jail's account of when the person left, made afterwards, and
+ * counts from the reported instant. A hold whose limit passed with the person still held (the
+ * jail does not release at the lapse) stays open until that report.
  */
 import { formatLocal, holdExpiresAt } from '../../policy/detainer-clock.ts';
 import type { CaseRecord, DetainerRecord } from './project.ts';
@@ -120,24 +123,32 @@ function limits(x: DetainerRecord, timeZone: string | null): { legal: number | n
   return { legal: all.length > 0 ? Math.min(...all) : null, recorded, recomputed };
 }
 
+/** When the person left, by a release or hand-over milestone: the reported instant when the jail reported it, else when it was recorded. */
+const leftAt = (m: { at: number; claimedAt?: number | null; reported?: boolean }): number => (m.reported === true && typeof m.claimedAt === 'number' ? m.claimedAt : m.at);
+/** When the jail made its report of the person leaving (null: not a reported release). */
+const reportedAt = (m: { at: number; reported?: boolean } | null): number | null => (m?.reported === true ? m.at : null);
+
 /** When and how the person left the jail's hold on this detainer, or how the detainer ended otherwise. */
-function endOf(x: DetainerRecord): { kind: EndKind; at: number | null; how: string; leftJailAt: number | null } {
-  const transferAt = x.custodyTransferred?.at ?? null;
+function endOf(x: DetainerRecord): { kind: EndKind; at: number | null; how: string; leftJailAt: number | null; reportedAt: number | null } {
+  const transferAt = x.custodyTransferred ? leftAt(x.custodyTransferred) : null;
   const assumedAt = x.custodyAssumed?.at ?? null;
-  if (x.declined) return { kind: 'declined', at: x.declined.at, how: `declined by the jail${x.declined.reason ? `: ${x.declined.reason}` : ''}`, leftJailAt: null };
-  if (x.notServed) return { kind: 'not-served', at: x.notServed.at, how: 'reached the jail after the person had left custody', leftJailAt: null };
+  if (x.declined) return { kind: 'declined', at: x.declined.at, how: `declined by the jail${x.declined.reason ? `: ${x.declined.reason}` : ''}`, leftJailAt: null, reportedAt: null };
+  if (x.notServed) return { kind: 'not-served', at: x.notServed.at, how: 'reached the jail after the person had left custody', leftJailAt: null, reportedAt: null };
   if (transferAt !== null || assumedAt !== null) {
     const at = transferAt ?? assumedAt!;
-    return { kind: 'custody', at, how: transferAt !== null ? 'ICE assumed custody; the jail handed the person over' : 'ICE assumed custody (the jail recorded no hand-over)', leftJailAt: at };
+    const how = x.custodyTransferred?.reported === true ? 'the jail reported handing the person over to ICE' : transferAt !== null ? 'ICE assumed custody; the jail handed the person over' : 'ICE assumed custody (the jail recorded no hand-over)';
+    return { kind: 'custody', at, how, leftJailAt: at, reportedAt: reportedAt(x.custodyTransferred) };
   }
   if (x.lapsed) {
-    const left = x.released?.at ?? x.lapsed.at;
-    return { kind: 'lapsed', at: x.lapsed.at, how: 'the hold lapsed without ICE taking custody; the person was released', leftJailAt: left };
+    // A jail that does not release at the lapse still holds the person until it reports the release.
+    if (!x.released && x.lapsed.stillHeld === true) return { kind: 'open', at: null, how: 'the hold lapsed and the person is still held: the jail has not reported a release', leftJailAt: null, reportedAt: null };
+    const left = x.released ? leftAt(x.released) : x.lapsed.at;
+    return { kind: 'lapsed', at: x.lapsed.at, how: x.released?.reported === true ? 'the hold lapsed without ICE taking custody; the jail reported releasing the person' : 'the hold lapsed without ICE taking custody; the person was released', leftJailAt: left, reportedAt: reportedAt(x.released) };
   }
-  if (x.lifted) return { kind: 'lifted', at: x.lifted.at, how: `lifted by ICE${x.lifted.reason ? `: ${x.lifted.reason}` : ''}`, leftJailAt: x.released?.at ?? null };
-  if (x.released) return { kind: 'released', at: x.released.at, how: `the jail released the person (${x.released.reason ?? 'no reason recorded'})`, leftJailAt: x.released.at };
-  if (x.fieldOfficeEnded) return { kind: 'released', at: x.fieldOfficeEnded.at, how: `the field office closed it (${x.fieldOfficeEnded.state ?? 'no state recorded'})`, leftJailAt: null };
-  return { kind: 'open', at: null, how: x.hold ? 'the person is held on it' : 'in force; the person is not yet due for release', leftJailAt: null };
+  if (x.lifted) return { kind: 'lifted', at: x.lifted.at, how: `lifted by ICE${x.lifted.reason ? `: ${x.lifted.reason}` : ''}`, leftJailAt: x.released ? leftAt(x.released) : null, reportedAt: reportedAt(x.released) };
+  if (x.released) return { kind: 'released', at: x.released.at, how: `the jail ${x.released.reported === true ? 'reported releasing' : 'released'} the person (${x.released.reason ?? 'no reason recorded'})`, leftJailAt: leftAt(x.released), reportedAt: reportedAt(x.released) };
+  if (x.fieldOfficeEnded) return { kind: 'released', at: x.fieldOfficeEnded.at, how: `the field office closed it (${x.fieldOfficeEnded.state ?? 'no state recorded'})`, leftJailAt: null, reportedAt: null };
+  return { kind: 'open', at: null, how: x.hold ? 'the person is held on it' : 'in force; the person is not yet due for release', leftJailAt: null, reportedAt: null };
 }
 
 /** Audits every detainer of one case as of `options.asOf`. */
@@ -172,17 +183,19 @@ export function auditCase(full: CaseRecord, options: AuditOptions): AuditedDetai
     const issuedAt = x.issued?.at ?? x.received?.at ?? firstSeen(x);
 
     // Holds past the legal limit.
+    const alerted = x.alerted ? ` The over-limit alert was raised at ${iso(x.alerted.at)}.` : '';
     if (x.hold && legal !== null) {
       if (end.leftJailAt !== null) {
         const over = end.leftJailAt - legal;
         if (over > 0) {
           const claimed = x.released?.claimedAt ?? null;
           const backdated = claimed !== null && end.leftJailAt - claimed > SLACK ? ` The jail's record gives the release as ${iso(claimed)}, ${round2((end.leftJailAt - claimed) / HOUR)} h before it was recorded.` : '';
-          findings.push({ kind: 'held-past-limit', hoursOver: round2(over / HOUR), text: `Held ${round2(over / HOUR)} h past the legal limit (${iso(legal)}); the person left the jail at ${iso(end.leftJailAt)} (${end.kind}).${backdated}` });
+          const reported = end.reportedAt !== null ? ` The jail reported it at ${iso(end.reportedAt)}.` : '';
+          findings.push({ kind: 'held-past-limit', hoursOver: round2(over / HOUR), text: `Held ${round2(over / HOUR)} h past the legal limit (${iso(legal)}); the person left the jail at ${iso(end.leftJailAt)} (${end.kind}).${backdated}${reported}${alerted}` });
         }
       } else if (end.kind === 'open' && options.asOf > legal) {
         const over = options.asOf - legal;
-        findings.push({ kind: 'open-past-limit', hoursOver: round2(over / HOUR), text: `Still held ${round2(over / HOUR)} h past the legal limit (${iso(legal)}) as of ${iso(options.asOf)}.` });
+        findings.push({ kind: 'open-past-limit', hoursOver: round2(over / HOUR), text: `Still held ${round2(over / HOUR)} h past the legal limit (${iso(legal)}) as of ${iso(options.asOf)}.${alerted}` });
       }
     }
     if (recorded !== null && recomputed !== null && recorded - recomputed > SLACK) {

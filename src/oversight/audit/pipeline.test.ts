@@ -93,6 +93,51 @@ describe.each(storeVariants)('detainer audit of the pipeline on $kind', (variant
     expect(audit.usCitizens[0].text).toMatch(/no detainer was issued/);
   });
 
+  run('a jail that releases 20 h late (late-release.json) is held 20 h past the limit, counted to the release it reports', async () => {
+    const { store } = await fresh();
+    const result = await runScenario(scenarioDocument('late-release'), { store, extractor });
+    expect(result.passed).toBe(true);
+    await refreshDetainerAudit(store);
+    const audit = await auditStoredDetainers(store.db, { asOf: result.endedAt });
+    const [d] = audit.detainers;
+    expect(d).toMatchObject({ legalLimitAt: ms('2012-03-14T17:00:00-05:00'), end: { kind: 'lapsed' }, hoursHeld: 68 });
+    expect(d.findings.find((f) => f.kind === 'held-past-limit')?.hoursOver).toBe(20);
+    expect(audit.totals).toMatchObject({ hoursOverTotal: 20, hoursOverMax: 20 });
+  });
+
+  run('while the late jail still holds the person the audit shows the hold open past its limit with the alert; a release reported a day later still counts to the release instant', async () => {
+    const limit = ms('2012-03-14T17:00:00-05:00'); // Wednesday 17:00 CDT
+    const { database, store } = await fresh();
+    const base = scenarioDocument('late-release').scenario;
+    const result = await runScenario(scenarioDocument('late-release', { events: base.events.filter((e) => e.type !== 'release'), end: '2012-03-15T06:00:00-05:00', expect: {} }), { store, extractor });
+    const caseId = result.cases[0].caseId;
+    expect(result.cases[0].finalState.custody).toBe('held-on-detainer');
+    await refreshDetainerAudit(store);
+    const during = await auditStoredDetainers(store.db, { asOf: limit + 13 * H });
+    const open = during.detainers[0].findings.find((f) => f.kind === 'open-past-limit');
+    expect(open?.hoursOver).toBe(13);
+    expect(open?.text).toMatch(/over-limit alert was raised at 2012-03-14T17:00:00-05:00/);
+    expect(during.detainers[0].end.kind).toBe('open');
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+
+    // The jail reports on Friday morning that it let the person go on Thursday at 13:00.
+    const reportedAt = ms('2012-03-16T09:00:00-05:00');
+    const clock = new ManualClock(reportedAt);
+    const reopened = await database.open(clock);
+    stores.push(reopened);
+    const pipeline = await Pipeline.open({ store: reopened, clock, random: createRng(`audit/${variant.kind}/late-report`), extractor });
+    await pipeline.reportRelease(caseId, limit + 20 * H, 'released', { reportedAt });
+    await refreshDetainerAudit(reopened);
+    const after = await auditStoredDetainers(reopened.db, { asOf: reportedAt + H });
+    const past = after.detainers[0].findings.find((f) => f.kind === 'held-past-limit');
+    expect(past?.hoursOver).toBe(20);
+    expect(past?.text).toMatch(/The jail reported it at 2012-03-16T09:00:00-05:00/);
+    // As of before the report arrived, the audit still sees the hold open (it could not know).
+    const beforeReport = await auditStoredDetainers(reopened.db, { asOf: reportedAt - H });
+    expect(beforeReport.detainers[0].findings.find((f) => f.kind === 'open-past-limit')?.hoursOver).toBe(39);
+  });
+
   run('a timer that fires 30 hours late after an outage shows as a hold 30 h past its limit; an audit during the outage shows it open past the limit', async () => {
     const expiry = ms('2013-01-23T17:00:00-06:00');
     const { database, store } = await fresh();

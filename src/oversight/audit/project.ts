@@ -53,12 +53,18 @@ export interface DetainerRecord {
   /** The field office started the detainer clock. */
   clock: (Milestone & { expiresAt: number | null }) | null;
   custodyAssumed: (Milestone & { claimedAt: number | null }) | null;
-  /** The jail handed the person to ICE. */
-  custodyTransferred: Milestone | null;
-  lapsed: Milestone | null;
+  /** The jail handed the person to ICE (`reported`: the jail reported it afterwards, having handed the person over at `claimedAt`). */
+  custodyTransferred: (Milestone & { claimedAt?: number | null; reported?: boolean }) | null;
+  /** The hold's limit passed (`stillHeld`: the jail did not release the person then). */
+  lapsed: (Milestone & { stillHeld?: boolean }) | null;
+  /** The over-limit alert: the limit passed with the person still held (absent in records folded before it was kept). */
+  alerted?: (Milestone & { limitAt: number | null }) | null;
   lifted: (Milestone & { reason: string | null }) | null;
-  /** The jail released the person (recorded at `at`; `claimedAt` is the release instant the jail wrote down). */
-  released: (Milestone & { claimedAt: number | null; reason: string | null }) | null;
+  /**
+   * The jail released the person (recorded at `at`; `claimedAt` is the release instant the jail
+   * wrote down; `reported`: the jail reported a release that happened at `claimedAt`).
+   */
+  released: (Milestone & { claimedAt: number | null; reason: string | null; reported?: boolean }) | null;
   /** The field office closed the detainer after a release notice. */
   fieldOfficeEnded: (Milestone & { state: string | null }) | null;
 }
@@ -96,6 +102,7 @@ export const AUDITED_KINDS = [
   'custody-assumed',
   'custody-transferred',
   'hold-lapsed',
+  'over-limit-alert',
   'released',
   'detainer-lifted',
   'detainer-ended',
@@ -131,6 +138,7 @@ function emptyDetainer(detainerId: string, caseId: string): DetainerRecord {
     custodyAssumed: null,
     custodyTransferred: null,
     lapsed: null,
+    alerted: null,
     lifted: null,
     released: null,
     fieldOfficeEnded: null,
@@ -251,18 +259,23 @@ export function foldCase(caseId: string, events: Iterable<LogEvent>): CaseRecord
       }
       case 'custody-transferred': {
         const x = about(e);
-        if (x && !x.custodyTransferred) x.custodyTransferred = { at: e.at };
+        if (x && !x.custodyTransferred) x.custodyTransferred = d.reported === true ? { at: e.at, claimedAt: num(d.at), reported: true } : { at: e.at };
         break;
       }
       case 'hold-lapsed': {
         const x = about(e);
-        if (x && !x.lapsed) x.lapsed = { at: e.at };
+        if (x && !x.lapsed) x.lapsed = d.stillHeld === true ? { at: e.at, stillHeld: true } : { at: e.at };
+        break;
+      }
+      case 'over-limit-alert': {
+        const x = about(e);
+        if (x && !x.alerted) x.alerted = { at: e.at, limitAt: num(d.limitAt) };
         break;
       }
       case 'released': {
         // A release names the detainer it ends (null: the jail held none); older logs say nothing, so the current one.
         const x = 'detainerId' in d ? (str(d.detainerId) === null ? null : about(e)) : current;
-        if (x && !x.released) x.released = { at: e.at, claimedAt: num(d.at), reason: str(d.reason) ?? e.summary.match(/^Released \(([^)]*)\)/)?.[1] ?? null };
+        if (x && !x.released) x.released = { at: e.at, claimedAt: num(d.at), reason: str(d.reason) ?? e.summary.match(/^Released \(([^)]*)\)/)?.[1] ?? null, ...(d.reported === true ? { reported: true } : {}) };
         break;
       }
       case 'detainer-lifted': {
@@ -318,6 +331,7 @@ export function caseAsOf(record: CaseRecord, asOf: number): CaseRecord {
         custodyAssumed: keep(x.custodyAssumed, asOf),
         custodyTransferred: keep(x.custodyTransferred, asOf),
         lapsed: keep(x.lapsed, asOf),
+        alerted: keep(x.alerted ?? null, asOf),
         lifted: keep(x.lifted, asOf),
         released: keep(x.released, asOf),
         fieldOfficeEnded: keep(x.fieldOfficeEnded, asOf),
@@ -337,13 +351,13 @@ export function caseAsOf(record: CaseRecord, asOf: number): CaseRecord {
   };
 }
 
-const MILESTONES = ['issued', 'received', 'copyServed', 'declined', 'notServed', 'hold', 'clock', 'custodyAssumed', 'custodyTransferred', 'lapsed', 'lifted', 'released', 'fieldOfficeEnded'] as const;
+const MILESTONES = ['issued', 'received', 'copyServed', 'declined', 'notServed', 'hold', 'clock', 'custodyAssumed', 'custodyTransferred', 'lapsed', 'alerted', 'lifted', 'released', 'fieldOfficeEnded'] as const;
 
 /** The earliest recorded instant of a detainer (null when it has no milestone). */
 export function firstSeen(x: DetainerRecord): number | null {
   let first: number | null = null;
   for (const k of MILESTONES) {
-    const m = x[k];
+    const m = x[k] ?? null;
     if (m !== null && (first === null || m.at < first)) first = m.at;
   }
   return first;
@@ -362,6 +376,6 @@ export function lastSeen(record: CaseRecord): number | null {
   record.dispositions.forEach(see);
   record.citizenship.forEach(see);
   see(record.reviewQueued ?? null);
-  for (const x of record.detainers) for (const k of MILESTONES) see(x[k]);
+  for (const x of record.detainers) for (const k of MILESTONES) see(x[k] ?? null);
   return last;
 }

@@ -78,6 +78,28 @@ export class CaseLogBuilder {
     return this.push(t, 'field-office', 'detainer-ended', `Detainer ${detainerId}: the jail released the person (hold-lapsed); detainer lapsed.`);
   }
 
+  /** The hold lapses at a jail that does not release at the lapse: the person stays, and the over-limit alert is raised. */
+  lapsedStillHeld(at: string | number, detainerId: string, limitAt?: number): this {
+    const t = typeof at === 'number' ? at : ms(at);
+    const limit = limitAt ?? t;
+    this.push(t, 'booking', 'hold-lapsed', `The detainer hold lapsed at ${new Date(limit).toISOString()} without ICE taking custody; the jail has not released the person.`, { detainerId, expiresAt: limit, stillHeld: true });
+    return this.push(t, 'booking', 'over-limit-alert', `ALERT: held past the legal limit. The hold on detainer ${detainerId} lapsed at ${new Date(limit).toISOString()} and the person is still in the jail.`, { detainerId, limitAt: limit, releaseDue: null, lateByHours: Math.max(0, (t - limit) / H) });
+  }
+
+  /** The jail reports, at `at`, that it released the person at `releasedAt` (`reason` hold-lapsed after the lapse, reported-release before it). */
+  reportedRelease(at: string | number, detainerId: string, releasedAt: number, reason = 'hold-lapsed'): this {
+    const t = typeof at === 'number' ? at : ms(at);
+    this.push(t, 'booking', 'released', `Released at ${new Date(releasedAt).toISOString()} (reported by the jail at ${new Date(t).toISOString()}).`, { at: releasedAt, detainerId, reason, reported: true, reportedAt: t, note: null });
+    return this.push(t, 'field-office', 'detainer-ended', `Detainer ${detainerId}: the jail released the person (${reason}); detainer lapsed.`, { detainerId, state: reason === 'hold-lapsed' ? 'lapsed' : 'released-early', reason, at: releasedAt });
+  }
+
+  /** The jail reports, at `at`, that it handed the person over to ICE at `handedOverAt`. */
+  reportedTransfer(at: string | number, detainerId: string, handedOverAt: number): this {
+    const t = typeof at === 'number' ? at : ms(at);
+    this.push(t, 'booking', 'custody-transferred', `Handed over to ICE at ${new Date(handedOverAt).toISOString()} (reported by the jail at ${new Date(t).toISOString()}).`, { detainerId, at: handedOverAt, reported: true, reportedAt: t, note: null });
+    return this.push(t, 'field-office', 'detainer-ended', `Detainer ${detainerId}: the jail handed the person over to ICE (transferred-to-ice); detainer custody-assumed.`, { detainerId, state: 'custody-assumed', reason: 'transferred-to-ice', at: handedOverAt });
+  }
+
   released(at: string | number, reason: string, detainerId: string | null, claimedAt?: number): this {
     const t = typeof at === 'number' ? at : ms(at);
     return this.push(t, 'booking', 'released', `Released (${reason}).`, { at: claimedAt ?? t, detainerId });
