@@ -309,19 +309,21 @@ export interface CitizenCase {
 
 /**
  * The US-citizen finding of a case as of `asOf`, detainer or not: any citizenship indication on
- * the IAR or any supervisor resolution of a citizenship review, with what happened to it. Null
- * when the case shows no indication of citizenship.
+ * the IAR (a naturalization record, a claim at booking, status us-citizen) or a supervisor
+ * verifying citizenship, with its review and what happened to it. Null when the case shows no
+ * indication of citizenship (a review queued or resolved "not verified" alone is none).
  */
 export function citizenCase(full: CaseRecord, asOf: number): CitizenCase | null {
   const record = caseAsOf(full, asOf);
   const indications = record.iar?.citizenshipIndications ?? [];
   const shown = indications.length > 0 ? [...indications] : record.iar?.status === 'us-citizen' ? ['status us-citizen'] : [];
   const queued = record.reviewQueued ?? null;
-  if (shown.length === 0 && record.citizenship.length === 0 && queued === null) return null;
-  const last = record.citizenship.at(-1) ?? null;
   const verified = record.citizenship.find((c) => c.verdict === 'verified') ?? null;
+  // A supervisor review alone is no indication: the guards also queue unknown statuses and unknown offense codes.
+  if (shown.length === 0 && verified === null) return null;
+  const last = record.citizenship.at(-1) ?? null;
   const detainerIds = record.detainers.map((x) => x.detainerId);
-  const what = shown.length > 0 ? `The IAR carried an indication of US citizenship (${shown.join(', ')})` : 'A citizenship review was opened';
+  const what = shown.length > 0 ? `The IAR carried an indication of US citizenship (${shown.join(', ')})` : 'A supervisor review found an indication of US citizenship';
   const reviewText = last ? `a supervisor resolved the review on ${utc(last.at)}: citizenship ${last.verdict}${last.basis ? ` (${last.basis})` : ''}` : queued ? `queued for supervisor review on ${utc(queued.at)}, not resolved` : 'no supervisor review is on record';
   const outcome = detainerIds.length > 0 ? `detainer${detainerIds.length === 1 ? '' : 's'} ${detainerIds.join(', ')} issued` : 'no detainer was issued';
   return {
