@@ -5,9 +5,11 @@
  * "limit-miscomputed" check never vouches for a result with the code that produced it.
  *
  * Differences on purpose:
- * - Wall-clock and offset arithmetic by Temporal (`temporal-polyfill`), not by probing `Intl`:
- *   a local day runs from `PlainDate.toZonedDateTime(zone)` (the start of the day, which is the
- *   instant of the jump where the clocks skip midnight) to that of the next date.
+ * - Local days by Temporal's own start of day: a local day runs from
+ *   `PlainDate.toZonedDateTime(zone)` (the instant of the jump where the clocks skip midnight)
+ *   to that of the next date. The clock derives its day starts from its own wall-clock →
+ *   instant mapping (disambiguation, then the zone's next transition in a gap). Both read the
+ *   zone's offsets through `temporal-polyfill` (the same time-zone data, as they must).
  * - The federal holidays are this file's own small table of rules (a fixed date, or "the
  *   Monday whose day of month is 15–21"), with the 5 U.S.C. 6103(b) shift for fixed dates,
  *   expanded into a set of closed dates per year and reading.
