@@ -96,8 +96,35 @@ export function resolveTimeZone(timeZone: string): string {
  * offset there, from Temporal (`temporal-polyfill`).
  */
 export function wallClockAt(ms: number, timeZone: string): number {
-  const zone = formatterFor(timeZone).resolvedOptions().timeZone;
-  return ms + Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone).offsetNanoseconds / 1_000_000;
+  return ms + offsetAt(ms, formatterFor(timeZone).resolvedOptions().timeZone);
+}
+
+/*
+ * A zone's offset is constant from one transition to the next, so each offset Temporal gives is
+ * kept with the stretch it holds for: from the instant asked about to the zone's next
+ * transition. Exact, and a hold asks for the same few stretches again and again.
+ */
+interface OffsetSpan {
+  start: number;
+  end: number;
+  offset: number;
+}
+const OFFSET_SPANS_PER_ZONE = 512;
+const offsetSpans = new Map<string, OffsetSpan[]>();
+
+function offsetAt(ms: number, zone: string): number {
+  let spans = offsetSpans.get(zone);
+  if (spans === undefined) offsetSpans.set(zone, (spans = []));
+  for (let i = spans.length - 1; i >= 0; i--) {
+    const span = spans[i];
+    if (ms >= span.start && ms < span.end) return span.offset;
+  }
+  const here = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone);
+  const next = here.getTimeZoneTransition('next');
+  if (spans.length >= OFFSET_SPANS_PER_ZONE) spans.splice(0, spans.length / 2);
+  const span = { start: ms, end: next === null ? Number.POSITIVE_INFINITY : next.epochMilliseconds, offset: here.offsetNanoseconds / 1_000_000 };
+  spans.push(span);
+  return span.offset;
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds (local − UTC). */
