@@ -1,7 +1,7 @@
 /**
  * Every indication of US citizenship is audited, detainer or not (issue 11, point 4): over
  * generated small sets of cases — an IAR with a naturalization record, a citizenship claim at
- * booking, both or neither (or no IAR at all); with or without a detainer; with or without a
+ * booking, both or neither, or status us-citizen (or no IAR at all); with or without a detainer; with or without a
  * supervisor review (queued, resolved verified, resolved not verified) — every case with an
  * indication appears exactly once in the audit's US-citizen findings, with its review and what
  * happened to it, and no other case appears. An indication is what the IAR carried, or a
@@ -35,7 +35,7 @@ const START = ms('2012-03-05T15:00:00Z');
 
 const arbCase = fc.record({
   ori: fc.constantFrom(...ORIS),
-  iar: fc.option(fc.record({ status: fc.constantFrom('overstay', 'ewi', 'unknown', 'prior-removal', 'lpr'), indications: fc.subarray<Indication>(['naturalization-record', 'claimed']) }), { freq: 5 }),
+  iar: fc.option(fc.record({ status: fc.constantFrom('overstay', 'ewi', 'unknown', 'prior-removal', 'lpr', 'us-citizen'), indications: fc.subarray<Indication>(['naturalization-record', 'claimed']) }), { freq: 5 }),
   detainer: fc.constantFrom('none', 'issued', 'held', 'declined'),
   review: fc.constantFrom('none', 'queued', 'verified', 'not-verified'),
 });
@@ -56,7 +56,8 @@ function logOf(c: GeneratedCase, index: number) {
   return b.events;
 }
 
-const indicated = (c: GeneratedCase) => (c.iar?.indications.length ?? 0) > 0 || c.review === 'verified';
+const indicated = (c: GeneratedCase) => (c.iar?.indications.length ?? 0) > 0 || c.iar?.status === 'us-citizen' || c.review === 'verified';
+const shownIndications = (c: GeneratedCase) => (c.iar === null ? [] : c.iar.indications.length > 0 ? c.iar.indications : c.iar.status === 'us-citizen' ? ['status us-citizen'] : []);
 
 /** The finding a case must get: its indications, its review and its outcome. */
 function expectFinding(c: GeneratedCase, found: ReturnType<typeof citizenCase>, index: number) {
@@ -66,7 +67,7 @@ function expectFinding(c: GeneratedCase, found: ReturnType<typeof citizenCase>, 
     caseId: c.caseId,
     ori: c.ori,
     basis: c.review === 'verified' ? 'verified' : 'indication',
-    indications: c.iar?.indications ?? [],
+    indications: shownIndications(c),
     indicatedAt: c.iar ? t0 + 2000 : null,
     reviewQueuedAt: c.review === 'none' ? null : t0 + 3000,
     review: c.review === 'verified' || c.review === 'not-verified' ? { at: t0 + 4 * H, verdict: c.review, basis: 'naturalization' } : null,

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { loadPolicy } from '../../platform/policy/load.ts';
 import type { PolicyBundle } from '../../policy/bundle.ts';
-import { auditCase, type AuditOptions } from './findings.ts';
+import { auditCase, cacheRecomputedLimits, type AuditOptions } from './findings.ts';
 import { caseAsOf, foldCase, type LogEvent } from './project.ts';
 import { groupAudit } from './report.ts';
 import { CaseLogBuilder, H, ms } from './testing.ts';
@@ -131,6 +131,18 @@ describe('the limit-miscomputed check recomputes under the reading in force', ()
     expect(late.legalLimitAt).toBe(ACTUAL);
     // Under the shipped (observed) version the observed expiry is right.
     expect(audit(OBSERVED, shipped).findings.map((f) => f.kind)).not.toContain('limit-miscomputed');
+  });
+
+  it('does not reuse a limit cached under another reading (the read model caches one per record)', () => {
+    const record = foldCase('NY1', held(ACTUAL).events);
+    cacheRecomputedLimits(record, () => 'America/Chicago', shipped);
+    expect(record.detainers[0].hold?.recomputed).toEqual({ timeZone: 'America/Chicago', holidayDates: 'observed', limitHours: 48, expiresAt: OBSERVED });
+    const underActual = auditCase(record, opts('2022-02-01T00:00:00Z', { policy: readingActual(VERSION) }))[0];
+    expect(underActual.legalLimitAt).toBe(ACTUAL);
+    expect(underActual.findings.map((f) => f.kind)).not.toContain('limit-miscomputed');
+    // A record cached before the reading was kept is recomputed, not trusted.
+    record.detainers[0].hold!.recomputed = { timeZone: 'America/Chicago', expiresAt: ACTUAL };
+    expect(auditCase(record, opts('2022-02-01T00:00:00Z', { policy: shipped }))[0].findings.find((f) => f.kind === 'limit-miscomputed')).toMatchObject({ hoursEarly: 24 });
   });
 
   it('reads the version in force on the local issue date when the log names none, and the hold limit from the version', () => {
