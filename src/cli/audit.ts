@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { systemClock } from '../platform/clock/index.ts';
 import type { Store } from '../platform/store/index.ts';
 import { formatLocal } from '../policy/detainer-clock.ts';
-import { auditStoredDetainers, FINDING_KINDS, GROUP_BY, jurisdictionRegistry, rebuildDetainerAudit, refreshDetainerAudit, storedCases, auditCase, type AuditedDetainer, type DetainerAudit, type FindingKind, type GroupBy } from '../oversight/audit/index.ts';
+import { auditStoredDetainers, shippedPolicy, FINDING_KINDS, GROUP_BY, jurisdictionRegistry, rebuildDetainerAudit, refreshDetainerAudit, storedCases, auditCase, type AuditedDetainer, type DetainerAudit, type FindingKind, type GroupBy } from '../oversight/audit/index.ts';
 import { UsageError } from './errors.ts';
 import { DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, type StoreOpts } from './store-option.ts';
 import { createProgress } from './progress.ts';
@@ -200,7 +200,7 @@ Examples:
         const [record] = await storedCases(store.db, [caseId]);
         if (!record) throw new UsageError(`case ${caseId} has no detainer in the event log`);
         const registry = await jurisdictionRegistry(store.db);
-        const detainers = auditCase(record, { asOf, timeZoneOf: (ori) => registry.get(ori)?.timeZone ?? null, aorOf: (ori) => registry.get(ori)?.aor ?? null });
+        const detainers = auditCase(record, { asOf, timeZoneOf: (ori) => registry.get(ori)?.timeZone ?? null, aorOf: (ori) => registry.get(ori)?.aor ?? null, policy: shippedPolicy() });
         if (opts.json) printJson({ caseId, asOf, detainers }, { zones: new Map([...registry].map(([ori, j]) => [ori, j.timeZone])) });
         else process.stdout.write(`${(detainers.length === 0 ? [`case ${caseId}: no detainer as of ${iso(asOf)}`] : detainers.flatMap((d) => [...renderDetainer(d), ''])).join('\n')}\n`);
       });

@@ -287,6 +287,26 @@ describe('zone arithmetic', () => {
   const zones = ['America/New_York', 'America/Chicago', 'America/Los_Angeles', 'America/Phoenix', 'Pacific/Honolulu', 'Europe/London', 'Africa/Cairo', 'Asia/Jerusalem', 'Australia/Lord_Howe', 'America/St_Johns', 'Europe/Amsterdam', 'Africa/Monrovia', 'Asia/Kolkata'];
   const anyInstant = fc.integer({ min: Date.UTC(1900, 0, 2), max: Date.UTC(2200, 11, 30) });
 
+  it('reads the same local wall time through Temporal as Intl shows for the instant, whatever order the instants come in', () => {
+    const intlWall = (t: number, zone: string): number => {
+      const parts = Object.fromEntries(
+        new Intl.DateTimeFormat('en-US', { timeZone: zone, calendar: 'gregory', numberingSystem: 'latn', hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+          .formatToParts(t)
+          .map((p) => [p.type, p.value]),
+      );
+      const d = new Date(0);
+      d.setUTCFullYear(Number(parts.year), Number(parts.month) - 1, Number(parts.day));
+      d.setUTCHours(Number(parts.hour) % 24, Number(parts.minute), Number(parts.second), t - Math.floor(t / 1000) * 1000);
+      return d.getTime();
+    };
+    fc.assert(
+      fc.property(fc.array(fc.tuple(anyInstant, fc.constantFrom(...zones)), { minLength: 1, maxLength: 20 }), (asks) => {
+        for (const [t, zone] of asks) expect(wallClockAt(t, zone)).toBe(intlWall(t, zone));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('maps every instant’s wall time back to that instant (one of the two showings in an overlap)', () => {
     fc.assert(
       fc.property(anyInstant, fc.constantFrom(...zones), (t, zone) => {

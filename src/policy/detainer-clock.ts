@@ -7,8 +7,11 @@
  * is a Saturday, a Sunday or a holiday (see holidays.ts) stops the clock for the whole of
  * that local day. See docs/detainer-clock.md for the interpretation choices.
  *
- * Pure: times are passed in; the only platform facility used is Intl (time-zone data).
+ * Pure: times are passed in. Wall-clock and offset arithmetic is Temporal's (`temporal-polyfill`,
+ * a pure library over the time-zone data of Intl); Intl itself only validates and canonicalises
+ * zone names.
  */
+import { Temporal } from 'temporal-polyfill';
 import {
   DetainerClockError,
   HolidayCalendar,
@@ -16,7 +19,6 @@ import {
   MIN_YEAR,
   WEEKDAY_NAMES,
   civilDate,
-  dayNumber,
   formatDay,
   parseDay,
   weekdayOf,
@@ -53,7 +55,7 @@ export interface DetainerClockOptions extends CalendarOptions {
   limitHours?: number;
 }
 
-// ── time-zone arithmetic on top of Intl ────────────────────────────────────────────────
+// ── time-zone arithmetic: Temporal for offsets, Intl for zone names ─────────────────────
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -90,28 +92,39 @@ export function resolveTimeZone(timeZone: string): string {
 
 /**
  * Local wall-clock time at an instant, as milliseconds since 1970-01-01T00:00 *local*
- * (i.e. the local date and time written as if it were UTC).
+ * (i.e. the local date and time written as if it were UTC): the instant plus the zone's
+ * offset there, from Temporal (`temporal-polyfill`).
  */
 export function wallClockAt(ms: number, timeZone: string): number {
-  const whole = Math.floor(ms / 1000) * 1000;
-  let year = 0;
-  let month = 1;
-  let day = 1;
-  let hour = 0;
-  let minute = 0;
-  let second = 0;
-  for (const part of formatterFor(timeZone).formatToParts(whole)) {
-    switch (part.type) {
-      case 'year': year = Number(part.value); break;
-      case 'month': month = Number(part.value); break;
-      case 'day': day = Number(part.value); break;
-      case 'hour': hour = Number(part.value) % 24; break;
-      case 'minute': minute = Number(part.value); break;
-      case 'second': second = Number(part.value); break;
-      default: break;
-    }
+  return ms + offsetAt(ms, formatterFor(timeZone).resolvedOptions().timeZone);
+}
+
+/*
+ * A zone's offset is constant from one transition to the next, so each offset Temporal gives is
+ * kept with the stretch it holds for: from the instant asked about to the zone's next
+ * transition. Exact, and a hold asks for the same few stretches again and again.
+ */
+interface OffsetSpan {
+  start: number;
+  end: number;
+  offset: number;
+}
+const OFFSET_SPANS_PER_ZONE = 512;
+const offsetSpans = new Map<string, OffsetSpan[]>();
+
+function offsetAt(ms: number, zone: string): number {
+  let spans = offsetSpans.get(zone);
+  if (spans === undefined) offsetSpans.set(zone, (spans = []));
+  for (let i = spans.length - 1; i >= 0; i--) {
+    const span = spans[i];
+    if (ms >= span.start && ms < span.end) return span.offset;
   }
-  return dayNumber(year, month, day) * DAY_MS + hour * HOUR_MS + minute * 60_000 + second * 1000 + (ms - whole);
+  const here = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone);
+  const next = here.getTimeZoneTransition('next');
+  if (spans.length >= OFFSET_SPANS_PER_ZONE) spans.splice(0, spans.length / 2);
+  const span = { start: ms, end: next === null ? Number.POSITIVE_INFINITY : next.epochMilliseconds, offset: here.offsetNanoseconds / 1_000_000 };
+  spans.push(span);
+  return span.offset;
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds (local − UTC). */
@@ -124,27 +137,21 @@ export function zoneOffsetAt(ms: number, timeZone: string): number {
  * `wallClockAt`). A wall time shown twice (clocks set back) resolves to the `earlier` or
  * `later` showing; a wall time never shown (clocks set forward over it) resolves to the
  * instant the clocks jumped, the first instant after the gap — so the mapping never
- * decreases as `wall` increases.
+ * decreases as `wall` increases. Temporal's disambiguation picks the showing; in a gap its
+ * `earlier` reading lies before the jump, and the zone's next transition is the jump.
  */
 export function instantOfWallClock(wall: number, timeZone: string, repeated: 'earlier' | 'later' = 'earlier'): number {
-  const before = zoneOffsetAt(wall - DAY_MS, timeZone);
-  const after = zoneOffsetAt(wall + DAY_MS, timeZone);
-  const candidates: number[] = [];
-  for (const offset of new Set([before, after, zoneOffsetAt(wall - before, timeZone)])) {
-    const t = wall - offset;
-    if (wallClockAt(t, timeZone) === wall && !candidates.includes(t)) candidates.push(t);
+  const zone = formatterFor(timeZone).resolvedOptions().timeZone;
+  const d = new Date(wall);
+  const local = new Temporal.PlainDateTime(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+  const earlier = local.toZonedDateTime(zone, { disambiguation: 'earlier' });
+  if (wallClockAt(earlier.epochMilliseconds, zone) === wall) {
+    return repeated === 'earlier' ? earlier.epochMilliseconds : local.toZonedDateTime(zone, { disambiguation: 'later' }).epochMilliseconds;
   }
-  if (candidates.length > 0) return repeated === 'earlier' ? Math.min(...candidates) : Math.max(...candidates);
-  // A gap: the first instant whose wall clock is past `wall`.
-  let lo = wall - Math.max(before, after);
-  let hi = wall - Math.min(before, after);
-  if (wallClockAt(hi, timeZone) < wall) return hi;
-  while (hi - lo > 1) {
-    const mid = lo + Math.floor((hi - lo) / 2);
-    if (wallClockAt(mid, timeZone) >= wall) hi = mid;
-    else lo = mid;
-  }
-  return hi;
+  // A gap: the first instant whose wall clock is past `wall` is the jump itself.
+  const jump = earlier.getTimeZoneTransition('next');
+  if (jump === null) throw new DetainerClockError('invalid-time-zone', `no transition after a wall time the zone ${zone} never shows`);
+  return jump.epochMilliseconds;
 }
 
 /**

@@ -4,11 +4,22 @@
  * must still be caught when a log shows them.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { auditCase, type AuditOptions } from './findings.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { loadPolicy } from '../../platform/policy/load.ts';
+import type { PolicyBundle } from '../../policy/bundle.ts';
+import { auditCase, cacheRecomputedLimits, type AuditOptions } from './findings.ts';
 import { caseAsOf, foldCase, type LogEvent } from './project.ts';
 import { groupAudit } from './report.ts';
 import { CaseLogBuilder, H, ms } from './testing.ts';
+
+// The audit must never vouch for a limit with the code that computed it: the detainer clock's
+// holdExpiresAt is out of reach in this file, and every finding below still comes out.
+vi.mock('../../policy/detainer-clock.ts', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../policy/detainer-clock.ts')>()),
+  holdExpiresAt: () => {
+    throw new Error('the audit called holdExpiresAt, the code path it audits');
+  },
+}));
 
 const CHICAGO: AuditOptions['timeZoneOf'] = () => 'America/Chicago';
 const opts = (asOf: string | number, extra: Partial<AuditOptions> = {}): AuditOptions => ({ asOf: typeof asOf === 'number' ? asOf : ms(asOf), timeZoneOf: CHICAGO, aorOf: () => 'HOU', ...extra });
@@ -125,6 +136,72 @@ describe('a jail that releases late: the hold stays open past the lapse until th
     expect(d.end).toMatchObject({ kind: 'released' });
     expect(d.findings.filter((f) => f.kind === 'held-past-limit' || f.kind === 'open-past-limit')).toEqual([]);
     expect(d.hoursHeld).toBe(38);
+  });
+});
+
+describe('the limit-miscomputed check recomputes under the reading in force', () => {
+  const shipped = loadPolicy();
+  /** The shipped bundle with one version reading holidays on their own dates. */
+  const readingActual = (id: string): PolicyBundle => ({
+    ...shipped,
+    versions: shipped.versions.map((v) => (v.id === id ? { ...v, detainers: { ...v.detainers, form: { ...v.detainers.form, holidays: { ...v.detainers.form.holidays, dates: 'actual' as const } } } } : v)),
+  });
+  const VERSION = '2017-01-25-reinstatement';
+  // Release due Thursday 2021-12-30 17:00 in Chicago; New Year's Day 2022 is a Saturday, observed Friday 12-31.
+  const DUE = ms('2021-12-30T17:00:00-06:00');
+  const OBSERVED = ms('2022-01-04T17:00:00-06:00'); // Fri 12-31, Sat, Sun excluded
+  const ACTUAL = ms('2022-01-03T17:00:00-06:00'); // Fri 12-31 counted
+  const held = (expiresAt: number, policyVersion: string | null = VERSION) =>
+    new CaseLogBuilder('NY1')
+      .booked('2021-12-20T15:00:00Z')
+      .criminalSearch('2021-12-20T15:00:01Z', 1)
+      .iar('2021-12-20T15:00:02Z', 'prior-removal')
+      .issued('2021-12-20T15:00:03Z', 'DET-NY', policyVersion === null ? {} : { policyVersion })
+      .copyServed('2021-12-20T15:00:04Z')
+      .holdStarted(DUE, 'DET-NY', DUE, expiresAt);
+  const audit = (expiresAt: number, policy: PolicyBundle, policyVersion: string | null = VERSION) => auditCase(foldCase('NY1', held(expiresAt, policyVersion).events), opts('2022-02-01T00:00:00Z', { policy }))[0];
+
+  it("flags an expiry computed on the holiday's own date when the deciding version reads observed days: the hold was cut a day short", () => {
+    const d = audit(ACTUAL, shipped);
+    expect(d.clockReading).toEqual({ policyVersion: VERSION, holidayDates: 'observed', limitHours: 48, source: 'deciding-version' });
+    const f = d.findings.find((x) => x.kind === 'limit-miscomputed');
+    expect(f).toMatchObject({ hoursEarly: 24 });
+    expect(f?.hoursOver).toBeUndefined();
+    expect(f?.text).toMatch(/24 h earlier than the limit of 48 h .* observed days \(policy version 2017-01-25-reinstatement\)/);
+  });
+
+  it('does not flag the same expiry when the deciding version reads holidays on their own dates, and flags the observed one as a day late', () => {
+    const policy = readingActual(VERSION);
+    const d = audit(ACTUAL, policy);
+    expect(d.clockReading).toMatchObject({ holidayDates: 'actual', source: 'deciding-version' });
+    expect(d.findings.map((f) => f.kind)).not.toContain('limit-miscomputed');
+    const late = audit(OBSERVED, policy);
+    expect(late.findings.find((f) => f.kind === 'limit-miscomputed')).toMatchObject({ hoursOver: 24 });
+    expect(late.legalLimitAt).toBe(ACTUAL);
+    // Under the shipped (observed) version the observed expiry is right.
+    expect(audit(OBSERVED, shipped).findings.map((f) => f.kind)).not.toContain('limit-miscomputed');
+  });
+
+  it('does not reuse a limit cached under another reading (the read model caches one per record)', () => {
+    const record = foldCase('NY1', held(ACTUAL).events);
+    cacheRecomputedLimits(record, () => 'America/Chicago', shipped);
+    expect(record.detainers[0].hold?.recomputed).toEqual({ timeZone: 'America/Chicago', holidayDates: 'observed', limitHours: 48, expiresAt: OBSERVED });
+    const underActual = auditCase(record, opts('2022-02-01T00:00:00Z', { policy: readingActual(VERSION) }))[0];
+    expect(underActual.legalLimitAt).toBe(ACTUAL);
+    expect(underActual.findings.map((f) => f.kind)).not.toContain('limit-miscomputed');
+    // A record cached before the reading was kept is recomputed, not trusted.
+    record.detainers[0].hold!.recomputed = { timeZone: 'America/Chicago', expiresAt: ACTUAL };
+    expect(auditCase(record, opts('2022-02-01T00:00:00Z', { policy: shipped }))[0].findings.find((f) => f.kind === 'limit-miscomputed')).toMatchObject({ hoursEarly: 24 });
+  });
+
+  it('reads the version in force on the local issue date when the log names none, and the hold limit from the version', () => {
+    const d = audit(ACTUAL, readingActual(VERSION), null);
+    expect(d.clockReading).toMatchObject({ policyVersion: VERSION, holidayDates: 'actual', source: 'in-force-at-issue' });
+    expect(d.findings.map((f) => f.kind)).not.toContain('limit-miscomputed');
+    const longer: PolicyBundle = { ...shipped, versions: shipped.versions.map((v) => (v.id === VERSION ? { ...v, detainers: { ...v.detainers, form: { ...v.detainers.form, holdLimitHours: 72 } } } : v)) };
+    const seventyTwo = audit(OBSERVED, longer);
+    expect(seventyTwo.clockReading.limitHours).toBe(72);
+    expect(seventyTwo.findings.find((f) => f.kind === 'limit-miscomputed')).toMatchObject({ hoursEarly: 24 });
   });
 });
 

@@ -5,16 +5,21 @@
  *
  * The legal limit is the hold's expiry instant: the earlier of what the jail and the field
  * office recorded, and — when the jail's time zone is known — of the limit recomputed here from
- * the release-due instant with the project's detainer clock (48 h excluding weekends and
- * federal holidays, `src/policy/detainer-clock.ts`), so a miscomputed expiry cannot hide an
- * overlong hold. Time held beyond it is measured to the moment the jail *recorded* the person
+ * the release-due instant under the reading in force (the hold limit and the reading of
+ * "holidays" of the policy version that decided the detainer), by the audit's own
+ * implementation (`legal-limit.ts`), never by the detainer clock the agencies used
+ * (`holdExpiresAt` in `src/policy/detainer-clock.ts`), so a miscomputed expiry cannot hide an
+ * overlong hold and the check does not vouch for the code it audits. Time held beyond it is measured to the moment the jail *recorded* the person
  * leaving (release or hand-over to ICE), not to the release instant it wrote down, which a
  * late-firing timer can backdate — except for a release or hand-over the jail *reported*
  * (`reportRelease`): that is the jail's account of when the person left, made afterwards, and
  * counts from the reported instant. A hold whose limit passed with the person still held (the
  * jail does not release at the lapse) stays open until that report.
  */
-import { formatLocal, holdExpiresAt } from '../../policy/detainer-clock.ts';
+import { versionById, versionInForce, type PolicyBundle } from '../../policy/bundle.ts';
+import type { PolicyVersion } from '../../policy/schema.ts';
+import { formatLocal } from '../../policy/detainer-clock.ts';
+import { DEFAULT_READING, legalLimitOf, type ClockReading } from './legal-limit.ts';
 import type { CaseRecord, DetainerRecord } from './project.ts';
 import { caseAsOf, firstSeen } from './project.ts';
 
@@ -30,6 +35,8 @@ export interface Finding {
   text: string;
   /** held-past-limit, open-past-limit, limit-miscomputed: hours beyond the legal limit (real elapsed hours). */
   hoursOver?: number;
+  /** limit-miscomputed: hours the recorded expiry falls *before* the recomputed limit (the hold was cut short). */
+  hoursEarly?: number;
   /** us-citizen: 'verified' (a supervisor verified it) or 'indication' (naturalization record / claim); never-convicted: 'dismissed' or 'no-conviction-as-of'. */
   basis?: string;
 }
@@ -53,6 +60,8 @@ export interface AuditedDetainer {
   legalLimitAt: number | null;
   /** The expiry the agencies recorded (earlier of jail and field office). */
   recordedLimitAt: number | null;
+  /** The clock the limit was recomputed under, and where that reading came from. */
+  clockReading: AuditClockReading;
   end: { kind: EndKind; at: number | null; how: string };
   /** Real hours the person was held on the detainer (release due → end, or → as-of while open). */
   hoursHeld: number | null;
@@ -68,6 +77,20 @@ export interface AuditOptions {
   aorOf?: (ori: string) => string | null;
   /** From this local date on the detainer form requires a copy served on the person (default 2011-12-29). */
   copyRequiredFrom?: string;
+  /**
+   * The policy versions: the reading in force for a detainer is that of the version that decided
+   * it (recorded on `detainer-issued` / `detainer-received`), else of the version in force on its
+   * local issue date. Without a bundle, the program's default (observed days, 48 h).
+   */
+  policy?: PolicyBundle;
+}
+
+/** The clock a detainer's limit is recomputed under. */
+export interface AuditClockReading extends ClockReading {
+  /** The version whose reading it is (null: the program's default). */
+  policyVersion: string | null;
+  /** `deciding-version`: the version recorded on the detainer; `in-force-at-issue`: the log names none (or an unknown one), so the version in force on the issue date; `program-default`: no policy bundle to look in. */
+  source: 'deciding-version' | 'in-force-at-issue' | 'program-default';
 }
 
 export const COPY_REQUIRED_FROM = '2011-12-29';
@@ -91,34 +114,59 @@ function localDate(ms: number, timeZone: string | null): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+const readingOfVersion = (version: PolicyVersion, source: AuditClockReading['source']): AuditClockReading => ({
+  policyVersion: version.id,
+  holidayDates: version.detainers.form.holidays.dates,
+  limitHours: version.detainers.form.holdLimitHours,
+  source,
+});
+
+/** The reading in force for a detainer: its deciding version's, else the version in force on its local issue date, else the default. */
+export function clockReadingOf(x: DetainerRecord, timeZone: string | null, policy: PolicyBundle | undefined): AuditClockReading {
+  if (policy === undefined) return { ...DEFAULT_READING, policyVersion: null, source: 'program-default' };
+  const id = x.issued?.policyVersion ?? x.received?.policyVersion ?? null;
+  if (id !== null && policy.versions.some((v) => v.id === id)) return readingOfVersion(versionById(policy, id), 'deciding-version');
+  const issuedAt = x.issued?.at ?? x.received?.at ?? firstSeen(x);
+  if (issuedAt !== null && issuedAt < END_OF_TIME) {
+    try {
+      return readingOfVersion(versionInForce(policy, localDate(issuedAt, timeZone)), 'in-force-at-issue');
+    } catch {
+      // issued before the first version: the default below
+    }
+  }
+  return { ...DEFAULT_READING, policyVersion: null, source: 'program-default' };
+}
+
 /**
- * The detainer clock's expiry for the detainer's recorded release-due instant in `timeZone`
- * (null when the hold never started, or the zone or instant is out of the clock's range).
- * Uses the value cached on the record when it was computed for the same zone.
+ * The legal limit for the detainer's recorded release-due instant in `timeZone` under `reading`,
+ * by the audit's own reckoning (`legal-limit.ts`; null when the hold never started, or the zone
+ * or instant is out of range). Uses the value cached on the record when it was computed for the
+ * same zone and reading.
  */
-export function recomputedLimit(x: DetainerRecord, timeZone: string): number | null {
+export function recomputedLimit(x: DetainerRecord, timeZone: string, reading: ClockReading = DEFAULT_READING): number | null {
   const due = x.hold?.releaseDue ?? null;
   if (due === null) return null;
-  if (x.hold?.recomputed?.timeZone === timeZone) return x.hold.recomputed.expiresAt;
-  try {
-    return holdExpiresAt(due, timeZone).expiresAtMs;
-  } catch {
-    return null; // an unknown zone or an instant out of the calendar's range: rely on the recorded limit
+  const cached = x.hold?.recomputed;
+  if (cached?.timeZone === timeZone && cached.holidayDates === reading.holidayDates && cached.limitHours === reading.limitHours) return cached.expiresAt;
+  return legalLimitOf(due, timeZone, reading);
+}
+
+/** Caches the recomputed limit on every held detainer of a record (the recomputation is the audit's costliest step). */
+export function cacheRecomputedLimits(record: CaseRecord, timeZoneOf: (ori: string) => string | null, policy?: PolicyBundle): void {
+  const timeZone = record.ori ? timeZoneOf(record.ori.value) : null;
+  if (timeZone === null) return;
+  for (const x of record.detainers) {
+    if (!x.hold || x.hold.releaseDue === null) continue;
+    const { holidayDates, limitHours } = clockReadingOf(x, timeZone, policy);
+    x.hold.recomputed = { timeZone, holidayDates, limitHours, expiresAt: recomputedLimit(x, timeZone, { holidayDates, limitHours }) };
   }
 }
 
-/** Caches the recomputed limit on every held detainer of a record (the detainer clock is the audit's costliest step). */
-export function cacheRecomputedLimits(record: CaseRecord, timeZoneOf: (ori: string) => string | null): void {
-  const timeZone = record.ori ? timeZoneOf(record.ori.value) : null;
-  if (timeZone === null) return;
-  for (const x of record.detainers) if (x.hold && x.hold.releaseDue !== null) x.hold.recomputed = { timeZone, expiresAt: recomputedLimit(x, timeZone) };
-}
-
 /** The legal limit and the recorded one (null when the hold never started). */
-function limits(x: DetainerRecord, timeZone: string | null): { legal: number | null; recorded: number | null; recomputed: number | null } {
+function limits(x: DetainerRecord, timeZone: string | null, reading: ClockReading): { legal: number | null; recorded: number | null; recomputed: number | null } {
   const recordedCandidates = [x.hold?.expiresAt, x.clock?.expiresAt].filter((v): v is number => typeof v === 'number');
   const recorded = recordedCandidates.length > 0 ? Math.min(...recordedCandidates) : null;
-  const recomputed = timeZone !== null ? recomputedLimit(x, timeZone) : null;
+  const recomputed = timeZone !== null ? recomputedLimit(x, timeZone, reading) : null;
   const all = [recorded, recomputed].filter((v): v is number => v !== null);
   return { legal: all.length > 0 ? Math.min(...all) : null, recorded, recomputed };
 }
@@ -177,7 +225,8 @@ export function auditCase(full: CaseRecord, options: AuditOptions): AuditedDetai
 
   return record.detainers.map((x) => {
     const findings: Finding[] = [];
-    const { legal, recorded, recomputed } = limits(x, timeZone);
+    const reading = clockReadingOf(x, timeZone, options.policy);
+    const { legal, recorded, recomputed } = limits(x, timeZone, reading);
     const end = endOf(x);
     const releaseDue = x.hold?.releaseDue ?? null;
     const issuedAt = x.issued?.at ?? x.received?.at ?? firstSeen(x);
@@ -198,8 +247,11 @@ export function auditCase(full: CaseRecord, options: AuditOptions): AuditedDetai
         findings.push({ kind: 'open-past-limit', hoursOver: round2(over / HOUR), text: `Still held ${round2(over / HOUR)} h past the legal limit (${iso(legal)}) as of ${iso(options.asOf)}.${alerted}` });
       }
     }
-    if (recorded !== null && recomputed !== null && recorded - recomputed > SLACK) {
-      findings.push({ kind: 'limit-miscomputed', hoursOver: round2((recorded - recomputed) / HOUR), text: `The recorded expiry ${iso(recorded)} is ${round2((recorded - recomputed) / HOUR)} h later than the limit the detainer clock gives for a release due ${iso(releaseDue!)} in ${timeZone} (${iso(recomputed)}).` });
+    if (recorded !== null && recomputed !== null && Math.abs(recorded - recomputed) > SLACK) {
+      const hours = round2(Math.abs(recorded - recomputed) / HOUR);
+      const rule = `${reading.limitHours} h excluding Saturdays, Sundays and federal holidays on their ${reading.holidayDates === 'observed' ? 'observed days' : 'own dates'} (${reading.policyVersion === null ? 'the program default' : `policy version ${reading.policyVersion}`})`;
+      const text = `The recorded expiry ${iso(recorded)} is ${hours} h ${recorded > recomputed ? 'later' : 'earlier'} than the limit of ${rule} for a release due ${iso(releaseDue!)} in ${timeZone} (${iso(recomputed)}).`;
+      findings.push(recorded > recomputed ? { kind: 'limit-miscomputed', hoursOver: hours, text } : { kind: 'limit-miscomputed', hoursEarly: hours, text });
     }
 
     // People later found to be US citizens.
@@ -242,6 +294,7 @@ export function auditCase(full: CaseRecord, options: AuditOptions): AuditedDetai
       releaseDueAt: releaseDue,
       legalLimitAt: legal,
       recordedLimitAt: recorded,
+      clockReading: reading,
       end: { kind: end.kind, at: end.at, how: end.how },
       hoursHeld: releaseDue !== null && heldUntil !== null ? round2(Math.max(0, heldUntil - releaseDue) / HOUR) : null,
       findings,
@@ -269,19 +322,21 @@ export interface CitizenCase {
 
 /**
  * The US-citizen finding of a case as of `asOf`, detainer or not: any citizenship indication on
- * the IAR or any supervisor resolution of a citizenship review, with what happened to it. Null
- * when the case shows no indication of citizenship.
+ * the IAR (a naturalization record, a claim at booking, status us-citizen) or a supervisor
+ * verifying citizenship, with its review and what happened to it. Null when the case shows no
+ * indication of citizenship (a review queued or resolved "not verified" alone is none).
  */
 export function citizenCase(full: CaseRecord, asOf: number): CitizenCase | null {
   const record = caseAsOf(full, asOf);
   const indications = record.iar?.citizenshipIndications ?? [];
   const shown = indications.length > 0 ? [...indications] : record.iar?.status === 'us-citizen' ? ['status us-citizen'] : [];
   const queued = record.reviewQueued ?? null;
-  if (shown.length === 0 && record.citizenship.length === 0 && queued === null) return null;
-  const last = record.citizenship.at(-1) ?? null;
   const verified = record.citizenship.find((c) => c.verdict === 'verified') ?? null;
+  // A supervisor review alone is no indication: the guards also queue unknown statuses and unknown offense codes.
+  if (shown.length === 0 && verified === null) return null;
+  const last = record.citizenship.at(-1) ?? null;
   const detainerIds = record.detainers.map((x) => x.detainerId);
-  const what = shown.length > 0 ? `The IAR carried an indication of US citizenship (${shown.join(', ')})` : 'A citizenship review was opened';
+  const what = shown.length > 0 ? `The IAR carried an indication of US citizenship (${shown.join(', ')})` : 'A supervisor review found an indication of US citizenship';
   const reviewText = last ? `a supervisor resolved the review on ${utc(last.at)}: citizenship ${last.verdict}${last.basis ? ` (${last.basis})` : ''}` : queued ? `queued for supervisor review on ${utc(queued.at)}, not resolved` : 'no supervisor review is on record';
   const outcome = detainerIds.length > 0 ? `detainer${detainerIds.length === 1 ? '' : 's'} ${detainerIds.join(', ')} issued` : 'no detainer was issued';
   return {

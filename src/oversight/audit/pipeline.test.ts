@@ -14,6 +14,8 @@ import { createRng } from '../../biometrics/synth/index.ts';
 import { ManualClock } from '../../platform/clock/index.ts';
 import type { Store } from '../../platform/store/index.ts';
 import { storeVariants, type TestDatabase } from '../../platform/store/testing.ts';
+import { loadPolicy } from '../../platform/policy/load.ts';
+import type { PolicyBundle } from '../../policy/index.ts';
 import { parseScenario, runScenario } from '../../sim/scenario.ts';
 import { auditStoredDetainers, rebuildDetainerAudit, refreshDetainerAudit } from './read-model.ts';
 
@@ -60,6 +62,37 @@ describe.each(storeVariants)('detainer audit of the pipeline on $kind', (variant
     expect(d.findings.map((f) => f.kind)).toContain('lapsed');
     expect(d.findings.map((f) => f.kind)).not.toContain('held-past-limit');
     expect(audit.groups.map((g) => [g.key, g.name, g.detainers])).toEqual([['TX1010000', 'Harris County Sheriff', 1]]);
+  });
+
+  run("holds a day less under a version that reads holidays on their own dates: New Year's Day 2022 (a Saturday) observed Friday 12-31 by default, counted under 'actual'", async () => {
+    const shipped = loadPolicy();
+    const VERSION = '2017-01-25-reinstatement'; // in force on Thursday 2021-12-30, when the release is due (Chicago)
+    const actual: PolicyBundle = {
+      ...shipped,
+      versions: shipped.versions.map((v) => (v.id === VERSION ? { ...v, detainers: { ...v.detainers, form: { ...v.detainers.form, holidays: { ...v.detainers.form.holidays, dates: 'actual' as const } } } } : v)),
+    };
+    const doc = () => {
+      const raw = JSON.parse(readFileSync(join(SCENARIOS, 'friday-before-holiday.json'), 'utf8')) as { events: Record<string, unknown>[] };
+      const [booking, release] = raw.events;
+      return scenarioDocument('friday-before-holiday', { events: [{ ...booking, at: '2021-12-27T09:00:00-06:00' }, { ...release, at: '2021-12-30T17:00:00-06:00' }], expect: {} });
+    };
+    const held = async (policy: PolicyBundle | undefined) => {
+      const { store } = await fresh();
+      const result = await runScenario(doc(), { store, extractor, ...(policy ? { policy } : {}) });
+      await refreshDetainerAudit(store, policy ? { policy } : {});
+      const audit = await auditStoredDetainers(store.db, { asOf: result.endedAt, ...(policy ? { policy } : {}) });
+      return { state: result.cases[0].finalState, audit };
+    };
+    const byDefault = await held(undefined);
+    const underActual = await held(actual);
+    expect(byDefault.state.decision).toMatchObject({ decision: 'detainer', policyVersion: VERSION });
+    expect(byDefault.state.detainer?.expiresAt).toBe(ms('2022-01-04T17:00:00-06:00')); // Fri 12-31 (observed), Sat, Sun excluded
+    expect(underActual.state.detainer?.expiresAt).toBe(ms('2022-01-03T17:00:00-06:00')); // Fri 12-31 counted
+    expect(byDefault.state.detainer!.expiresAt! - underActual.state.detainer!.expiresAt!).toBe(24 * H);
+    expect(underActual.state).toMatchObject({ custody: 'released', releaseReason: 'hold-lapsed', releasedAt: ms('2022-01-03T17:00:00-06:00') });
+    // Each audit recomputes under the reading the deciding version had: neither limit is miscomputed.
+    for (const { audit } of [byDefault, underActual]) expect(audit.detainers[0].findings.map((f) => f.kind)).not.toContain('limit-miscomputed');
+    expect(underActual.audit.detainers[0].clockReading).toMatchObject({ policyVersion: VERSION, holidayDates: 'actual', source: 'deciding-version' });
   });
 
   run('a TRUST-Act jail declining a detainer, and ICE taking custody before the limit, are reported as such', async () => {

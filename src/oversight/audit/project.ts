@@ -30,9 +30,12 @@ export interface Milestone {
   at: number;
 }
 
-/** The detainer clock's expiry for the recorded release-due instant in a zone (cached by the read model; `findings.ts`). */
+/** The audit's recomputed limit for the recorded release-due instant in a zone, under a reading (cached by the read model; `findings.ts`). */
 export interface RecomputedLimit {
   timeZone: string;
+  /** The reading it was computed under (absent in records cached before the reading was kept: recomputed then). */
+  holidayDates?: 'observed' | 'actual';
+  limitHours?: number;
   expiresAt: number | null;
 }
 

@@ -13,6 +13,8 @@
 import type { Kysely } from 'kysely';
 import type { CaseLogTables } from '../../agencies/case-log/index.ts';
 import type { JurisdictionTables } from '../../agencies/jurisdictions/index.ts';
+import type { PolicyBundle } from '../../policy/bundle.ts';
+import { loadPolicy } from '../../platform/policy/load.ts';
 import { assertMigrated, tablesOf, type AnyDatabase, type ModuleMigrations, type Store } from '../../platform/store/index.ts';
 import { AuditError } from './errors.ts';
 import { auditCase, cacheRecomputedLimits, citizenCase, END_OF_TIME, type AuditedDetainer, type AuditOptions, type CitizenCase } from './findings.ts';
@@ -94,6 +96,8 @@ export interface RefreshOptions {
   onProgress?: (seq: number, maxSeq: number) => void;
   /** Stamps the cursor row (epoch ms); the read model never reads a clock itself. */
   now?: number;
+  /** The policy versions whose readings the recomputed limits are cached under (default: the shipped `policy/` folder). */
+  policy?: PolicyBundle;
 }
 
 export interface RefreshReport {
@@ -126,7 +130,7 @@ export async function migrateAudit(store: Store): Promise<void> {
 }
 
 /** Folds `caseIds` again from the log and writes them (a case with neither a detainer nor an indication of US citizenship is removed). */
-async function refold(store: Store, caseIds: readonly string[], registry: Map<string, JurisdictionInfo>): Promise<number> {
+async function refold(store: Store, caseIds: readonly string[], registry: Map<string, JurisdictionInfo>, policy: PolicyBundle): Promise<number> {
   if (caseIds.length === 0) return 0;
   const db = view(store.db);
   const rows = await db
@@ -152,7 +156,7 @@ async function refold(store: Store, caseIds: readonly string[], registry: Map<st
     entry.lastSeq = Math.max(entry.lastSeq, Number(r.seq));
   }
   const records = [...byCase.entries()].map(([caseId, e]) => ({ record: foldCase(caseId, e.events), lastSeq: e.lastSeq }));
-  for (const { record } of records) cacheRecomputedLimits(record, (ori) => registry.get(ori)?.timeZone ?? null);
+  for (const { record } of records) cacheRecomputedLimits(record, (ori) => registry.get(ori)?.timeZone ?? null, policy);
   await store.transaction(async (trx) => {
     const t = view(trx);
     await t.deleteFrom('oversight_audit_detainers').where('case_id', 'in', [...caseIds]).execute();
@@ -168,7 +172,7 @@ async function refold(store: Store, caseIds: readonly string[], registry: Map<st
         .execute();
     }
     const detainerRows = withDetainers.flatMap(({ record }) =>
-      auditCase(record, { asOf: END_OF_TIME, aorOf: (ori) => registry.get(ori)?.aor ?? null }).map((d) => ({
+      auditCase(record, { asOf: END_OF_TIME, aorOf: (ori) => registry.get(ori)?.aor ?? null, policy }).map((d) => ({
         case_id: d.caseId,
         detainer_id: d.detainerId,
         ori: d.ori,
@@ -207,6 +211,7 @@ export async function refreshDetainerAudit(store: Store, options: RefreshOptions
   let eventsRead = 0;
   let casesRefolded = 0;
   const registry = await jurisdictionRegistry(store.db);
+  const policy = options.policy ?? shippedPolicy();
   while (from < maxSeq) {
     const page = await db
       .selectFrom('case_log_events')
@@ -227,7 +232,7 @@ export async function refreshDetainerAudit(store: Store, options: RefreshOptions
       const stored = await db.selectFrom('oversight_audit_cases').select('case_id').where('case_id', 'in', part).execute();
       for (const r of stored) withDetainer.add(r.case_id);
     }
-    for (const part of chunks([...withDetainer])) casesRefolded += await refold(store, part, registry);
+    for (const part of chunks([...withDetainer])) casesRefolded += await refold(store, part, registry, policy);
     from = Number(page.at(-1)!.seq);
     options.onProgress?.(from, maxSeq);
   }
@@ -294,6 +299,15 @@ export interface DetainerAuditOptions {
   ori?: string;
   aor?: string;
   copyRequiredFrom?: string;
+  /** The policy versions: each detainer's limit is recomputed under its deciding version's reading (default: the shipped `policy/` folder). */
+  policy?: PolicyBundle;
+}
+
+let shipped: PolicyBundle | null = null;
+/** The policy folder shipped with the program, read once. */
+export function shippedPolicy(): PolicyBundle {
+  shipped ??= loadPolicy();
+  return shipped;
 }
 
 /** Audits every stored detainer as of `asOf` (refresh the read model first). */
@@ -304,6 +318,7 @@ export async function auditStoredDetainers(d: AnyDatabase, options: DetainerAudi
     asOf: options.asOf,
     timeZoneOf: (ori) => registry.get(ori)?.timeZone ?? null,
     aorOf: (ori) => registry.get(ori)?.aor ?? null,
+    policy: options.policy ?? shippedPolicy(),
     ...(options.copyRequiredFrom ? { copyRequiredFrom: options.copyRequiredFrom } : {}),
   };
   let detainers: AuditedDetainer[] = [];

@@ -27,7 +27,7 @@ export interface AuditGroup extends FindingCounts {
   /** For a field office, its jurisdictions; for a jurisdiction, its field office. */
   related: string[];
   /** Drill-down: every flagged detainer of the group. */
-  cases: { caseId: string; detainerId: string; findings: { kind: FindingKind; text: string; hoursOver?: number; basis?: string }[] }[];
+  cases: { caseId: string; detainerId: string; findings: { kind: FindingKind; text: string; hoursOver?: number; hoursEarly?: number; basis?: string }[] }[];
 }
 
 export interface DetainerAudit {
