@@ -382,6 +382,7 @@ describe('seccom review --quarter (event log)', () => {
       [['--quarter', '2011Q3', '--input', 'x.csv'], /^seccom: give --quarter \(the event log\) or --input/],
       [['--quarter', '2011Q3', '--db', db, '--series-months', '2'], /^seccom: --series-months must be a whole number 6–120/],
       [['--quarter', '2011Q3', '--db', db, '--reference', 'state'], /^seccom: --reference must be group or leave-one-out, got "state"/],
+      [['--quarter', '2011Q3', '--db', db, '--scale', 'log'], /^seccom: --scale must be arcsine or logit, got "log"/],
     ] as [string[], RegExp][]) {
       const r = await runCli('review', ...args);
       expect(r.code, args.join(' ')).toBe(2);
