@@ -131,6 +131,79 @@ describe('seccom review --input (CSV)', () => {
   });
 });
 
+describe('seccom review: the estimator, τ² with its interval and every unit’s limits', () => {
+  type Json = {
+    thresholds: { scale: string; tau2Method: string };
+    units: { id: string; total: number; expected: number; flagged: string[]; note?: string; limits?: { level: number; lower: number; upper: number }[] }[];
+    groups: { group: string; funnel: { scale: string; tau2Method: string; tau2: number; tau2Interval: { lower: number; upper: number; level: number } } }[];
+    flags: { unitId: string }[];
+  };
+  const rows = ['county,arrests,stops', 'HIGH,400,1000', 'ZERO,0,800', 'EMPTY,0,0', ...Array.from({ length: 14 }, (_, i) => `C${i},${[22, 31, 18, 27, 25, 35, 15, 29, 24, 20, 33, 26, 19, 28][i] * (1 + (i % 4))},${1000 * (1 + (i % 4))}`)];
+  const csv = file('limits.csv', `${rows.join('\n')}\n`);
+  const args = ['review', '--input', csv, '--count', 'arrests', '--total', 'stops', '--unit', 'county'];
+
+  /** Every unit with a total has both limits around its expected share, flagged or not; a unit without one says why. */
+  const everyUnitHasLimits = (units: Json['units']): void => {
+    for (const u of units) {
+      if (u.limits === undefined) {
+        expect(u.note, u.id).toMatch(/not judged/);
+        continue;
+      }
+      expect(u.limits.map((l) => l.level), u.id).toEqual([0.95, 0.998]);
+      expect(u.limits[1].lower).toBeLessThanOrEqual(u.limits[0].lower);
+      expect(u.limits[0].lower).toBeLessThanOrEqual(u.expected);
+      expect(u.expected).toBeLessThanOrEqual(u.limits[0].upper);
+      expect(u.limits[0].upper).toBeLessThanOrEqual(u.limits[1].upper);
+    }
+  };
+  const tau2WithInterval = (groups: Json['groups'], scale: string): void => {
+    expect(groups.length).toBeGreaterThan(0);
+    for (const g of groups) {
+      expect(g.funnel.scale).toBe(scale);
+      expect(g.funnel.tau2Method).toBe('paule-mandel');
+      expect(g.funnel.tau2Interval.level).toBe(0.95);
+      expect(g.funnel.tau2Interval.lower).toBeLessThanOrEqual(g.funnel.tau2);
+      expect(g.funnel.tau2).toBeLessThanOrEqual(g.funnel.tau2Interval.upper);
+    }
+  };
+
+  for (const scale of ['arcsine', 'logit'] as const) {
+    it(`--input --json gives limits for every unit, flagged or not, and τ̂² with its CI (${scale} scale)`, async () => {
+      const r = await runCli(...args, ...(scale === 'logit' ? ['--scale', 'logit'] : []), '--json');
+      expect(r.code).toBe(0);
+      const json = JSON.parse(r.out) as Json;
+      expect(json.thresholds.scale).toBe(scale);
+      expect(json.flags.map((f) => f.unitId)).toContain('HIGH');
+      const unflagged = json.units.filter((u) => u.flagged.length === 0 && u.total > 0);
+      expect(unflagged.length).toBeGreaterThanOrEqual(14);
+      for (const u of json.units) if (u.total > 0) expect(u.limits, u.id).toBeDefined();
+      expect(json.units.find((u) => u.id === 'EMPTY')!.limits).toBeUndefined();
+      everyUnitHasLimits(json.units);
+      tau2WithInterval(json.groups, scale);
+      const text = await runCli(...args, ...(scale === 'logit' ? ['--scale', 'logit'] : []));
+      expect(text.out).toContain(`\nbetween-unit variance: Paule–Mandel τ̂² with a 95 % Q-profile CI, ${scale} scale, additive model\n  flags at Benjamini–Hochberg q < 0.05; the 95 % and 99.8 % limits of every unit are in --json\n`);
+      const g = json.groups[0].funnel;
+      expect(text.out).toContain(`all units: τ̂² = ${g.tau2 === 0 ? '0' : g.tau2.toExponential(2)} (95 % CI ${g.tau2Interval.lower === 0 ? '0' : g.tau2Interval.lower.toExponential(2)}–${g.tau2Interval.upper.toExponential(2)})`);
+    });
+  }
+
+  it('refuses an unknown scale in one line with exit status 2', async () => {
+    const r = await runCli(...args, '--scale', 'probit');
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/^seccom: --scale must be arcsine or logit, got "probit"/);
+  });
+
+  it.skipIf(!existsSync(FIG3B))('gives all 550 counties of the policing file their limits, not only the flagged', async () => {
+    const json = JSON.parse((await runCli('review', '--input', FIG3B, '--count', 'n_arrests', '--total', 'n_stops', '--unit', 'location', '--json')).out) as Json;
+    expect(json.units).toHaveLength(550);
+    expect(json.units.filter((u) => u.limits !== undefined)).toHaveLength(550);
+    expect(json.flags.length).toBeLessThan(550);
+    everyUnitHasLimits(json.units);
+    tau2WithInterval(json.groups, 'arcsine');
+  });
+});
+
 describe('seccom review --input on any text', () => {
   it('either reviews it (exit 0, no NaN) or refuses it in one line (exit 2), never a crash', async () => {
     const cell = fc.oneof(fc.constantFrom('', 'NA', '0', '1', '10', '-3', '1e3', '2.5', 'x', '"q"', '"a,b"', '"', '10000'), fc.string({ maxLength: 4 }));
@@ -191,6 +264,46 @@ describe('seccom review --quarter (event log)', () => {
     expect((json as unknown as { thresholds: { reference: string } }).thresholds.reference).toBe('leave-one-out');
     const whole = JSON.parse((await runCli('review', '--quarter', '2011Q3', '--db', db, '--reference', 'group', '--json')).out) as { thresholds: { reference: string } };
     expect(whole.thresholds.reference).toBe('group');
+  }, 60_000);
+
+  it('--quarter --json gives limits for every judged jurisdiction of every measure, and τ̂² with its CI for every state; the text states the estimator', async () => {
+    type Review = { groups: { group: string; funnel: { status: string; scale: string; tau2Method: string; tau2: number; tau2Interval: { lower: number; upper: number } } }[]; units: { id: string; total: number; expected: number; note?: string; flagged: string[]; limits?: { level: number; lower: number; upper: number }[] }[] } | null;
+    for (const scale of ['arcsine', 'logit'] as const) {
+      const r = await runCli('review', '--quarter', '2011Q3', '--db', db, '--scale', scale, '--json');
+      expect(r.code).toBe(0);
+      const json = JSON.parse(r.out) as { thresholds: { scale: string }; reviews: Record<string, Review> };
+      expect(json.thresholds.scale).toBe(scale);
+      const reviews = Object.entries(json.reviews).filter((e): e is [string, NonNullable<Review>] => e[1] !== null);
+      expect(reviews.map(([k]) => k).sort()).toEqual(['bookings:state', 'ice-arrests:nation', 'ice-arrests:state', 'ident-matches:nation', 'ident-matches:state']);
+      let judged = 0;
+      let unflagged = 0;
+      for (const [key, rv] of reviews) {
+        expect(rv.units.length, key).toBe(16);
+        for (const u of rv.units) {
+          if (u.limits === undefined) {
+            expect(u.note, `${key} ${u.id}`).toMatch(/not judged/);
+            continue;
+          }
+          judged++;
+          if (u.flagged.length === 0) unflagged++;
+          expect(u.limits.map((l) => l.level)).toEqual([0.95, 0.998]);
+          expect(u.limits[0].lower).toBeLessThanOrEqual(u.expected);
+          expect(u.expected).toBeLessThanOrEqual(u.limits[0].upper);
+        }
+        for (const g of rv.groups) {
+          expect(g.funnel.scale).toBe(scale);
+          expect(g.funnel.tau2Method).toBe('paule-mandel');
+          expect(g.funnel.tau2Interval.lower).toBeLessThanOrEqual(g.funnel.tau2);
+          expect(g.funnel.tau2).toBeLessThanOrEqual(g.funnel.tau2Interval.upper);
+        }
+      }
+      expect(judged).toBeGreaterThan(60);
+      expect(unflagged).toBeGreaterThan(judged - 10);
+    }
+    const text = await runCli('review', '--quarter', '2011Q3', '--db', db);
+    expect(text.out).toContain('\nbetween-unit variance: Paule–Mandel τ̂² with a 95 % Q-profile CI, arcsine scale, additive model\n');
+    expect(text.out).toMatch(/\n {2}ice-arrests:state: AZ τ̂² = [0-9.e+-]+ \(95 % CI [0-9.e+-]+–[0-9.e+-]+\); /);
+    expect(text.out).not.toMatch(BAD);
   }, 60_000);
 
   it('keeps the interoperability counts in step with the facts it updates, so the next seccom stats has nothing to catch up', async () => {
@@ -269,6 +382,7 @@ describe('seccom review --quarter (event log)', () => {
       [['--quarter', '2011Q3', '--input', 'x.csv'], /^seccom: give --quarter \(the event log\) or --input/],
       [['--quarter', '2011Q3', '--db', db, '--series-months', '2'], /^seccom: --series-months must be a whole number 6–120/],
       [['--quarter', '2011Q3', '--db', db, '--reference', 'state'], /^seccom: --reference must be group or leave-one-out, got "state"/],
+      [['--quarter', '2011Q3', '--db', db, '--scale', 'log'], /^seccom: --scale must be arcsine or logit, got "log"/],
     ] as [string[], RegExp][]) {
       const r = await runCli('review', ...args);
       expect(r.code, args.join(' ')).toBe(2);

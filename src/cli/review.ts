@@ -15,7 +15,8 @@ import { interopCounts } from '../oversight/interop/index.ts';
 import { rasterizeSvg, reportHtml, reportPdf, type Report } from '../oversight/report/index.ts';
 import { csvReviewReport, flagMeasureWords, KIND_WORDS, QuarterReviewBuilder, parseQuarter, quarterReviewReport, type QuarterReview } from '../oversight/review/index.ts';
 import { reviewFromCsv, type CsvReviewResult } from '../oversight/stats/csv.ts';
-import type { ReviewReference } from '../oversight/stats/review.ts';
+import { SCALES, type Scale } from '../oversight/stats/funnel.ts';
+import type { GroupSummary, ReviewReference } from '../oversight/stats/review.ts';
 import { systemClock } from '../platform/clock/index.ts';
 import { openStore, type StoreConfig } from '../platform/store/index.ts';
 import { UsageError } from './errors.ts';
@@ -40,6 +41,7 @@ interface ReviewOpts {
   minTotal?: string;
   seriesMonths?: string;
   reference?: string;
+  scale?: string;
 }
 
 const FORMATS = ['text', 'json', 'html', 'pdf'] as const;
@@ -65,6 +67,28 @@ function referenceOf(v: string | undefined): ReviewReference | undefined {
   return v;
 }
 
+function scaleOf(v: string | undefined): Scale | undefined {
+  if (v === undefined) return undefined;
+  if (!(SCALES as readonly string[]).includes(v)) throw new UsageError(`--scale must be ${SCALES.join(' or ')}, got "${v}"`);
+  return v as Scale;
+}
+
+const sci = (x: number) => (x === 0 ? '0' : x.toExponential(2));
+
+/** "τ̂² = 2.42e-3 (95 % CI 2.15e-3–2.74e-3)" of one group's funnel. */
+function tau2Words(g: GroupSummary): string {
+  const f = g.funnel;
+  if (f.status !== 'ok') return `not estimated (${f.status})`;
+  const ci = f.tau2Method === 'paule-mandel' ? ` (${Math.round(f.tau2Interval.level * 100)} % CI ${sci(f.tau2Interval.lower)}–${sci(f.tau2Interval.upper)})` : ' (no interval)';
+  return `τ̂² = ${sci(f.tau2)}${ci}`;
+}
+
+/** The estimator lines of the terminal output: what τ̂² is, on which scale, and how units are flagged. */
+function estimatorLines(t: { tau2Method: string; scale: string; fdr: number; model: string }): string[] {
+  const method = t.tau2Method === 'paule-mandel' ? 'Paule–Mandel τ̂² with a 95 % Q-profile CI' : 'winsorised moment τ̂² (no interval)';
+  return [`between-unit variance: ${method}, ${t.scale} scale, ${t.model} model`, `  flags at Benjamini–Hochberg q < ${t.fdr}; the 95 % and 99.8 % limits of every unit are in --json`];
+}
+
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 const pad = (s: string, w: number) => (s.length >= w ? s : s + ' '.repeat(w - s.length));
 const fmtQ = (q: number) => (q < 1e-4 ? q.toExponential(1) : q.toPrecision(2));
@@ -87,6 +111,12 @@ export function formatQuarterReview(r: QuarterReview): string {
   const states = new Set(r.jurisdictions.map((j) => j.state)).size;
   const flagged = new Set(r.flags.map((f) => f.ori));
   const out = [`quarterly review ${r.quarter} (${r.period}; ${r.range.from} to ${r.range.to}): ${r.jurisdictions.length} activated jurisdiction(s) in ${states} state(s), ${flagged.size} flagged (${r.flags.length} flag(s), FDR ${r.thresholds.fdr})`];
+  out.push(...estimatorLines(r.thresholds));
+  for (const [key, result] of Object.entries(r.reviews)) {
+    if (!result) continue;
+    const line = `  ${key}: ${result.groups.map((g) => `${g.group === 'all' ? 'nation' : g.group} ${tau2Words(g)}`).join('; ')}`;
+    out.push(...wrapText(line.trim(), 100, '  '));
+  }
   const n = r.rates.nation;
   out.push(`national: ICE arrests ${n.arrests.judged ? `${pct(n.arrests.share)} of ${n.arrests.total}` : 'none'}, IDENT matches ${n.matches.judged ? `${pct(n.matches.share)} of ${n.matches.total}` : 'none'} with no record or only Level 3; bookings ${n.bookings.judged ? `${pct(n.bookings.share)} of ${n.bookings.total}` : 'none'} for minor offenses only`);
   if (r.flags.length === 0) out.push('', r.jurisdictions.length === 0 ? 'nothing to review (see the notes)' : 'no jurisdiction flagged');
@@ -107,6 +137,10 @@ export function formatCsvReview(r: CsvReviewResult, source: string): string {
     const p = r.pooled;
     out.push('', ...wrapText(p.note, 100, '    ').map((l, i) => (i === 0 ? `!!  ${l.slice(4)}` : l)));
     if (p.groupBy) out.push(`    (with this command: add --group ${p.groupBy}; the rows of every pooled unit are under "pooled" in --json)`);
+  }
+  if (r.groups.length) {
+    out.push('', ...estimatorLines(r.thresholds));
+    for (const g of r.groups) out.push(`  ${g.group === 'all' ? 'all units' : g.group}: ${tau2Words(g)}`);
   }
   if (r.flags.length === 0) out.push('', r.units.length === 0 ? 'nothing to review (see the notes)' : 'no unit flagged');
   else {
@@ -151,7 +185,7 @@ function storeConfig(opts: ReviewOpts): StoreConfig {
 
 async function quarterReview(opts: ReviewOpts, format: Format): Promise<void> {
   const quarter = parseQuarter(opts.quarter!);
-  const options = { fdr: fraction('--fdr', opts.fdr), minTotal: wholeNumber('--min-total', opts.minTotal, 1, 1_000_000), seriesMonths: wholeNumber('--series-months', opts.seriesMonths, 6, 120), reference: referenceOf(opts.reference) };
+  const options = { fdr: fraction('--fdr', opts.fdr), minTotal: wholeNumber('--min-total', opts.minTotal, 1, 1_000_000), seriesMonths: wholeNumber('--series-months', opts.seriesMonths, 6, 120), reference: referenceOf(opts.reference), scale: scaleOf(opts.scale) };
   new QuarterReviewBuilder(quarter, new Map(), options); // refuses bad options before the store is opened
   const store = await openStore(storeConfig(opts));
   let result: QuarterReview;
@@ -188,7 +222,7 @@ function csvReview(opts: ReviewOpts, format: Format): void {
   const columns = { count: opts.count!, total: opts.total!, unit: opts.unit!, ...(opts.group ? { group: opts.group } : {}) };
   // Several rows per unit that differ in another column (e.g. one per driver race) are pooled per
   // unit and the output says so; rows that agree in every other column are a typed error.
-  const result: CsvReviewResult = reviewFromCsv(text, columns, { fdr: fraction('--fdr', opts.fdr), minTotal: wholeNumber('--min-total', opts.minTotal, 1, 1_000_000), reference: referenceOf(opts.reference), labels: { count: opts.count!, total: opts.total! } });
+  const result: CsvReviewResult = reviewFromCsv(text, columns, { fdr: fraction('--fdr', opts.fdr), minTotal: wholeNumber('--min-total', opts.minTotal, 1, 1_000_000), reference: referenceOf(opts.reference), scale: scaleOf(opts.scale), labels: { count: opts.count!, total: opts.total! } });
   emit(format, result, () => formatCsvReview(result, opts.input!), () => csvReviewReport(result, { source: opts.input!, ...columns, generated: `Produced ${new Date(Date.now()).toISOString().slice(0, 16).replace('T', ' ')} UTC` }), opts.out);
 }
 
@@ -207,6 +241,7 @@ export function registerReviewCommands(program: Command): void {
     .option('--fdr <q>', 'false-discovery rate at which flags are raised (default 0.05)')
     .option('--min-total <n>', 'smallest total for a funnel flag (default 10)')
     .option('--reference <ref>', 'what a unit is compared with: leave-one-out (the rest of its state or group; default for --quarter) or group (the whole group, itself included; default for --input)')
+    .option('--scale <scale>', 'scale of the funnel screen and of the between-unit variance τ²: arcsine (default; variance-stabilising, chosen by the planted-outlier study in src/oversight/review/README.md) or logit (½ added to both cells of a 0 or n count)')
     .option('--series-months <n>', 'months of bookings for the before/after-activation tests (default 24)')
     .option('--format <format>', 'text (default), json, html or pdf (html and pdf need --out)')
     .option('--out <file>', 'write the output to a file')

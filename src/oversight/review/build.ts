@@ -2,7 +2,7 @@ import type { CaseFact, Demographics, JurisdictionRef, LevelCategory, Registry }
 import type { ShareComparison } from '../stats/demographics.ts';
 import { pickComparable, type ComparableCandidate, type ComparableOptions, type ComparablePick } from './comparable.ts';
 import { adjustPValues } from '../stats/fdr.ts';
-import { controlLimits, funnel, type OverdispersionModel } from '../stats/funnel.ts';
+import { controlLimits, funnel, SCALES, type OverdispersionModel, type Scale } from '../stats/funnel.ts';
 import { MIN_COMPARABLE, review, type ComparableComparison, type FlagKind, type FlagNumbers, type ReviewReference, type ReviewResult, type ReviewUnit } from '../stats/review.ts';
 import { segmentedRegression, type MonthlyCount, type SegmentedResult } from '../stats/segmented.ts';
 import { monthLabel, monthOf, parseQuarter, quarterWords, type Quarter } from './calendar.ts';
@@ -72,6 +72,8 @@ export interface QuarterReviewOptions {
    * 'group' — the whole state's (nation's) rate, itself included.
    */
   reference?: ReviewReference;
+  /** Scale of the funnel screens' z, limits and τ̂² (stats/funnel.ts `Scale`); default 'arcsine'. */
+  scale?: Scale;
   /** Months of bookings, ending with the quarter's last month, for the before/after tests; default 24. */
   seriesMonths?: number;
   group?: DemographicGroup;
@@ -260,6 +262,7 @@ export class QuarterReviewBuilder {
     for (const k of ['minLevelChange', 'minShareChange'] as const) checkFraction(k, options[k], -1e-12, 1);
     if (options.minTotal !== undefined && !(Number.isInteger(options.minTotal) && options.minTotal >= 1)) throw new ReviewError('INVALID_OPTION', `minTotal ${options.minTotal} must be a positive whole number`);
     if (options.reference !== undefined && options.reference !== 'group' && options.reference !== 'leave-one-out') throw new ReviewError('INVALID_OPTION', `reference "${String(options.reference)}" must be group or leave-one-out`);
+    if (options.scale !== undefined && !SCALES.includes(options.scale)) throw new ReviewError('INVALID_OPTION', `scale "${String(options.scale)}" must be ${SCALES.join(' or ')}`);
     const c = options.comparable;
     if (c?.sizeRatio !== undefined && !(Number.isFinite(c.sizeRatio) && c.sizeRatio >= 1)) throw new ReviewError('INVALID_OPTION', `comparable.sizeRatio ${c.sizeRatio} must be a number of at least 1`);
     if (c?.settledMonths !== undefined && !(Number.isInteger(c.settledMonths) && c.settledMonths >= 1 && c.settledMonths <= 120)) throw new ReviewError('INVALID_OPTION', `comparable.settledMonths ${c.settledMonths} must be a whole number of months from 1 to 120`);
@@ -383,9 +386,10 @@ export class QuarterReviewBuilder {
       minShareChange: this.options.minShareChange ?? 0.05,
       reference: this.options.reference ?? 'leave-one-out',
       tau2Method: 'paule-mandel' as const,
+      scale: this.options.scale ?? 'arcsine',
     };
     const comparableOptions = { sizeRatio: this.options.comparable?.sizeRatio ?? 2, settledMonths: this.options.comparable?.settledMonths ?? 12 };
-    const reviewOptions = { fdr: thresholds.fdr, model: thresholds.model, minTotal: thresholds.minTotal, minLevelChange: thresholds.minLevelChange, minShareChange: thresholds.minShareChange, reference: thresholds.reference, tau2Method: thresholds.tau2Method };
+    const reviewOptions = { fdr: thresholds.fdr, model: thresholds.model, minTotal: thresholds.minTotal, minLevelChange: thresholds.minLevelChange, minShareChange: thresholds.minShareChange, reference: thresholds.reference, tau2Method: thresholds.tau2Method, scale: thresholds.scale };
     // Every registered jurisdiction activated by the quarter's end is reviewed, with or without cases.
     for (const ref of this.registry.values()) this.acc(ref);
     const reviewed = [...this.accs.values()].filter((a) => a.reviewed).sort((x, y) => (x.ref.state === y.ref.state ? x.ref.ori.localeCompare(y.ref.ori) : x.ref.state.localeCompare(y.ref.state)));

@@ -89,6 +89,23 @@ describe('quarterly review from the facts of a synthetic event log', () => {
     expect(result.reviews['ice-arrests:state']!.groups).toEqual(whole.reviews['ice-arrests:state']!.groups);
   });
 
+  it('reviews on the logit scale when asked: every funnel reports it, every judged unit has its limits, and a bad scale is refused', () => {
+    const logit = reviewQuarter(facts, registry, '2011Q3', { scale: 'logit' });
+    expect(result.thresholds.scale).toBe('arcsine');
+    expect(logit.thresholds.scale).toBe('logit');
+    for (const r of Object.values(logit.reviews)) {
+      if (!r) continue;
+      for (const g of r.groups) expect(g.funnel.scale).toBe('logit');
+      for (const u of r.units) if (u.total > 0 && !u.note?.includes('not judged')) expect(u.limits).toHaveLength(2);
+    }
+    // τ̂² is on the scale asked for: where a spread is found on both scales, the two differ.
+    const tau = (q: typeof result) => Object.values(q.reviews).flatMap((r) => r?.groups.map((g) => g.funnel.tau2) ?? []);
+    const pairs = tau(result).map((a, i) => [a, tau(logit)[i]]).filter(([a, b]) => a > 0 && b > 0);
+    expect(pairs.length).toBeGreaterThan(0);
+    for (const [a, b] of pairs) expect(b).not.toBeCloseTo(a, 6);
+    expect(() => reviewQuarter([], registry, '2011Q3', { scale: 'probit' as never })).toThrow(ReviewError);
+  });
+
   it('leaves the normal jurisdiction alone, and raises at most one flag on any other background jurisdiction', () => {
     expect(result.flags.filter((f) => f.ori === log.normal)).toEqual([]);
     expect(new Set(result.flags.filter((f) => f.ori !== log.planted).map((f) => f.ori)).size).toBeLessThanOrEqual(1);

@@ -1,7 +1,7 @@
 import { compareShares, type Proportion, type ShareComparison } from './demographics.ts';
 import { StatsError } from './errors.ts';
 import { adjustPValues, type FdrMethod } from './fdr.ts';
-import { arcsineSqrt, controlLimits, funnel, funnelSd, type FunnelResult, type OverdispersionModel, type Tau2Method, type ControlLimit } from './funnel.ts';
+import { arcsineSqrt, controlLimits, funnel, funnelSd, scaleOps, type FunnelResult, type OverdispersionModel, type Scale, type Tau2Method, type ControlLimit } from './funnel.ts';
 import { segmentedRegression, type MonthlyCount, type SegmentedResult } from './segmented.ts';
 import { shrink, type ShrinkageResult, type ShrunkEstimate } from './shrinkage.ts';
 import { normalQuantile, normalUpper } from './special.ts';
@@ -166,6 +166,8 @@ export interface ReviewOptions {
   model?: OverdispersionModel;
   /** How the funnel estimates τ̂² (see funnel.ts); default 'paule-mandel'. */
   tau2Method?: Tau2Method;
+  /** Scale of the funnel screen's z, limits and τ̂² (see funnel.ts `Scale`); default 'arcsine'. The comparable-jurisdictions screen is always on the arcsine scale. */
+  scale?: Scale;
   /** Smallest total for a funnel flag; smaller units are analysed but not flagged. Default 10. */
   minTotal?: number;
   /** Smallest level change (share units) for an activation flag; default 0.05. */
@@ -278,10 +280,12 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
     minShareChange: options.minShareChange ?? 0.05,
     reference: options.reference ?? 'group',
     tau2Method: options.tau2Method ?? 'paule-mandel',
+    scale: options.scale ?? 'arcsine',
   } satisfies ReviewResult['thresholds'];
   if (!(thresholds.fdr > 0 && thresholds.fdr < 1)) throw new StatsError('INVALID_ARGUMENT', `fdr ${thresholds.fdr} must be in (0, 1)`);
   if (thresholds.reference !== 'group' && thresholds.reference !== 'leave-one-out') throw new StatsError('INVALID_ARGUMENT', `reference "${String(thresholds.reference)}" must be 'group' or 'leave-one-out'`);
   const loo = thresholds.reference === 'leave-one-out';
+  const ops = scaleOps(thresholds.scale);
   const labels = options.labels ?? { count: 'flagged arrests', total: 'arrests' };
   const notes: string[] = [];
   const byGroup = new Map<string, ReviewUnit[]>();
@@ -311,7 +315,7 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
     }
     if (loo && input.targets?.[group] !== undefined) throw new StatsError('INVALID_ARGUMENT', `group ${group}: a target rate cannot leave a unit out; give groupTotals (its count and total) instead`);
     const target = input.targets?.[group] ?? (totals && totals.total > 0 ? totals.count / totals.total : undefined);
-    const fit = funnel(list, { target, model: thresholds.model, levels: [0.95, 0.998], tau2Method: thresholds.tau2Method });
+    const fit = funnel(list, { target, model: thresholds.model, levels: [0.95, 0.998], tau2Method: thresholds.tau2Method, scale: thresholds.scale });
     const sh = shrink(list);
     const { units: points, ...funnelSummary } = fit;
     const { estimates, ...shrinkSummary } = sh;
@@ -351,19 +355,23 @@ export function review(input: ReviewInput, options: ReviewOptions = {}): ReviewR
           upperLimits.push(1);
         } else {
           const theta = Math.min(1, Math.max(0, rest.count / rest.total));
-          const sdUnit = funnelSd(fit, u.total);
-          const refVar =
-            fit.model === 'additive' ? 1 / (4 * rest.total) + (fit.tau2 * Math.max(0, sumN2 - u.total * u.total)) / (rest.total * rest.total) : fit.model === 'multiplicative' ? Math.max(1, fit.phi) / (4 * rest.total) : 1 / (4 * rest.total);
+          // On the logit scale a reference of 0 or 1 is clipped like the funnel's target (½/(N+1) from the edge).
+          const edge = 0.5 / (group2.total + 1);
+          const thetaScale = thresholds.scale === 'logit' ? Math.min(1 - edge, Math.max(edge, theta)) : theta;
+          const sdUnit = funnelSd(fit, u.total, thetaScale);
+          const vRest = ops.variance(rest.total, thetaScale);
+          const refVar = fit.model === 'additive' ? vRest + (fit.tau2 * Math.max(0, sumN2 - u.total * u.total)) / (rest.total * rest.total) : fit.model === 'multiplicative' ? Math.max(1, fit.phi) * vRest : vRest;
           const sd = Math.sqrt(sdUnit * sdUnit + refVar);
+          const centre = ops.of(thetaScale);
           r.expected = theta;
-          r.z = (arcsineSqrt(r.observed) - arcsineSqrt(theta)) / sd;
+          r.z = (ops.observed(u.count, u.total) - centre) / sd;
           r.pHigh = normalUpper(r.z);
           judged.add(r);
           r.limits = [0.95, 0.998].map((level) => {
             const k = normalQuantile((1 + level) / 2);
-            return { level, lower: Math.sin(Math.max(0, arcsineSqrt(theta) - k * sd)) ** 2, upper: Math.sin(Math.min(Math.PI / 2, arcsineSqrt(theta) + k * sd)) ** 2 };
+            return { level, lower: ops.back(centre - k * sd), upper: ops.back(centre + k * sd) };
           });
-          upperLimits.push(Math.sin(Math.min(Math.PI / 2, arcsineSqrt(theta) + k998 * sd)) ** 2);
+          upperLimits.push(ops.back(centre + k998 * sd));
         }
       } else upperLimits.push(1);
       if (u.monthly && u.activation !== undefined) {

@@ -1,3 +1,5 @@
+import { StatsError } from './errors.ts';
+import { scaleOps, type Scale } from './funnel.ts';
 import { review, type ReviewOptions, type ReviewUnit } from './review.ts';
 
 /**
@@ -134,13 +136,21 @@ export function powerStudy(seeds: readonly number[], rngFor: (seed: number) => R
 }
 
 export interface SizedStudyOptions {
-  /** Between-unit variance of the true rates on the arcsine scale (asin √p). */
+  /** Between-unit variance of the true rates on the truth's scale (`scale`). */
   tau2: number;
-  /** The common rate the true rates spread around. */
+  /** The common rate the true rates spread around (its transform is the centre of the spread). */
   baseShare: number;
-  /** Share of units planted as outliers; default 0.05. */
+  /** Scale on which the true rates are normal: 'arcsine' (asin √p, default) or 'logit'; with `rates`, the scale of the planted shift. */
+  scale?: Scale;
+  /**
+   * Empirical truth instead of a normal one: the true rates are these (e.g. a real file's observed
+   * county rates), dealt to the units in a fresh random order each replication (`tau2` and
+   * `baseShare` then only size the planted shift). Must have one rate per unit.
+   */
+  rates?: readonly number[];
+  /** Share of units planted as outliers; default 0.05. 0 is the null scenario: every flag is false. */
   outlierShare?: number;
-  /** A planted unit's shift on the arcsine scale, in between-unit SDs (√τ²); default 4. */
+  /** A planted unit's shift on the truth's scale, in between-unit SDs (√τ²); default 4. */
   shiftSds?: number;
   /** Size bands for recall, as [lower, upper) pairs; default <10k, 10k–100k, 100k–1M, ≥1M. */
   bands?: [number, number][];
@@ -151,13 +161,21 @@ export interface SizedStudySummary {
   /** Mean over replications of V / max(R, 1), with its Monte Carlo standard error. */
   fdr: number;
   fdrSe: number;
+  /** Mean over replications of the share of planted units flagged (1 when none is planted). */
   recall: number;
   recallSe: number;
   /** Mean flags per replication. */
   flags: number;
-  /** τ̂² over replications (mean, and its Monte Carlo standard error) against the true τ². */
+  /** Mean false flags (flagged units that were not planted) per replication, with its Monte Carlo SE. */
+  falseFlags: number;
+  falseFlagsSe: number;
+  /** Share of replications with at least one false flag (the family-wise error), with its binomial SE. */
+  anyFalseFlag: number;
+  anyFalseFlagSe: number;
+  /** τ̂² over replications (mean, and its Monte Carlo standard error), on the review's scale. */
   tau2Mean: number;
   tau2Se: number;
+  /** Planted units found / planted, pooled over replications, by size band; `se` is the Monte Carlo SE of that ratio with the replication as the independent unit. */
   recallBySize: { band: string; units: number; planted: number; found: number; recall: number; se: number }[];
 }
 
@@ -169,26 +187,46 @@ const SIZE_BANDS: [number, number][] = [
 ];
 
 /**
- * Planted-outlier study on given unit sizes (e.g. the policing file's real county totals): each
- * unit's true rate is sin²(x), x ~ N(asin √baseShare, τ²), shifted up by `shiftSds`·τ for the
- * planted ones (which are drawn afresh each replication); counts are Binomial(n, p) — by the
- * normal approximation, exact enough at n ≥ 645 and p(1−p)n ≥ 10, rounded and clipped to [0, n].
- * The review runs on one group and its share-above-state flags are scored.
+ * Binomial(n, p): by inversion of the CDF when the smaller expected cell is below 30 (exact;
+ * O(np) steps), else by the normal approximation, rounded and clipped to [0, n].
  */
-export function sizedStudy(sizes: readonly number[], replications: number, rngFor: (rep: number) => RandomSource, study: SizedStudyOptions, options: ReviewOptions = {}): SizedStudySummary {
+export function binomialDraw(rng: RandomSource, n: number, p: number): number {
+  if (p <= 0) return 0;
+  if (p >= 1) return n;
+  if (Math.min(p, 1 - p) * n >= 30) return Math.min(n, Math.max(0, Math.round(n * p + Math.sqrt(n * p * (1 - p)) * rng.normal(0, 1))));
+  const low = p <= 0.5;
+  const q = low ? p : 1 - p;
+  const u = rng.next();
+  let k = 0;
+  let pk = Math.exp(n * Math.log1p(-q));
+  let cdf = pk;
+  while (u > cdf && k < n) {
+    pk *= ((n - k) / (k + 1)) * (q / (1 - q));
+    k++;
+    cdf += pk;
+    if (pk < 1e-300 && cdf >= 1 - 1e-15) break;
+  }
+  return low ? k : n - k;
+}
+
+/**
+ * Planted-outlier study on given unit sizes (e.g. the policing file's real county totals): each
+ * unit's true rate is back(x), x ~ N(of(baseShare), τ²) on the truth's scale (arcsine: sin²,
+ * logit: expit), shifted up by `shiftSds`·τ for the planted ones (drawn afresh each replication);
+ * counts are Binomial(n, p) (`binomialDraw`). Every option set in `optionSets` reviews the same
+ * replications (a paired comparison); each review runs on one group and its share-above-state
+ * flags are scored. One summary per option set, in order.
+ */
+export function sizedStudies(sizes: readonly number[], replications: number, rngFor: (rep: number) => RandomSource, study: SizedStudyOptions, optionSets: readonly ReviewOptions[]): SizedStudySummary[] {
   const bands = study.bands ?? SIZE_BANDS;
+  if (study.rates && study.rates.length !== sizes.length) throw new StatsError('INVALID_ARGUMENT', `${study.rates.length} empirical rates for ${sizes.length} units`);
   const planted = Math.round(sizes.length * (study.outlierShare ?? 0.05));
   const shift = (study.shiftSds ?? 4) * Math.sqrt(study.tau2);
-  const t0 = Math.asin(Math.sqrt(study.baseShare));
-  const fdp: number[] = [];
-  const rec: number[] = [];
-  const taus: number[] = [];
-  let flagsTotal = 0;
-  const band = bands.map(() => ({ units: 0, planted: 0, found: 0 }));
-  for (const n of sizes) {
-    const b = bands.findIndex(([a, z]) => n >= a && n < z);
-    if (b >= 0) band[b].units++;
-  }
+  const truth = scaleOps(study.scale ?? 'arcsine');
+  const t0 = truth.of(study.baseShare);
+  const unitBands = sizes.map((n) => bands.findIndex(([a, z]) => n >= a && n < z));
+  const acc = optionSets.map(() => ({ fdp: [] as number[], rec: [] as number[], taus: [] as number[], falses: [] as number[], any: 0, flags: 0, band: bands.map(() => ({ units: 0, planted: 0, found: 0, perRep: [] as [number, number][] })) }));
+  for (const a of acc) for (const b of unitBands) if (b >= 0) a.band[b].units++;
   for (let rep = 0; rep < replications; rep++) {
     const rng = rngFor(rep);
     // A random set of planted units: partial Fisher–Yates.
@@ -198,46 +236,82 @@ export function sizedStudy(sizes: readonly number[], replications: number, rngFo
       [order[i], order[j]] = [order[j], order[i]];
     }
     const isPlanted = new Set(order.slice(0, planted));
-    const units: ReviewUnit[] = sizes.map((n, i) => {
-      const x = t0 + rng.normal(0, Math.sqrt(study.tau2)) + (isPlanted.has(i) ? shift : 0);
-      const p = Math.sin(Math.min(Math.PI / 2, Math.max(0, x))) ** 2;
-      const count = Math.min(n, Math.max(0, Math.round(n * p + Math.sqrt(n * p * (1 - p)) * rng.normal(0, 1))));
-      return { id: `U${i}`, count, total: n };
-    });
-    const r = review({ quarter: `sized-${rep}`, units }, options);
-    taus.push(r.groups[0].funnel.tau2);
-    const flagged = new Set(r.flags.filter((f) => f.kind === 'share-above-state').map((f) => Number(f.unitId.slice(1))));
-    let tp = 0;
-    for (const i of flagged) if (isPlanted.has(i)) tp++;
-    flagsTotal += flagged.size;
-    fdp.push(flagged.size > 0 ? (flagged.size - tp) / flagged.size : 0);
-    rec.push(planted > 0 ? tp / planted : 1);
-    for (const i of isPlanted) {
-      const b = bands.findIndex(([a, z]) => sizes[i] >= a && sizes[i] < z);
-      if (b < 0) continue;
-      band[b].planted++;
-      if (flagged.has(i)) band[b].found++;
+    let dealt: number[] | null = null;
+    if (study.rates) {
+      // Fisher–Yates over the empirical rates.
+      dealt = [...study.rates];
+      for (let i = dealt.length - 1; i > 0; i--) {
+        const j = Math.floor(rng.next() * (i + 1));
+        [dealt[i], dealt[j]] = [dealt[j], dealt[i]];
+      }
     }
+    const units: ReviewUnit[] = sizes.map((n, i) => {
+      const centre = dealt ? truth.of(Math.min(1 - 1e-9, Math.max(1e-9, dealt[i]))) : t0 + rng.normal(0, Math.sqrt(study.tau2));
+      const p = truth.back(centre + (isPlanted.has(i) ? shift : 0));
+      return { id: `U${i}`, count: binomialDraw(rng, n, p), total: n };
+    });
+    optionSets.forEach((options, k) => {
+      const a = acc[k];
+      const r = review({ quarter: `sized-${rep}`, units }, options);
+      a.taus.push(r.groups[0].funnel.tau2);
+      const flagged = new Set(r.flags.filter((f) => f.kind === 'share-above-state').map((f) => Number(f.unitId.slice(1))));
+      let tp = 0;
+      for (const i of flagged) if (isPlanted.has(i)) tp++;
+      a.flags += flagged.size;
+      a.falses.push(flagged.size - tp);
+      if (flagged.size > tp) a.any++;
+      a.fdp.push(flagged.size > 0 ? (flagged.size - tp) / flagged.size : 0);
+      a.rec.push(planted > 0 ? tp / planted : 1);
+      const here = bands.map(() => [0, 0] as [number, number]);
+      for (const i of isPlanted) {
+        const b = unitBands[i];
+        if (b < 0) continue;
+        here[b][1]++;
+        if (flagged.has(i)) here[b][0]++;
+      }
+      here.forEach(([f, n], b) => {
+        a.band[b].found += f;
+        a.band[b].planted += n;
+        a.band[b].perRep.push([f, n]);
+      });
+    });
   }
-  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const mean = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / Math.max(1, xs.length);
   const se = (xs: number[]): number => {
     if (xs.length < 2) return 0;
     const m = mean(xs);
-    return Math.sqrt(xs.reduce((a, x) => a + (x - m) * (x - m), 0) / (xs.length - 1) / xs.length);
+    return Math.sqrt(xs.reduce((t, x) => t + (x - m) * (x - m), 0) / (xs.length - 1) / xs.length);
   };
   const label = (x: number): string => (x === Infinity ? '∞' : x >= 1e6 ? `${x / 1e6}M` : x >= 1e3 ? `${x / 1e3}k` : String(x));
-  return {
-    replications,
-    fdr: mean(fdp),
-    fdrSe: se(fdp),
-    recall: mean(rec),
-    recallSe: se(rec),
-    flags: flagsTotal / Math.max(1, replications),
-    tau2Mean: mean(taus),
-    tau2Se: se(taus),
-    recallBySize: bands.map(([a, z], i) => {
-      const p = band[i].planted ? band[i].found / band[i].planted : 0;
-      return { band: `${label(a)}–${label(z)}`, units: band[i].units, planted: band[i].planted, found: band[i].found, recall: p, se: band[i].planted ? Math.sqrt((p * (1 - p)) / band[i].planted) : 0 };
-    }),
-  };
+  return acc.map((a) => {
+    const any = a.any / Math.max(1, replications);
+    return {
+      replications,
+      fdr: mean(a.fdp),
+      fdrSe: se(a.fdp),
+      recall: mean(a.rec),
+      recallSe: se(a.rec),
+      flags: a.flags / Math.max(1, replications),
+      falseFlags: mean(a.falses),
+      falseFlagsSe: se(a.falses),
+      anyFalseFlag: any,
+      anyFalseFlagSe: Math.sqrt((any * (1 - any)) / Math.max(1, replications)),
+      tau2Mean: mean(a.taus),
+      tau2Se: se(a.taus),
+      recallBySize: bands.map(([lo, hi], i) => {
+        const b = a.band[i];
+        const p = b.planted ? b.found / b.planted : 0;
+        // Monte Carlo SE of the ratio Σfound/Σplanted over replications (the replication is the independent unit).
+        const m = b.perRep.length;
+        const nBar = b.planted / Math.max(1, m);
+        const ss = b.perRep.reduce((t, [f, n]) => t + (f - p * n) ** 2, 0);
+        return { band: `${label(lo)}–${label(hi)}`, units: b.units, planted: b.planted, found: b.found, recall: p, se: m > 1 && nBar > 0 ? Math.sqrt(ss / (m * (m - 1))) / nBar : 0 };
+      }),
+    };
+  });
+}
+
+/** `sizedStudies` with one option set. */
+export function sizedStudy(sizes: readonly number[], replications: number, rngFor: (rep: number) => RandomSource, study: SizedStudyOptions, options: ReviewOptions = {}): SizedStudySummary {
+  return sizedStudies(sizes, replications, rngFor, study, [options])[0];
 }
