@@ -21,7 +21,7 @@ import { loadPolicy } from '../platform/policy/load.ts';
 import { openStore, type Store, type StoreConfig } from '../platform/store/index.ts';
 import { formatLocal, startOfLocalDay } from '../policy/detainer-clock.ts';
 import { PolicyError, versionById, versionInForce, type PolicyDecision, type Reason } from '../policy/index.ts';
-import { parseCalendarDate, parseInstant } from '../policy/dates.ts';
+import { parseCalendarDate, parseCompactDate, parseInstant } from '../policy/dates.ts';
 import { jurisdictionSchema, loadScenario, registerJurisdictions, runScenario, ScenarioError, type FinalState, type ScenarioResult } from '../sim/scenario.ts';
 import { UsageError } from './errors.ts';
 import { addStoreOptions, DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, requireStoreConfig, storeConfigOf, type StoreOpts } from './store-option.ts';
@@ -176,6 +176,10 @@ export function registerScenarioCommands(program: Command): void {
         } catch (error) {
           if (error instanceof NistError) throw new UsageError(`${car}: ${error.code}: ${error.message}`);
           throw error;
+        }
+        // The CAR's dates are real calendar days (CCYYMMDD), checked before the store is opened.
+        for (const [field, value] of [['2.045 date of arrest', booking.dateOfArrest], ...booking.charges.filter((c) => c.offenseDate).map((c) => ['2.047 date of offense', c.offenseDate!] as const)] as const) {
+          if (parseCompactDate(value) === null) throw new UsageError(`${car}: field ${field} must be a real date CCYYMMDD, got "${value}"`);
         }
         const jurisdictions = opts.jurisdictionFile ? readJurisdictionFile(opts.jurisdictionFile) : [];
         const store = await openStore(config);
