@@ -37,8 +37,25 @@ describe('seccom scenario, book, case and policy', () => {
     expect(result.cases[0].timeline.map((e) => e.kind)).toContain('review');
   }, 60_000);
 
+  it('refuses to play the same scenario into the same store again (exit 2) unless --append, which adds its cases once more', async () => {
+    // The first test played lpr-level-3 into `store`.
+    const again = await run('scenario', 'run', join(SCENARIOS, 'lpr-level-3.json'), '--store', store);
+    expect(again.code).toBe(2);
+    expect(again.err.trim()).toMatch(/^seccom: SCENARIO_ALREADY_PLAYED: this scenario was already played into this store at \S+; .* --append/);
+    expect(again.out).toBe('');
+    const cases = async () => (JSON.parse((await run('case', 'list', '--store', store, '--json')).out) as { items: unknown[] }).items.length;
+    const before = await cases();
+    const appended = await run('scenario', 'run', join(SCENARIOS, 'lpr-level-3.json'), '--store', store, '--append', '--json');
+    expect(appended.code).toBe(0);
+    expect(JSON.parse(appended.out)).toMatchObject({ passed: true, kept: true });
+    expect(await cases()).toBe(before + 2);
+  }, 60_000);
+
   it('shows a case and explains it under another policy version', async () => {
+    // A store of its own: lpr-level-3 was already played into `store` above.
+    const store = `sqlite:${join(dir, 'show.db')}`;
     const first = await run('scenario', 'run', join(SCENARIOS, 'lpr-level-3.json'), '--store', store, '--json');
+    expect(first.code).toBe(0);
     const caseId = (JSON.parse(first.out) as { cases: { caseId: string }[] }).cases[0].caseId;
     const shown = await run('case', 'show', caseId, '--store', store, '--json');
     expect(shown.code).toBe(0);
