@@ -80,7 +80,7 @@ export function scenarioContentHash(scenario: unknown): string {
   return createHash('sha256').update(canonical(scenario)).digest('hex');
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Refuses a scenario already kept in this store (by name or by content) unless `append`. */
 export async function refuseReplay(db: AnyDatabase, name: string, contentHash: string, append: boolean): Promise<boolean> {

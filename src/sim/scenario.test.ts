@@ -191,6 +191,18 @@ describe.each(storeVariants)('a scenario is played into a store all or nothing, 
     expect(await snapshotRows(store.db, store.kind)).not.toBe(before);
   }, 120_000);
 
+  it.skipIf(!run)('a run that crashes after its third event (not a refusal: an exception) leaves the store as it was', async () => {
+    const store = await fresh();
+    await runScenario(parseScenario(minimal), { store });
+    const before = await snapshotRows(store.db, store.kind);
+    const crash = runScenario(three(['2399']), { store, onEvent: (done) => {
+      if (done === 3) throw new Error('power cut after the third event');
+    } });
+    await expect(crash).rejects.toThrow(/power cut/);
+    expect(await snapshotRows(store.db, store.kind)).toBe(before);
+    expect((await runScenario(three(['2399']), { store })).kept).toBe(true);
+  }, 120_000);
+
   it.skipIf(!run)('a failed run into a store that never saw the schema leaves it empty, migrations and all', async () => {
     const store = await fresh();
     const before = await snapshotRows(store.db, store.kind);
