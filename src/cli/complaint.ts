@@ -132,8 +132,10 @@ Example:
     .option('--store <store>', STORE_SYNONYM_HELP)
     .option('--json', 'print the result as JSON')
     .action((o: { category: string; narrative?: string; narrativeFile?: string; incidentDate: string; ori?: string; case?: string; detainer?: string; name?: string; email?: string; phone?: string; address?: string; db?: string; json?: boolean }) =>
-      withComplaints(o, async (complaints, store) => {
-        if (parseCalendarDate(o.incidentDate) === null) throw new UsageError(`--incident-date must be a real date YYYY-MM-DD, got "${o.incidentDate}"`);
+      // Checked before the store is opened (and its complaint tables created): 2011-02-30 is refused, never rolled over.
+      parseCalendarDate(o.incidentDate) === null
+        ? Promise.reject(new UsageError(`--incident-date must be a real date YYYY-MM-DD, got "${o.incidentDate}"`))
+        : withComplaints(o, async (complaints, store) => {
         const narrative = textOf(o.narrative, o.narrativeFile, 'narrative', complaints.rules.maxNarrative) ?? '';
         const contact = { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.email !== undefined ? { email: o.email } : {}), ...(o.phone !== undefined ? { phone: o.phone } : {}), ...(o.address !== undefined ? { address: o.address } : {}) };
         const filed = await complaints.file(store, {
