@@ -92,6 +92,12 @@ export async function refuseReplay(db: AnyDatabase, name: string, contentHash: s
   throw new ScenarioRunError('SCENARIO_ALREADY_PLAYED', `${same} was already played into this store at ${iso(Number(first.played_at))}${earlier.length > 1 ? ` (${earlier.length} times)` : ''}; playing it again would count every case twice. Use a new store, or give --append to add its cases once more`);
 }
 
+/** How many runs the store records, of every scenario. */
+export async function countRuns(db: AnyDatabase): Promise<number> {
+  const row = await tablesOf<ScenarioRunTables>(db).selectFrom('scenario_runs').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function recordRun(db: AnyDatabase, run: { name: string; contentHash: string; playedAt: number; appended: boolean; cases: number }): Promise<void> {
   await tablesOf<ScenarioRunTables>(db).insertInto('scenario_runs').values({ name: run.name, content_hash: run.contentHash, played_at: run.playedAt, appended: run.appended ? 1 : 0, cases: run.cases }).execute();
 }

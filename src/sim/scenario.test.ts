@@ -225,6 +225,14 @@ describe.each(storeVariants)('a scenario is played into a store all or nothing, 
     expect(bookings).toHaveLength(3);
   }, 120_000);
 
+  it.skipIf(!run)('appending a scenario that books no one (only enrols people) never collides with its first run', async () => {
+    const store = await fresh();
+    const enrolOnly = parseScenario({ ...minimal, name: 'enrol-only', people: { alpha: { ...minimal.people.alpha, criminalRecord: { convictions: [{ ncicCode: '1201', date: '2005-03-10', severity: 'felony', maxSentenceMonths: 120 }] } } }, events: [{ type: 'advance', at: '2011-08-01T10:00:00-05:00' }] });
+    expect((await runScenario(enrolOnly, { store })).kept).toBe(true);
+    const again = await runScenario(enrolOnly, { store, append: true });
+    expect(again.kept).toBe(true);
+  }, 120_000);
+
   it.skipIf(!run)('an ORI already in the store with another participation history is refused, naming it and both histories; the same history is fine', async () => {
     const store = await fresh();
     await runScenario(parseScenario(minimal), { store });

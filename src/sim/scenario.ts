@@ -25,7 +25,7 @@ import type { Booking, FingerprintImage } from '../nist/ebts/messages.ts';
 import { ManualClock, systemClock, type Clock } from '../platform/clock/index.ts';
 import type { RandomSource } from '../platform/messaging/index.ts';
 import { assertMigrated, tablesOf, transactionScopedStore, type Store } from '../platform/store/index.ts';
-import { assertSameJurisdiction, recordRun, refuseReplay, scenarioContentHash, scenarioRunMigrations } from './scenario-runs.ts';
+import { assertSameJurisdiction, countRuns, recordRun, refuseReplay, scenarioContentHash, scenarioRunMigrations } from './scenario-runs.ts';
 import type { BookingTables } from '../agencies/booking/index.ts';
 import type { PolicyBundle } from '../policy/index.ts';
 import { parseCalendarDate, parseInstant } from '../policy/dates.ts';
@@ -433,7 +433,7 @@ export async function runScenario(input: string | LoadedScenario, options: RunSc
       const store = transactionScopedStore(trx, options.store.kind, wallClock);
       assertMigrated(await store.migrate([scenarioRunMigrations]));
       const appended = await refuseReplay(store.db, loaded.scenario.name, contentHash, options.append ?? false);
-      const result = await playScenario(loaded, store, options);
+      const result = await playScenario(loaded, store, options, await countRuns(store.db));
       if (result.failures.length > 0) throw new RolledBack({ ...result, kept: false });
       await recordRun(store.db, { name: loaded.scenario.name, contentHash, playedAt: wallClock.now(), appended, cases: new Set(result.cases.map((c) => c.caseId)).size });
       return result;
@@ -444,7 +444,8 @@ export async function runScenario(input: string | LoadedScenario, options: RunSc
   }
 }
 
-async function playScenario(loaded: LoadedScenario, store: Store, options: RunScenarioOptions): Promise<ScenarioResult> {
+/** `earlierRuns`: how many runs the store already records (of any scenario), for fresh ids. */
+async function playScenario(loaded: LoadedScenario, store: Store, options: RunScenarioOptions, earlierRuns: number): Promise<ScenarioResult> {
   const { scenario } = loaded;
   const ordered = eventsInOrder(scenario);
   const firstAt = ordered[0]?.at ?? 0;
@@ -468,6 +469,8 @@ async function playScenario(loaded: LoadedScenario, store: Store, options: RunSc
 
   const before = await tablesOf<BookingTables>(store.db).selectFrom('booking_bookings').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
   if (Number(before.n) > 0) rng = createRng(`scenario:${scenario.seed ?? scenario.name}:after:${Number(before.n)}`);
+  // A store that holds earlier runs but no booking (they only enrolled people) must not replay their ids either.
+  else if (earlierRuns > 0) rng = createRng(`scenario:${scenario.seed ?? scenario.name}:after-runs:${earlierRuns}`);
   await registerJurisdictions(pipeline, scenario.jurisdictions);
   for (const [key, p] of Object.entries(scenario.people)) {
     if (!p.criminalRecord && !p.immigrationRecord) continue;
