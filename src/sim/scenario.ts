@@ -583,11 +583,9 @@ export async function registerJurisdictions(pipeline: Pipeline, jurisdictions: r
         throw error;
       },
     );
-    if (known) {
-      // The same ORI again must be the same jurisdiction with the same history (else refused).
-      assertSameJurisdiction(j, await pipeline.jurisdictions.jurisdictionOf(pipeline.store.db, j.ori), await pipeline.jurisdictions.history(pipeline.store.db, j.ori));
-      continue;
-    }
+    // The same ORI again must be the same jurisdiction with the same history (else refused).
+    if (known) assertSameJurisdiction(j, await pipeline.jurisdictions.jurisdictionOf(pipeline.store.db, j.ori), await pipeline.jurisdictions.history(pipeline.store.db, j.ori));
+    if (known) continue;
     await pipeline.registerJurisdiction({ ori: j.ori, name: j.name, state: j.state, county: j.county, timeZone: j.timeZone, aor: j.aor });
     registered.push(j.ori);
     const changes = [...(j.activated ? [{ mode: 'activated' as const, effective: j.activated }] : []), ...j.participation];
