@@ -8,11 +8,11 @@ import type { Command } from 'commander';
 import { systemClock } from '../platform/clock/index.ts';
 import type { Store } from '../platform/store/index.ts';
 import { formatLocal } from '../policy/detainer-clock.ts';
-import { parseCalendarDate, parseInstant } from '../policy/dates.ts';
 import { auditStoredDetainers, FINDING_KINDS, GROUP_BY, jurisdictionRegistry, rebuildDetainerAudit, refreshDetainerAudit, storedCases, auditCase, type AuditedDetainer, type DetainerAudit, type FindingKind, type GroupBy } from '../oversight/audit/index.ts';
 import { UsageError } from './errors.ts';
 import { DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, type StoreOpts } from './store-option.ts';
 import { createProgress } from './progress.ts';
+import { parseCalendarDate, parseInstant } from '../policy/dates.ts';
 import { printJson } from './output.ts';
 import { zonesOfStore } from './zones.ts';
 
