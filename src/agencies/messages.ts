@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { defineMessage, MessageParseError, type Message } from '../platform/messaging/index.ts';
 import { IMMIGRATION_STATUSES } from '../policy/index.ts';
+import { parseCalendarDate } from '../policy/dates.ts';
 
 export const ADDRESS = {
   booking: 'booking',
@@ -21,7 +22,8 @@ export const ADDRESS = {
   timers: 'timers',
 } as const;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** A real calendar day: 2011-02-30 is refused (the strict parser never rolls it over into March). */
+const isoDate = z.string().refine((s) => parseCalendarDate(s) !== null, 'a real calendar date YYYY-MM-DD');
 const epochMs = z.number().int();
 
 /** A charge as the jail records it: the NCIC code plus what the charging document says. */

@@ -12,18 +12,18 @@ import { auditStoredDetainers, shippedPolicy, FINDING_KINDS, GROUP_BY, jurisdict
 import { UsageError } from './errors.ts';
 import { DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, type StoreOpts } from './store-option.ts';
 import { createProgress } from './progress.ts';
+import { parseCalendarDate, parseInstant } from '../policy/dates.ts';
 import { printJson } from './output.ts';
 import { zonesOfStore } from './zones.ts';
 
 /** `--as-of`: a date (the end of that day, UTC) or an instant with its zone; default now. */
 export function parseAsOf(value: string | undefined): number {
   if (value === undefined) return systemClock.now();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const start = Date.parse(`${value}T00:00:00Z`);
-    if (Number.isNaN(start) || new Date(start).toISOString().slice(0, 10) !== value) throw new UsageError(`--as-of: no such date ${value}`);
-    return start + 86_400_000 - 1;
-  }
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value))) return Date.parse(value);
+  const day = parseCalendarDate(value);
+  if (day !== null) return day + 86_400_000 - 1;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new UsageError(`--as-of: no such date ${value}`);
+  const at = parseInstant(value);
+  if (at !== null) return at;
   throw new UsageError(`--as-of must be a date YYYY-MM-DD or an instant with its zone (2012-03-14T17:00:00-05:00), got "${value}"`);
 }
 

@@ -26,6 +26,7 @@ import {
 } from '../oversight/complaints/index.ts';
 import { DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, type StoreOpts } from './store-option.ts';
 import { UsageError } from './errors.ts';
+import { parseCalendarDate, parseInstant } from '../policy/dates.ts';
 import { printJson } from './output.ts';
 
 const when = (ms: number) => new Date(ms).toISOString().replace(/:\d{2}\.\d{3}Z$/, 'Z');
@@ -85,10 +86,12 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return value as T;
 }
 
-function dayOrInstant(value: string | undefined, option: string): number | undefined {
+/** A --from/--to option: a real day YYYY-MM-DD (its 00:00 UTC) or an instant with its zone. */
+export function dayOrInstant(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
-  const t = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : /T.*(Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(t)) throw new UsageError(`${option} must be a date YYYY-MM-DD or an instant with its zone, got "${value}"`);
+  // Strict: an impossible day (2011-02-30) is refused, never rolled over into the next month.
+  const t = parseCalendarDate(value) ?? parseInstant(value);
+  if (t === null) throw new UsageError(`${option} must be a real date YYYY-MM-DD or an instant with its zone, got "${value}"`);
   return t;
 }
 
@@ -129,7 +132,10 @@ Example:
     .option('--store <store>', STORE_SYNONYM_HELP)
     .option('--json', 'print the result as JSON')
     .action((o: { category: string; narrative?: string; narrativeFile?: string; incidentDate: string; ori?: string; case?: string; detainer?: string; name?: string; email?: string; phone?: string; address?: string; db?: string; json?: boolean }) =>
-      withComplaints(o, async (complaints, store) => {
+      // Checked before the store is opened (and its complaint tables created): 2011-02-30 is refused, never rolled over.
+      parseCalendarDate(o.incidentDate) === null
+        ? Promise.reject(new UsageError(`--incident-date must be a real date YYYY-MM-DD, got "${o.incidentDate}"`))
+        : withComplaints(o, async (complaints, store) => {
         const narrative = textOf(o.narrative, o.narrativeFile, 'narrative', complaints.rules.maxNarrative) ?? '';
         const contact = { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.email !== undefined ? { email: o.email } : {}), ...(o.phone !== undefined ? { phone: o.phone } : {}), ...(o.address !== undefined ? { address: o.address } : {}) };
         const filed = await complaints.file(store, {
@@ -247,8 +253,10 @@ Example:
     .option('--json', 'print as JSON')
     .action((o: { from: string; to: string; by: string; db?: string; json?: boolean }) => {
       const by = oneOf<'filed' | 'incident'>(o.by, ['filed', 'incident'], '--by');
+      const from = dayOrInstant(o.from, '--from')!;
+      const to = dayOrInstant(o.to, '--to')!;
       return withComplaints(o, async (_complaints, store) => {
-        const counts = await complaintCountsByJurisdiction(store.db, { from: o.from, to: o.to, by });
+        const counts = await complaintCountsByJurisdiction(store.db, { from, to, by });
         print(o.json, counts, () => [
           `Complaints ${by} from ${o.from} to ${o.to} (exclusive), per jurisdiction:`,
           ...counts.map((c) => `  ${(c.ori ?? '(none)').padEnd(10)} ${String(c.complaints).padStart(5)}  resolved ${c.byStatus.resolved} (substantiated ${c.byFinding.substantiated}, unsubstantiated ${c.byFinding.unsubstantiated}, referred ${c.byFinding.referred}), open ${c.complaints - c.byStatus.resolved - c.byStatus.closed}, closed ${c.byStatus.closed}`),

@@ -37,8 +37,25 @@ describe('seccom scenario, book, case and policy', () => {
     expect(result.cases[0].timeline.map((e) => e.kind)).toContain('review');
   }, 60_000);
 
+  it('refuses to play the same scenario into the same store again (exit 2) unless --append, which adds its cases once more', async () => {
+    // The first test played lpr-level-3 into `store`.
+    const again = await run('scenario', 'run', join(SCENARIOS, 'lpr-level-3.json'), '--store', store);
+    expect(again.code).toBe(2);
+    expect(again.err.trim()).toMatch(/^seccom: SCENARIO_ALREADY_PLAYED: this scenario was already played into this store at \S+; .* --append/);
+    expect(again.out).toBe('');
+    const cases = async () => (JSON.parse((await run('case', 'list', '--store', store, '--json')).out) as { items: unknown[] }).items.length;
+    const before = await cases();
+    const appended = await run('scenario', 'run', join(SCENARIOS, 'lpr-level-3.json'), '--store', store, '--append', '--json');
+    expect(appended.code).toBe(0);
+    expect(JSON.parse(appended.out)).toMatchObject({ passed: true, kept: true });
+    expect(await cases()).toBe(before + 2);
+  }, 60_000);
+
   it('shows a case and explains it under another policy version', async () => {
+    // A store of its own: lpr-level-3 was already played into `store` above.
+    const store = `sqlite:${join(dir, 'show.db')}`;
     const first = await run('scenario', 'run', join(SCENARIOS, 'lpr-level-3.json'), '--store', store, '--json');
+    expect(first.code).toBe(0);
     const caseId = (JSON.parse(first.out) as { cases: { caseId: string }[] }).cases[0].caseId;
     const shown = await run('case', 'show', caseId, '--store', store, '--json');
     expect(shown.code).toBe(0);
@@ -106,6 +123,24 @@ describe('seccom scenario, book, case and policy', () => {
     expect(second.code).toBe(0);
     expect(second.out).toMatch(/^booked BETA,TEST from .* as CASE\w+ \(TX2020000\)\n/);
     expect(second.out).not.toContain(booked.caseId);
+  }, 60_000);
+
+  it('keeps nothing of a run with a refused event, says so, and plays the fixed file into the same store', async () => {
+    const doc = JSON.parse(readFileSync(join(SCENARIOS, 'lpr-level-3.json'), 'utf8')) as { name: string; events: Record<string, unknown>[]; expect?: unknown };
+    const refused = { ...doc, name: 'lpr-refused', events: [...doc.events, { type: 'conviction', booking: String(doc.events[0].id), at: '2013-06-01T10:00:00-05:00', ncicCodes: ['1201'] }] };
+    const file = join(dir, 'refused.json');
+    writeFileSync(file, JSON.stringify(refused));
+    const own = `sqlite:${join(dir, 'refused.db')}`;
+    const r = await run('scenario', 'run', file, '--store', own);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/refused events:\n {2}events\[\d+\] conviction .*unknown-charge/);
+    expect(r.out).toMatch(/nothing was kept in the store: the run is one transaction and 1 refused event rolled it back/);
+    const json = JSON.parse((await run('scenario', 'run', file, '--store', own, '--json')).out) as { kept: boolean };
+    expect(json.kept).toBe(false); // not refused as a replay: nothing of the first run was recorded
+    writeFileSync(file, JSON.stringify({ ...doc, name: 'lpr-refused' }));
+    const fixed = await run('scenario', 'run', file, '--store', own, '--json');
+    expect(fixed.code).toBe(0);
+    expect(JSON.parse(fixed.out)).toMatchObject({ passed: true, kept: true });
   }, 60_000);
 
   it('refuses a bad scenario file in one line listing every problem, and bad options', async () => {

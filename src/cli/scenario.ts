@@ -21,7 +21,7 @@ import { loadPolicy } from '../platform/policy/load.ts';
 import { openStore, type Store, type StoreConfig } from '../platform/store/index.ts';
 import { formatLocal, startOfLocalDay } from '../policy/detainer-clock.ts';
 import { PolicyError, versionById, versionInForce, type PolicyDecision, type Reason } from '../policy/index.ts';
-import { parseCalendarDate, parseInstant } from '../policy/dates.ts';
+import { parseCalendarDate, parseCompactDate, parseInstant } from '../policy/dates.ts';
 import { jurisdictionSchema, loadScenario, registerJurisdictions, runScenario, ScenarioError, type FinalState, type ScenarioResult } from '../sim/scenario.ts';
 import { UsageError } from './errors.ts';
 import { addStoreOptions, DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, requireStoreConfig, storeConfigOf, type StoreOpts } from './store-option.ts';
@@ -127,9 +127,10 @@ export function registerScenarioCommands(program: Command): void {
     .command('run')
     .description("play a scenario file through the pipeline and print every case's timeline and final state (format: scenarios/README.md)")
     .argument('<file>', 'scenario file (.json)')
+    .option('--append', 'play it even if this scenario (same name or content) was already played into the store: its cases are added once more')
     .option('--json', 'print the result as JSON');
   addStoreOptions(scenario.commands.at(-1)!, 'default: $SECCOM_DB, else a new temporary SQLite file')
-    .action((file: string, opts: StoreOpts & { json?: boolean }) =>
+    .action((file: string, opts: StoreOpts & { append?: boolean; json?: boolean }) =>
       userErrors(async () => {
         if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
         const config: StoreConfig = storeConfigOf(opts) ?? { kind: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'seccom-scenario-')), 'scenario.db') };
@@ -137,7 +138,7 @@ export function registerScenarioCommands(program: Command): void {
         const store = await openStore(config);
         const progress = createProgress('events', { enabled: !opts.json });
         try {
-          const result = await runScenario(loaded, { store, onEvent: (d, t) => progress.update(d, t) });
+          const result = await runScenario(loaded, { store, append: opts.append === true, wallClock: systemClock, onEvent: (d, t) => progress.update(d, t) });
           progress.finish();
           if (opts.json) {
             const zones = new Map(loaded.scenario.jurisdictions.map((j) => [j.ori, j.timeZone]));
@@ -145,7 +146,8 @@ export function registerScenarioCommands(program: Command): void {
           }
           else {
             process.stdout.write(renderScenario(result, new Map(loaded.scenario.jurisdictions.map((j) => [j.ori, j.timeZone]))));
-            if (config.kind === 'sqlite') process.stdout.write(`\nstore: sqlite:${config.path} (seccom case show <case id> --db ${config.path})\n`);
+            if (!result.kept) process.stdout.write(`\nnothing was kept in the store: the run is one transaction and ${result.failures.length} refused event${result.failures.length === 1 ? '' : 's'} rolled it back; fix the file and run it again\n`);
+            else if (config.kind === 'sqlite') process.stdout.write(`\nstore: sqlite:${config.path} (seccom case show <case id> --db ${config.path})\n`);
           }
           if (!result.passed) process.exitCode = 1;
         } finally {
@@ -176,6 +178,10 @@ export function registerScenarioCommands(program: Command): void {
         } catch (error) {
           if (error instanceof NistError) throw new UsageError(`${car}: ${error.code}: ${error.message}`);
           throw error;
+        }
+        // The CAR's dates are real calendar days (CCYYMMDD), checked before the store is opened.
+        for (const [field, value] of [['2.045 date of arrest', booking.dateOfArrest], ...booking.charges.filter((c) => c.offenseDate).map((c) => ['2.047 date of offense', c.offenseDate!] as const)] as const) {
+          if (parseCompactDate(value) === null) throw new UsageError(`${car}: field ${field} must be a real date CCYYMMDD, got "${value}"`);
         }
         const jurisdictions = opts.jurisdictionFile ? readJurisdictionFile(opts.jurisdictionFile) : [];
         const store = await openStore(config);

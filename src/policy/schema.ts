@@ -3,16 +3,13 @@
  * table) and of the case facts the evaluator reads. Documents are parsed here, never cast.
  */
 import { z } from 'zod';
+import { parseCalendarDate } from './dates.ts';
 import { PolicyError } from './errors.ts';
 
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine((s) => {
-    const [y, m, d] = s.split('-').map(Number);
-    const t = new Date(Date.UTC(y, m - 1, d));
-    return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-  }, 'not a calendar date');
+  .refine((s) => parseCalendarDate(s) !== null, 'not a calendar date');
 
 export const ncicCode = z.string().regex(/^\d{4}$/, 'expected a 4-digit NCIC offense code');
 

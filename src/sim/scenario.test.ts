@@ -1,9 +1,12 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { openStore } from '../platform/store/index.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BookingTables } from '../agencies/booking/index.ts';
+import { openStore, tablesOf } from '../platform/store/index.ts';
+import { freshStorePerTest, snapshotRows, storeVariants } from '../platform/store/testing.ts';
 import { loadScenario, parseScenario, runScenario, ScenarioError } from './scenario.ts';
+import { ScenarioRunError } from './scenario-runs.ts';
 
 const SCENARIOS = join(import.meta.dirname, '../../scenarios');
 /** The large example is only validated here (it takes ~20 s); the small ones all run. */
@@ -201,4 +204,94 @@ describe('scenario files hold real calendar dates and known expectation keys', (
     expect(problemsOf({ ...minimal, expect: { b1: { custody: 'released', timelineInclude: ['x'] } } })).toEqual(['expect.b1.timelineInclude']);
     expect(problemsOf({ ...minimal, expect: { b1: { custody: 'released', iar: { status: 'ewi' } } } })).toEqual([]);
   });
+});
+
+describe.each(storeVariants)('a scenario is played into a store all or nothing, once, and consistent with it ($kind)', (variant) => {
+  const fresh = freshStorePerTest(variant, afterEach);
+  const run = !variant.skipped;
+  const three = (ncicCodes: string[]) => parseScenario({
+    ...minimal,
+    name: 'three-events',
+    people: { ...minimal.people, beta: { name: 'BETA,TEST', dateOfBirth: '1980-02-29' } },
+    events: [
+      { ...minimal.events[0], id: 'b1' },
+      { ...minimal.events[0], id: 'b2', person: 'beta', at: '2011-08-01T11:00:00-05:00' },
+      { type: 'conviction', booking: 'b1', at: '2011-08-02T10:00:00-05:00', ncicCodes },
+    ],
+  });
+  const codeOf = async (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (e instanceof ScenarioRunError ? e.code : `not a ScenarioRunError: ${String(e)}`));
+
+  it.skipIf(!run)('a run whose third event is refused leaves the store row for row as it was; the fixed file then plays', async () => {
+    const store = await fresh();
+    expect((await runScenario(parseScenario(minimal), { store })).kept).toBe(true);
+    const before = await snapshotRows(store.db, store.kind);
+    const failed = await runScenario(three(['1201']), { store });
+    expect(failed.failures).toEqual([expect.objectContaining({ event: 2, type: 'conviction', code: 'unknown-charge' })]);
+    expect(failed.kept).toBe(false);
+    expect(await snapshotRows(store.db, store.kind)).toBe(before);
+    const fixed = await runScenario(three(['2399']), { store });
+    expect(fixed.failures).toEqual([]);
+    expect(fixed.kept).toBe(true);
+    expect(await snapshotRows(store.db, store.kind)).not.toBe(before);
+  }, 120_000);
+
+  it.skipIf(!run)('a run that crashes after its third event (not a refusal: an exception) leaves the store as it was', async () => {
+    const store = await fresh();
+    await runScenario(parseScenario(minimal), { store });
+    const before = await snapshotRows(store.db, store.kind);
+    const crash = runScenario(three(['2399']), { store, onEvent: (done) => {
+      if (done === 3) throw new Error('power cut after the third event');
+    } });
+    await expect(crash).rejects.toThrow(/power cut/);
+    expect(await snapshotRows(store.db, store.kind)).toBe(before);
+    expect((await runScenario(three(['2399']), { store })).kept).toBe(true);
+  }, 120_000);
+
+  it.skipIf(!run)('a failed run into a store that never saw the schema leaves it empty, migrations and all', async () => {
+    const store = await fresh();
+    const before = await snapshotRows(store.db, store.kind);
+    expect((await runScenario(three(['1201']), { store })).kept).toBe(false);
+    expect(await snapshotRows(store.db, store.kind)).toBe(before);
+  }, 120_000);
+
+  it.skipIf(!run)('the same scenario again is refused (SCENARIO_ALREADY_PLAYED, nothing written) unless appended', async () => {
+    const store = await fresh();
+    await runScenario(parseScenario(minimal), { store });
+    const before = await snapshotRows(store.db, store.kind);
+    expect(await codeOf(runScenario(parseScenario(minimal), { store }))).toBe('SCENARIO_ALREADY_PLAYED');
+    // Another version of it (same name) and the same content under another name count as the same scenario.
+    expect(await codeOf(runScenario(parseScenario({ ...minimal, description: 'edited' }), { store }))).toBe('SCENARIO_ALREADY_PLAYED');
+    expect(await snapshotRows(store.db, store.kind)).toBe(before);
+    const again = await runScenario(parseScenario(minimal), { store, append: true });
+    expect(again.kept).toBe(true);
+    expect(again.cases[0].caseId).not.toBe((await runScenario(parseScenario({ ...minimal, name: 'minimal-3' }), { store })).cases[0].caseId);
+    const bookings = await tablesOf<BookingTables>(store.db).selectFrom('booking_bookings').select('case_id').execute();
+    expect(bookings).toHaveLength(3);
+  }, 120_000);
+
+  it.skipIf(!run)('appending a scenario that books no one (only enrols people) never collides with its first run', async () => {
+    const store = await fresh();
+    const enrolOnly = parseScenario({ ...minimal, name: 'enrol-only', people: { alpha: { ...minimal.people.alpha, criminalRecord: { convictions: [{ ncicCode: '1201', date: '2005-03-10', severity: 'felony', maxSentenceMonths: 120 }] } } }, events: [{ type: 'advance', at: '2011-08-01T10:00:00-05:00' }] });
+    expect((await runScenario(enrolOnly, { store })).kept).toBe(true);
+    const again = await runScenario(enrolOnly, { store, append: true });
+    expect(again.kept).toBe(true);
+  }, 120_000);
+
+  it.skipIf(!run)('an ORI already in the store with another participation history is refused, naming it and both histories; the same history is fine', async () => {
+    const store = await fresh();
+    await runScenario(parseScenario(minimal), { store });
+    const before = await snapshotRows(store.db, store.kind);
+    const later = { ...minimal, name: 'later-activation', jurisdictions: [{ ...minimal.jurisdictions[0], activated: '2011-09-01T00:00:00-05:00' }], events: [{ ...minimal.events[0], at: '2011-09-02T10:00:00-05:00' }] };
+    const error = await runScenario(parseScenario(later), { store }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ScenarioRunError);
+    expect((error as ScenarioRunError).code).toBe('PARTICIPATION_CONFLICT');
+    expect((error as ScenarioRunError).message).toMatch(/TX1010000 .*the store has activated from 2011-07-01T05:00:00Z; the scenario has activated from 2011-09-01T05:00:00Z/);
+    const optedOut = { ...later, jurisdictions: [{ ...minimal.jurisdictions[0], participation: [{ mode: 'opted-out-of-iar', effective: '2011-08-15T00:00:00-05:00' }] }] };
+    expect(await codeOf(runScenario(parseScenario(optedOut), { store }))).toBe('PARTICIPATION_CONFLICT');
+    expect(await codeOf(runScenario(parseScenario({ ...later, jurisdictions: [{ ...minimal.jurisdictions[0], timeZone: 'America/New_York' }] }), { store }))).toBe('JURISDICTION_CONFLICT');
+    expect(await snapshotRows(store.db, store.kind)).toBe(before);
+    const sameHistory = await runScenario(parseScenario({ ...minimal, name: 'same-history', events: [{ ...minimal.events[0], at: '2011-08-03T10:00:00-05:00' }] }), { store });
+    expect(sameHistory.kept).toBe(true);
+    expect(sameHistory.failures).toEqual([]);
+  }, 120_000);
 });

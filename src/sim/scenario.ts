@@ -22,9 +22,10 @@ import { decodeImage } from '../biometrics/image/decode.ts';
 import { encodeWsq } from '../biometrics/image/wsq/index.ts';
 import { createRng, synthesizeFinger } from '../biometrics/synth/index.ts';
 import type { Booking, FingerprintImage } from '../nist/ebts/messages.ts';
-import { ManualClock } from '../platform/clock/index.ts';
+import { ManualClock, systemClock, type Clock } from '../platform/clock/index.ts';
 import type { RandomSource } from '../platform/messaging/index.ts';
-import { tablesOf, type Store } from '../platform/store/index.ts';
+import { assertMigrated, tablesOf, transactionScopedStore, type Store } from '../platform/store/index.ts';
+import { assertSameJurisdiction, countRuns, recordRun, refuseReplay, scenarioContentHash, scenarioRunMigrations } from './scenario-runs.ts';
 import type { BookingTables } from '../agencies/booking/index.ts';
 import type { PolicyBundle } from '../policy/index.ts';
 import { parseCalendarDate, parseInstant } from '../policy/dates.ts';
@@ -378,6 +379,12 @@ export interface ScenarioResult {
   /** Every expectation held and no event failed. */
   passed: boolean;
   deadLetters: number;
+  /**
+   * Whether the run's writes were committed. A run is one store transaction: when an event was
+   * refused (see `failures`) or anything threw, all of it is rolled back and the store is as it
+   * was; when the expectations alone do not hold, the run is kept (it is what the file says).
+   */
+  kept: boolean;
 }
 
 export interface RunScenarioOptions {
@@ -389,6 +396,10 @@ export interface RunScenarioOptions {
   immigrationSearch?: TenprintSearch;
   /** Called after each event (progress). */
   onEvent?: (done: number, total: number) => void;
+  /** Play it even though this scenario (same name or content) was already played into the store. */
+  append?: boolean;
+  /** The wall clock that stamps the run's record in the store (default: the system clock). */
+  wallClock?: Clock;
 }
 
 /** Events in time order (file order among equal times). */
@@ -398,15 +409,51 @@ export function eventsInOrder(scenario: Scenario): { index: number; event: Scena
 
 const ebtsDate = (isoDate: string) => isoDate.replaceAll('-', '');
 
+/** Carries the result of a run that must not be kept out of the store transaction it rolls back. */
+class RolledBack extends Error {
+  constructor(readonly result: ScenarioResult) {
+    super('scenario run rolled back');
+  }
+}
+
 /**
  * Runs a scenario (a file path, a parsed document or a loaded scenario) on `store` with a
  * ManualClock: registers the jurisdictions and their participation changes, enrols the people
  * in the repositories, plays the events in time order, runs the clock to `end`, and returns
  * every booking's timeline and final state. An event the agencies refuse is reported in
  * `failures` (and the events of a booking that failed are skipped); the run goes on.
+ *
+ * All or nothing: the whole run — migrations, registrations, enrolments, every event, the
+ * record of the run — is one transaction of `store`. The Pipeline, its dispatcher and timers
+ * each open "their own" transactions, so they get a transaction-scoped store
+ * (platform/store/scoped.ts) whose transactions are savepoints of the outer one. If an event
+ * is refused or anything throws, the outer transaction is rolled back: the store is exactly as
+ * it was, and the fixed file can be played into it again. A scenario already played into the
+ * store (same name or same content) is refused with SCENARIO_ALREADY_PLAYED unless `append`;
+ * an ORI the store holds with another participation history with PARTICIPATION_CONFLICT.
  */
 export async function runScenario(input: string | LoadedScenario, options: RunScenarioOptions): Promise<ScenarioResult> {
   const loaded = typeof input === 'string' ? loadScenario(input) : input;
+  const wallClock = options.wallClock ?? systemClock;
+  const contentHash = scenarioContentHash(loaded.scenario);
+  try {
+    return await options.store.transaction(async (trx) => {
+      const store = transactionScopedStore(trx, options.store.kind, wallClock);
+      assertMigrated(await store.migrate([scenarioRunMigrations]));
+      const appended = await refuseReplay(store.db, loaded.scenario.name, contentHash, options.append ?? false);
+      const result = await playScenario(loaded, store, options, await countRuns(store.db));
+      if (result.failures.length > 0) throw new RolledBack({ ...result, kept: false });
+      await recordRun(store.db, { name: loaded.scenario.name, contentHash, playedAt: wallClock.now(), appended, cases: new Set(result.cases.map((c) => c.caseId)).size });
+      return result;
+    });
+  } catch (error) {
+    if (error instanceof RolledBack) return error.result;
+    throw error;
+  }
+}
+
+/** `earlierRuns`: how many runs the store already records (of any scenario), for fresh ids. */
+async function playScenario(loaded: LoadedScenario, store: Store, options: RunScenarioOptions, earlierRuns: number): Promise<ScenarioResult> {
   const { scenario } = loaded;
   const ordered = eventsInOrder(scenario);
   const firstAt = ordered[0]?.at ?? 0;
@@ -419,7 +466,7 @@ export async function runScenario(input: string | LoadedScenario, options: RunSc
   let rng: RandomSource | undefined;
   const random: RandomSource = { nextUint32: () => (rng ??= createRng(`scenario:${scenario.seed ?? scenario.name}`)).nextUint32() };
   const pipeline = await Pipeline.open({
-    store: options.store,
+    store,
     clock,
     random,
     extractor: options.extractor ?? new TemplateExtractor(),
@@ -428,8 +475,10 @@ export async function runScenario(input: string | LoadedScenario, options: RunSc
     ...(options.immigrationSearch ? { immigrationSearch: options.immigrationSearch } : {}),
   });
 
-  const before = await tablesOf<BookingTables>(options.store.db).selectFrom('booking_bookings').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  const before = await tablesOf<BookingTables>(store.db).selectFrom('booking_bookings').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
   if (Number(before.n) > 0) rng = createRng(`scenario:${scenario.seed ?? scenario.name}:after:${Number(before.n)}`);
+  // A store that holds earlier runs but no booking (they only enrolled people) must not replay their ids either.
+  else if (earlierRuns > 0) rng = createRng(`scenario:${scenario.seed ?? scenario.name}:after-runs:${earlierRuns}`);
   await registerJurisdictions(pipeline, scenario.jurisdictions);
   for (const [key, p] of Object.entries(scenario.people)) {
     if (!p.criminalRecord && !p.immigrationRecord) continue;
@@ -517,7 +566,7 @@ export async function runScenario(input: string | LoadedScenario, options: RunSc
   return {
     name: scenario.name,
     description: scenario.description,
-    store: options.store.kind,
+    store: store.kind,
     startedAt,
     endedAt,
     cases,
@@ -525,6 +574,7 @@ export async function runScenario(input: string | LoadedScenario, options: RunSc
     expectations,
     passed: failures.length === 0 && expectations.every((x) => x.ok),
     deadLetters,
+    kept: true,
   };
 }
 
@@ -544,6 +594,8 @@ export async function registerJurisdictions(pipeline: Pipeline, jurisdictions: r
         throw error;
       },
     );
+    // The same ORI again must be the same jurisdiction with the same history (else refused).
+    if (known) assertSameJurisdiction(j, await pipeline.jurisdictions.jurisdictionOf(pipeline.store.db, j.ori), await pipeline.jurisdictions.history(pipeline.store.db, j.ori));
     if (known) continue;
     await pipeline.registerJurisdiction({ ori: j.ori, name: j.name, state: j.state, county: j.county, timeZone: j.timeZone, aor: j.aor, ...(j.releasesAtLapse !== undefined ? { releasesAtLapse: j.releasesAtLapse } : {}) });
     registered.push(j.ori);

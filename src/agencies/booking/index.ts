@@ -14,6 +14,7 @@ import { NistError } from '../../nist/errors.ts';
 import { buildCarBytes, type Booking } from '../../nist/ebts/messages.ts';
 import { recordEvent } from '../case-log/index.ts';
 import { commandSend, isoOfEbtsDate, localDate, type AgencyDeps, type Send } from '../deps.ts';
+import { parseCompactDate } from '../../policy/dates.ts';
 import { AgencyError } from '../errors.ts';
 import { routingFor } from '../jurisdictions/index.ts';
 import {
@@ -247,7 +248,8 @@ export function createBookingAgency(deps: AgencyDeps) {
         return previous.case_id;
       }
       const jurisdiction = await deps.jurisdictions.jurisdictionOf(trx, b.arrestingAgencyOri);
-      if (!/^\d{8}$/.test(b.dateOfArrest)) throw new AgencyError('invalid-booking', `date of arrest must be CCYYMMDD, got "${b.dateOfArrest}"`);
+      if (parseCompactDate(b.dateOfArrest) === null) throw new AgencyError('invalid-booking', `date of arrest must be a real date CCYYMMDD, got "${b.dateOfArrest}"`);
+      for (const c of b.charges) if (c.offenseDate && parseCompactDate(c.offenseDate) === null) throw new AgencyError('invalid-booking', `date of offense of charge ${c.ncicCode} must be a real date CCYYMMDD, got "${c.offenseDate}"`);
       const arrestDate = isoOfEbtsDate(b.dateOfArrest);
       if (arrestDate > localDate(now, jurisdiction.timeZone)) throw new AgencyError('invalid-time', `date of arrest ${arrestDate} is after the booking time`);
       const version = versionInForce(deps.policy, arrestDate < deps.policy.versions[0].effective ? deps.policy.versions[0].effective : arrestDate);

@@ -8,6 +8,7 @@ import { buildTransaction, taggedRecord, type FieldInput } from '../build.ts';
 import { parseTransaction } from '../parse.ts';
 import { serializeTransaction } from '../serialize.ts';
 import type { NistRecord, Transaction } from '../model.ts';
+import { parseCompactDate } from '../../policy/dates.ts';
 
 /** A charge: NCIC offense code (4 digits) and the arrest offense literal. */
 export interface Charge {
@@ -116,8 +117,13 @@ export function buildCar(booking: Booking, envelope: EnvelopeOptions): Transacti
   need(booking.fingerprints.length >= 1 && booking.fingerprints.length <= 10, 'a booking carries one to ten fingerprint images');
   need(new Set(booking.fingerprints.map((f) => f.position)).size === booking.fingerprints.length, 'finger positions must be distinct');
   need(booking.charges.length >= 1 && booking.charges.length <= 40, 'a booking carries one to forty charges');
+  // Dates are real calendar days (CCYYMMDD): 20110231 is refused, never rolled over into March.
+  need(parseCompactDate(booking.dateOfArrest) !== null, `date of arrest (2.045) must be a real date CCYYMMDD, got "${booking.dateOfArrest}"`);
+  need(booking.dateOfBirth === '00000000' || parseCompactDate(booking.dateOfBirth) !== null, `date of birth (2.022) must be a real date CCYYMMDD (00000000 when unknown), got "${booking.dateOfBirth}"`);
+  need(parseCompactDate(envelope.date) !== null, `date (1.005) must be a real date CCYYMMDD, got "${envelope.date}"`);
   for (const c of booking.charges) {
     need(/^\d{4}$/.test(c.ncicCode), `NCIC offense code must be four digits, got "${c.ncicCode}"`);
+    need(c.offenseDate === undefined || c.offenseDate === '' || parseCompactDate(c.offenseDate) !== null, `date of offense (2.047) must be a real date CCYYMMDD, got "${c.offenseDate}"`);
     need(![...c.literal].some((ch) => ch.charCodeAt(0) >= 0x1c && ch.charCodeAt(0) <= 0x1f), 'charge literal may not contain separators');
   }
   const type2: Record<number, FieldInput | undefined> = {

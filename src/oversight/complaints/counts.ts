@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { tablesOf, type AnyDatabase } from '../../platform/store/index.ts';
 import { ComplaintError } from './errors.ts';
+import { parseCalendarDate, parseInstant } from '../../policy/dates.ts';
 import { FINDINGS, STATUSES, type ComplaintFinding, type ComplaintStatus } from './lifecycle.ts';
 import type { ComplaintTables } from './service.ts';
 
@@ -29,7 +30,8 @@ export interface CountWindow {
 }
 
 function instant(value: number | string, what: string): number {
-  const t = typeof value === 'number' ? value : /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : /T.*(Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : Number.NaN;
+  // Strict parsers: 2011-02-30 is refused, never rolled over into March.
+  const t = typeof value === 'number' ? value : (parseCalendarDate(value) ?? parseInstant(value) ?? Number.NaN);
   if (!Number.isSafeInteger(t)) throw new ComplaintError('invalid-window', `${what} must be an instant (epoch ms, YYYY-MM-DD or ISO 8601 with zone), got ${String(value)}`);
   return t;
 }

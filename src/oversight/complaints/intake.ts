@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ComplaintError } from './errors.ts';
+import { parseCalendarDate } from '../../policy/dates.ts';
 
 /** What a complaint is about; triage may re-categorise. Defaults, editable through `IntakeRules`. */
 export const COMPLAINT_CATEGORIES = [
@@ -69,9 +70,7 @@ const optionalText = (max: number, what: string) =>
     .nullable();
 
 function isoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const t = Date.parse(`${value}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === value;
+  return parseCalendarDate(value) !== null;
 }
 
 function schema(rules: IntakeRules, filingDay: string) {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, StoreKind } from './store.ts';
 
 /**
@@ -40,6 +40,8 @@ export async function runMigrations(
   kind: StoreKind,
   clockNow: () => number,
   modules: readonly ModuleMigrations[],
+  /** How each migration gets its transaction: a new one by default; a savepoint inside a transaction-scoped store. */
+  inTransaction: <T>(fn: (trx: Transaction<object>) => Promise<T>) => Promise<T> = (fn) => db.transaction().execute(fn),
 ): Promise<MigrationReport> {
   checkNames(modules);
   await db.schema
@@ -61,7 +63,7 @@ export async function runMigrations(
         continue;
       }
       try {
-        const applied = await db.transaction().execute(async (trx) => {
+        const applied = await inTransaction(async (trx) => {
           // Claim the migration first: a concurrent runner blocks on this row (PostgreSQL) or
           // on the write lock (SQLite) and then finds it taken, so each migration runs once.
           const claim = await trx

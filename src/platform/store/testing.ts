@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { Clock } from '../clock/index.ts';
 import { openStore } from './open-store.ts';
@@ -104,4 +105,21 @@ export function freshStorePerTest(variant: StoreVariant, afterEach: (fn: () => P
     store = await database.open(clock);
     return store;
   };
+}
+
+/**
+ * Every row of every table of `db` (the current schema on PostgreSQL), each table's rows sorted,
+ * as one string: a test compares it before and after to prove that nothing was written.
+ */
+export async function snapshotRows(db: Kysely<object>, kind: StoreKind): Promise<string> {
+  const tables =
+    kind === 'sqlite'
+      ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(db)).rows
+      : (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db)).rows;
+  const out: [string, string[]][] = [];
+  for (const { name } of tables) {
+    const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db)).rows;
+    out.push([name, rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v))).sort()]);
+  }
+  return JSON.stringify(out);
 }
