@@ -112,6 +112,8 @@ export interface JurisdictionDescription {
   aor: string;
   activated?: string | undefined;
   participation: readonly { mode: string; effective: string; seriousOffenses?: readonly string[] | undefined }[];
+  /** Absent: true (a jail that releases at the lapse), as the registry defaults it. */
+  releasesAtLapse?: boolean | undefined;
 }
 
 interface Change {
@@ -130,12 +132,14 @@ function changesOfFile(j: JurisdictionDescription): Change[] {
 
 /**
  * Refuses a file whose description of an ORI already in the store differs from the store's:
- * registry fields first (`JURISDICTION_CONFLICT`), then the participation history — modes,
+ * registry fields first, including whether the jail releases at a hold's lapse (`JURISDICTION_CONFLICT`), then the participation history — modes,
  * effective instants and serious-offense lists; notice texts and dates are not compared
  * (`PARTICIPATION_CONFLICT`). The same description is fine: the jurisdiction is reused.
  */
 export function assertSameJurisdiction(file: JurisdictionDescription, stored: Jurisdiction, history: readonly ParticipationRecord[]): void {
   const fields = (['name', 'state', 'county', 'timeZone', 'aor'] as const).filter((k) => file[k] !== stored[k]);
+  const releases = file.releasesAtLapse ?? true;
+  if (releases !== stored.releasesAtLapse) throw new ScenarioRunError('JURISDICTION_CONFLICT', `${file.ori} is already in this store as a jail that ${stored.releasesAtLapse ? 'releases' : 'does not release'} at a hold's lapse; the scenario says releasesAtLapse ${releases}`);
   if (fields.length > 0) throw new ScenarioRunError('JURISDICTION_CONFLICT', `${file.ori} is already in this store with ${fields.map((k) => `${k} "${stored[k]}"`).join(', ')}; the scenario says ${fields.map((k) => `${k} "${file[k]}"`).join(', ')}`);
   const want = changesOfFile(file);
   const have: Change[] = history.map((h) => ({ mode: h.mode, effectiveAt: h.effectiveAt, seriousOffenses: [...h.seriousOffenses].sort() }));

@@ -289,6 +289,7 @@ describe.each(storeVariants)('a scenario is played into a store all or nothing, 
     const optedOut = { ...later, jurisdictions: [{ ...minimal.jurisdictions[0], participation: [{ mode: 'opted-out-of-iar', effective: '2011-08-15T00:00:00-05:00' }] }] };
     expect(await codeOf(runScenario(parseScenario(optedOut), { store }))).toBe('PARTICIPATION_CONFLICT');
     expect(await codeOf(runScenario(parseScenario({ ...later, jurisdictions: [{ ...minimal.jurisdictions[0], timeZone: 'America/New_York' }] }), { store }))).toBe('JURISDICTION_CONFLICT');
+    expect(await codeOf(runScenario(parseScenario({ ...later, jurisdictions: [{ ...minimal.jurisdictions[0], releasesAtLapse: false }] }), { store }))).toBe('JURISDICTION_CONFLICT');
     expect(await snapshotRows(store.db, store.kind)).toBe(before);
     const sameHistory = await runScenario(parseScenario({ ...minimal, name: 'same-history', events: [{ ...minimal.events[0], at: '2011-08-03T10:00:00-05:00' }] }), { store });
     expect(sameHistory.kept).toBe(true);
