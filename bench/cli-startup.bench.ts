@@ -11,6 +11,9 @@
 // and names the packages among them, so an import that drags in a heavy package shows in review.
 // With --instructions, each command also runs once under valgrind (cachegrind) and reports the
 // instructions executed: the figure that does not depend on the load at all (slow: ~1 min per command).
+// That run passes V8 --single-threaded (no background compiler or GC threads), which makes the count
+// repeatable to ~0.2 % (without it two runs of the same command differed by ~3 %); it is therefore a
+// little below what the normal, multi-threaded process executes, and is for comparing builds.
 //
 // Usage: node --import tsx bench/cli-startup.bench.ts [--runs 15] [--instructions] [--notes TEXT]
 //   → prints a table, writes bench/results/cli-startup.json
@@ -93,9 +96,9 @@ function census(args: string[]): { modules: number; esm: number; commonjs: numbe
   return { modules: seen.size, esm: kinds.filter((k) => k === 'esm').length, commonjs: kinds.filter((k) => k === 'cjs').length, packages: [...packages].sort() };
 }
 
-/** Instructions executed by one run under valgrind's cachegrind (JIT code included); undefined without valgrind. */
+/** Instructions executed by one single-threaded run under valgrind's cachegrind (JIT code included); undefined without valgrind. */
 function instructions(args: string[]): number | undefined {
-  const r = spawnSync('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--smc-check=all-non-file', '--cachegrind-out-file=/dev/null', process.execPath, BIN, ...args], { encoding: 'utf8' });
+  const r = spawnSync('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--smc-check=all-non-file', '--cachegrind-out-file=/dev/null', process.execPath, '--single-threaded', BIN, ...args], { encoding: 'utf8' });
   if (r.error || r.status !== 0) return undefined;
   const m = /I\s+refs:\s+([\d,]+)/.exec(r.stderr);
   return m ? Number(m[1].replaceAll(',', '')) : undefined;
