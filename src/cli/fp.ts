@@ -1,19 +1,22 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { compareTemplates, prepareTemplate } from '../biometrics/compare/index.ts';
 import { extractTemplate } from '../biometrics/extract/index.ts';
 import { parseSampleName, sortSamples, type FvcSample } from '../biometrics/evaluate/fvc.ts';
-import { runEvaluation, type EvaluationItem, type EvaluationResult } from '../biometrics/evaluate/run.ts';
+import type { EvaluationItem, EvaluationResult } from '../biometrics/evaluate/run.ts';
 import type { GrayImage } from '../biometrics/image/gray-image.ts';
 import type { FingerprintTemplate } from '../biometrics/template/template.ts';
 import { decodeTemplateBytes, encodeTemplateBytes, isTemplatePath, parsePositiveNumber, readBytes, readImage, TEMPLATE_EXTENSIONS, UsageError, writeBytes, type TemplateFormat } from './io.ts';
-import { CALIBRATED_THRESHOLDS, evaluationPlotPng, writeOverlayPng, writePairOverlayPng } from './pictures.ts';
 import { addSynthCommand } from './synth.ts';
 import { createProgress } from './progress.ts';
 import { printJson } from './output.ts';
 
-const engine = { extract: extractTemplate, prepare: prepareTemplate, compare: compareTemplates };
+// Start-up: `seccom fp extract` is timed as a whole process (bench/cli-startup.bench.ts), so this
+// file imports statically only what extraction needs (the extractor, image decoders, template
+// codecs). The comparator, the evaluation protocol and the pictures (overlays, DET plots: the
+// renderer and resvg's native addon) are imported by the actions that use them.
+const loadCompare = () => import('../biometrics/compare/index.ts');
+const loadPictures = () => import('./pictures.ts');
 
 const IMAGE_EXTENSIONS = ['.tif', '.tiff', '.png', '.jpg', '.jpeg', '.wsq', '.raw', '.gray', '.bmp'];
 
@@ -47,13 +50,13 @@ export function registerFpCommands(program: Command): void {
     .addOption(new Option('--format <format>', 'template format for --out').choices(['native', 'iso', 'incits']).default('native'))
     .option('--overlay <png>', 'write the image with its minutiae drawn on it')
     .option('--json', 'print the template as JSON')
-    .action((imagePath: string, opts: { ppi?: number; out?: string; format: TemplateFormat; overlay?: string; json?: boolean }) => {
+    .action(async (imagePath: string, opts: { ppi?: number; out?: string; format: TemplateFormat; overlay?: string; json?: boolean }) => {
       const image = readImage(imagePath, opts.ppi);
       const start = performance.now();
       const template = extractTemplate(image);
       const extractMs = performance.now() - start;
       if (opts.out) writeBytes(opts.out, encodeTemplateBytes(template, opts.format));
-      if (opts.overlay) writeOverlayPng(opts.overlay, image, template);
+      if (opts.overlay) (await loadPictures()).writeOverlayPng(opts.overlay, image, template);
       const endings = template.minutiae.filter((m) => m.type === 'ending').length;
       print(
         Boolean(opts.json),
@@ -74,7 +77,8 @@ export function registerFpCommands(program: Command): void {
     .addOption(ppiOption())
     .option('--overlay <png>', 'write both images side by side with the paired minutiae joined (images only)')
     .option('--json', 'print the result as JSON')
-    .action((a: string, b: string, opts: { ppi?: number; overlay?: string; json?: boolean }) => {
+    .action(async (a: string, b: string, opts: { ppi?: number; overlay?: string; json?: boolean }) => {
+      const [{ compareTemplates, prepareTemplate }, pictures] = await Promise.all([loadCompare(), loadPictures()]);
       const first = loadSample(a, opts.ppi);
       const second = loadSample(b, opts.ppi);
       const start = performance.now();
@@ -82,10 +86,10 @@ export function registerFpCommands(program: Command): void {
       const pb = prepareTemplate(second.template);
       const score = compareTemplates(pa, pb);
       const ms = performance.now() - start;
-      const decisions = decisionsFor(score);
+      const decisions = pictures.CALIBRATED_THRESHOLDS.map(({ fmr, threshold }) => ({ fmr, threshold, match: score >= threshold }));
       if (opts.overlay) {
         if (!first.image || !second.image) throw new UsageError('--overlay needs two images, not templates');
-        writePairOverlayPng(opts.overlay, first.image, first.template, second.image, second.template);
+        pictures.writePairOverlayPng(opts.overlay, first.image, first.template, second.image, second.template);
       }
       print(
         Boolean(opts.json),
@@ -106,7 +110,9 @@ export function registerFpCommands(program: Command): void {
     .option('--plot <png>', 'where to write the DET curve and score histograms', 'out/fp-eval.png')
     .option('--no-plot', 'do not write the picture')
     .option('--json', 'print one JSON object (rates as fractions)')
-    .action((dir: string, opts: { ppi?: number; ext?: string; plot: string | false; json?: boolean }) => {
+    .action(async (dir: string, opts: { ppi?: number; ext?: string; plot: string | false; json?: boolean }) => {
+      const [{ compareTemplates, prepareTemplate }, { runEvaluation }, { evaluationPlotPng }] = await Promise.all([loadCompare(), import('../biometrics/evaluate/run.ts'), loadPictures()]);
+      const engine = { extract: extractTemplate, prepare: prepareTemplate, compare: compareTemplates };
       const items = loadFolder(dir, opts.ext, opts.ppi);
       const progress = createProgress('fp eval');
       const result = runEvaluation(items, engine, {
@@ -168,9 +174,4 @@ export function loadFolder(dir: string, ext: string | undefined, ppi: number | u
     const path = join(dir, sample.name);
     return templates ? { sample, template: decodeTemplateBytes(readBytes(path, 'template')) } : { sample, image: readImage(path, ppi) };
   });
-}
-
-/** The score compared against the calibrated thresholds of the comparator. */
-function decisionsFor(score: number): Array<{ fmr: string; threshold: number; match: boolean }> {
-  return CALIBRATED_THRESHOLDS.map(({ fmr, threshold }) => ({ fmr, threshold, match: score >= threshold }));
 }

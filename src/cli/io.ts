@@ -1,6 +1,6 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
 import { BiometricError } from '../biometrics/errors.ts';
 import { decodeImage } from '../biometrics/image/decode.ts';
 import type { GrayImage } from '../biometrics/image/gray-image.ts';
@@ -89,6 +89,9 @@ export function isTemplatePath(path: string, bytes: Uint8Array): boolean {
 
 /** Rasterises an SVG (plots) to PNG bytes. */
 export function svgToPng(svg: string, width = 1400): Uint8Array {
+  // resvg is a native addon: loaded on first use, so the commands that draw nothing (and every
+  // command reading a file through this module) start without it.
+  const { Resvg } = createRequire(import.meta.url)('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
   const resvg = new Resvg(svg, { fitTo: { mode: 'width', value: width }, background: 'white', font: { loadSystemFonts: true } });
   return resvg.render().asPng();
 }

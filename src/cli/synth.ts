@@ -2,8 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BiometricError } from '../biometrics/errors.ts';
-import { encodeGrayPng } from '../biometrics/image/png-encode.ts';
-import { impressionOf, masterForFinger, type ImpressionPose, type PatternClass, type Point } from '../biometrics/synth/index.ts';
+import type { ImpressionPose, PatternClass, Point } from '../biometrics/synth/index.ts';
 import { createProgress } from './progress.ts';
 import { printJson } from './output.ts';
 
@@ -48,7 +47,10 @@ function roundPose(pose: ImpressionPose): ImpressionPose {
  * I = 1..impressions, plus manifest.json. Finger F is finger position ((F − 1) mod 10) + 1 of
  * identity ⌈F / 10⌉ of the seed, so a database is a prefix of any larger one with the same seed.
  */
-export function writeSynthDatabase(dir: string, options: SynthDatabaseOptions, onProgress?: (done: number, total: number, file: string) => void): SynthManifest {
+export async function writeSynthDatabase(dir: string, options: SynthDatabaseOptions, onProgress?: (done: number, total: number, file: string) => void): Promise<SynthManifest> {
+  // The generator and the PNG encoder are loaded here, not when the command table is built, so
+  // every other `seccom fp` command starts without them.
+  const [{ impressionOf, masterForFinger }, { encodeGrayPng }] = await Promise.all([import('../biometrics/synth/index.ts'), import('../biometrics/image/png-encode.ts')]);
   mkdirSync(dir, { recursive: true });
   const total = options.fingers * options.impressions;
   let done = 0;
@@ -100,12 +102,12 @@ export function addSynthCommand(fp: Command): void {
     .option('--impressions <k>', 'impressions per finger', '8')
     .option('--seed <s>', 'seed; the same seed always gives the same images', 'seccom')
     .option('--json', 'print the manifest as JSON on stdout')
-    .action((dir: string, opts: { fingers: string; impressions: string; seed: string; json?: boolean }) => {
+    .action(async (dir: string, opts: { fingers: string; impressions: string; seed: string; json?: boolean }) => {
       const fingers = positiveInteger('--fingers', opts.fingers, 10000);
       const impressions = positiveInteger('--impressions', opts.impressions, 100);
       const progress = createProgress('synth');
       const started = performance.now();
-      const manifest = writeSynthDatabase(dir, { fingers, impressions, seed: opts.seed }, (done, total) => progress.update(done, total));
+      const manifest = await writeSynthDatabase(dir, { fingers, impressions, seed: opts.seed }, (done, total) => progress.update(done, total));
       const seconds = (performance.now() - started) / 1000;
       progress.finish();
       if (opts.json) {

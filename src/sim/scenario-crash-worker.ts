@@ -1,6 +1,7 @@
 // One life of the pipeline crash test: node --import tsx scenario-crash-worker.ts <sqlite file> <prints.json> <bookings>
 // Finds which commands of the stream are done, plays the rest on a manual clock, runs the clock
-// past the last hold and prints "done". The harness SIGKILLs it at random moments.
+// past the last hold and prints "done". After each command it prints `progress <commands done>`;
+// the supervisor SIGKILLs it when that count reaches a planned kill point (work done, not time).
 import { readFileSync } from 'node:fs';
 import { Pipeline } from '../agencies/pipeline.ts';
 import { tablesOf } from '../platform/store/index.ts';
@@ -69,9 +70,11 @@ if (resumeAt === 0) {
   }
 }
 await p.dispatcher.drain();
-// The harness times its kills from this line: after the set-up (whose template extraction is
-// slow on a loaded machine), so that kills land in the stream of commands.
+// Progress is counted in commands of the stream, from what is on record, so it survives a kill:
+// the supervisor places its kills by this count (never during the set-up above).
 console.log('ready');
+let commandsDone = resumeAt;
+console.log(`progress ${commandsDone}`);
 const caseOf = async (i: number) => (await jail.selectFrom('booking_bookings').select('case_id').where('booked_at', '=', CRASH_T0 + i * 10 * 60_000).executeTakeFirstOrThrow()).case_id;
 for (const c of commands.slice(resumeAt)) {
   if (c.kind === 'book') {
@@ -85,6 +88,7 @@ for (const c of commands.slice(resumeAt)) {
     );
   } else if (c.kind === 'release-due') await p.releaseDue(await caseOf(c.booking), c.at);
   else if (!(await done(c))) await p.assumeCustody(await caseOf(c.booking), c.at);
+  console.log(`progress ${++commandsDone}`);
 }
 await p.advanceTo((commands.at(-1)?.at ?? clock.now()) + 10 * 86_400_000);
 await store.close();

@@ -2,14 +2,15 @@
  * Crash test of the whole pipeline: a worker process (`scenario-crash-worker.ts`) plays a
  * stream of bookings — each booked, due for release two hours later, and for every third
  * person held on a detainer taken into ICE custody an hour after that, the others' holds left
- * to lapse — on one SQLite file, and is SIGKILLed at random moments and restarted until a
- * life finishes. Every command is one transaction, so a restarted worker finds from the
+ * to lapse — on one SQLite file, and is SIGKILLed and restarted until a life finishes. The kills
+ * are placed by work done (commands of the stream the worker reports done), at points drawn with
+ * a seeded random source across the stream (src/platform/messaging/crash/supervisor.ts), so
+ * every planned kill lands mid-stream however slow the machine. Every command is one transaction, so a restarted worker finds from the
  * agencies' own tables which commands are done (a booking by its unique booking time) and goes
  * on from there. `verifyCrashRun` then checks that every booking ends in exactly one final
  * state, no message took effect twice, no detainer was duplicated and every detainer clock
  * fired (or was cancelled) exactly once. Small as a test, 10,000 in bench/pipeline-crash.bench.ts.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -17,6 +18,8 @@ import type { Encounter } from '../agencies/messages.ts';
 import { encodeWsq } from '../biometrics/image/wsq/index.ts';
 import { createRng, synthesizeFinger } from '../biometrics/synth/index.ts';
 import { openStore, type Store } from '../platform/store/index.ts';
+import type { RandomSource } from '../platform/messaging/index.ts';
+import { planKills, runLife, superviseKills, type SuperviseReport } from '../platform/messaging/crash/supervisor.ts';
 
 export const CRASH_ORI = 'TX1010000';
 export const CRASH_T0 = Date.parse('2012-03-05T15:00:00Z');
@@ -58,9 +61,9 @@ export function writeCrashPrints(path: string): void {
   writeFileSync(path, JSON.stringify(people));
 }
 
-export interface CrashReport {
-  lives: number;
-  effectiveKills: number;
+export interface CrashReport extends SuperviseReport {
+  /** Total work: commands in the stream (kills are placed by commands done). */
+  totalWork: number;
   wallMs: number;
   /** Bookings on record after each kill: where the kills landed. */
   bookingsAtKills: number[];
@@ -70,52 +73,36 @@ export interface CrashReport {
 
 const worker = fileURLToPath(new URL('./scenario-crash-worker.ts', import.meta.url));
 
-function life(args: string[], killAfterMs: number | undefined): Promise<{ code: number | null; signal: string | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', worker, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    let timer: NodeJS.Timeout | undefined;
-    child.stdout.on('data', (d: Buffer) => {
-      if (killAfterMs !== undefined && timer === undefined && d.toString().includes('ready')) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    });
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stderr });
-    });
-  });
-}
-
 async function count(store: Store, query: string): Promise<number> {
   const r = await sql<{ n: number | string }>`${sql.raw(query)}`.execute(store.db).catch(() => ({ rows: [{ n: 0 }] }));
   return Number(r.rows[0]?.n ?? 0);
 }
 
-export async function runPipelineCrashTest(options: { path: string; printsPath: string; bookings: number; kills: number; minDelayMs: number; maxDelayMs: number; seed?: string; log?: (line: string) => void }): Promise<CrashReport> {
-  const rng = createRng(options.seed ?? 'pipeline-crash');
+/**
+ * Plays the stream in lives of the worker, SIGKILLing a life each time its commands done reach
+ * the next of `kills` kill points drawn (from `random`, default a seeded stream from `seed`)
+ * across the stream, then checks the invariants. Every planned kill happens unless a life
+ * finishes first, which the report shows (killsDone < killsPlanned) and `crashVerdict` refuses.
+ */
+export async function runPipelineCrashTest(options: { path: string; printsPath: string; bookings: number; kills: number; random?: RandomSource; seed?: string; log?: (line: string) => void }): Promise<CrashReport> {
+  const totalWork = crashCommands(options.bookings).length;
+  const killPoints = planKills(options.random ?? createRng(options.seed ?? 'pipeline-crash'), options.kills, totalWork);
   const started = performance.now();
-  let lives = 0;
-  let effectiveKills = 0;
   const bookingsAtKills: number[] = [];
-  for (let k = 0; ; k++) {
-    const killAfter = k < options.kills ? rng.int(options.minDelayMs, options.maxDelayMs) : undefined;
-    lives++;
-    const r = await life([options.path, options.printsPath, String(options.bookings)], killAfter);
-    options.log?.(`life ${lives}: ${r.signal ?? `exit ${r.code}`}${killAfter !== undefined ? ` (kill at ${killAfter} ms)` : ''}`);
-    if (r.signal === 'SIGKILL') {
-      effectiveKills++;
+  const supervised = await superviseKills({
+    killPoints,
+    life: (killAt) => runLife([process.execPath, '--import', 'tsx', worker, options.path, options.printsPath, String(options.bookings)], killAt),
+    afterKill: async () => {
       const store = await openStore({ kind: 'sqlite', path: options.path });
       bookingsAtKills.push(await count(store, 'select count(*) as n from booking_bookings'));
       await store.close();
-      continue;
-    }
-    if (r.code !== 0) throw new Error(`pipeline crash worker failed (exit ${r.code}): ${r.stderr.slice(-2000)}`);
-    break;
-  }
+    },
+    log: options.log,
+  });
   const wallMs = performance.now() - started;
   const store = await openStore({ kind: 'sqlite', path: options.path });
   try {
-    return { lives, effectiveKills, wallMs, bookingsAtKills, ...(await verifyCrashRun(store, options.bookings)) };
+    return { ...supervised, totalWork, wallMs, bookingsAtKills, ...(await verifyCrashRun(store, options.bookings)) };
   } finally {
     await store.close();
   }

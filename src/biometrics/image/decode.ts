@@ -4,7 +4,7 @@ import { decodeJpeg, isJpeg } from './jpeg.ts';
 import { decodePng, isPng } from './png.ts';
 import { decodeRaw } from './raw.ts';
 import { decodeTiff, isTiff } from './tiff.ts';
-import { decodeWsq } from './wsq/index.ts';
+import { decodeWsq } from './wsq/decode.ts'; // not ./wsq/index.ts: decoding an image needs no encoder
 
 export type ImageFormat = 'png' | 'jpeg' | 'tiff' | 'raw' | 'wsq';
 

@@ -1,4 +1,6 @@
-import { zlibSync } from 'fflate';
+// fflate's platform-neutral build: the same synchronous code as its Node build, without the
+// createRequire/worker_threads shim (for its asynchronous API) that build runs when it is loaded.
+import { zlibSync } from 'fflate/browser';
 import { BiometricError } from '../errors.ts';
 import type { GrayImage } from './gray-image.ts';
 import { pngCrc32 } from './png.ts';

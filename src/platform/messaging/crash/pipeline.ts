@@ -57,7 +57,12 @@ export interface Pipeline {
   progress(): Promise<number>;
 }
 
-export async function createPipeline(store: Store, clock: Clock, ids: IdGenerator, timerDelayMs = 20): Promise<Pipeline> {
+/**
+ * `onHandled` is called by each handler once it has written its effect (inside the delivery
+ * transaction, before it commits): the crash worker reports it as progress, so a kill placed by
+ * work done lands inside a transaction.
+ */
+export async function createPipeline(store: Store, clock: Clock, ids: IdGenerator, timerDelayMs = 20, onHandled: () => void = () => undefined): Promise<Pipeline> {
   assertMigrated(await store.migrate(allMigrations));
   const outbox = createOutbox({ kind: store.kind, clock, ids });
   const timers = createTimers({ clock, ids });
@@ -65,6 +70,7 @@ export async function createPipeline(store: Store, clock: Clock, ids: IdGenerato
   const scheduler = new TimerScheduler({ store, outbox, clock, pollMs: 10 });
   dispatcher.subscribe('intake', async (m, ctx) => {
     await bump(ctx.trx, `intake:${item(m)}`);
+    onHandled();
     await ctx.send({ type: 'item.lookup', to: 'records', payload: m.payload });
     const i = (m.payload as { i: number }).i;
     await timers.schedule(ctx.trx, `item:${item(m)}:deadline`, ctx.now + (i % 5) * timerDelayMs, {
@@ -75,8 +81,14 @@ export async function createPipeline(store: Store, clock: Clock, ids: IdGenerato
       payload: m.payload,
     });
   });
-  dispatcher.subscribe('records', async (m, ctx) => bump(ctx.trx, `records:${item(m)}`));
-  dispatcher.subscribe('deadline', async (m, ctx) => bump(ctx.trx, `deadline:${item(m)}`));
+  dispatcher.subscribe('records', async (m, ctx) => {
+    await bump(ctx.trx, `records:${item(m)}`);
+    onHandled();
+  });
+  dispatcher.subscribe('deadline', async (m, ctx) => {
+    await bump(ctx.trx, `deadline:${item(m)}`);
+    onHandled();
+  });
   const db = tablesOf<CrashTables>(store.db);
 
   return {

@@ -1,6 +1,8 @@
 // One life of the crash-test process: node --import tsx worker.ts <sqlite file> <items>
 // Seeds what is not seeded yet, runs dispatcher and timers until every item is through, prints
-// "done" and exits 0. The harness kills it with SIGKILL at random moments and starts it again.
+// "done" and exits 0. It prints `progress <n>`: first the effects on record, then one more for each
+// message its handlers handle (inside the delivery transactions, before they commit); the harness
+// SIGKILLs it when n reaches a planned kill point (work done, not time) and starts it again.
 import { systemClock } from '../../clock/index.ts';
 import { openStore } from '../../store/index.ts';
 import { createIdGenerator, systemRandom } from '../ids.ts';
@@ -15,7 +17,10 @@ if (!path || !Number.isInteger(items) || items <= 0) {
 
 // Ids must stay unique across restarts, so they take OS randomness, not a seeded stream.
 const store = await openStore({ kind: 'sqlite', path });
-const pipeline = await createPipeline(store, systemClock, createIdGenerator(systemClock, systemRandom()));
+let handled = 0;
+const pipeline = await createPipeline(store, systemClock, createIdGenerator(systemClock, systemRandom()), 20, () => console.log(`progress ${++handled}`));
+handled = await pipeline.progress();
+console.log(`progress ${handled}`);
 const fail = (error: unknown) => {
   console.error(error);
   process.exit(1);
@@ -25,10 +30,7 @@ pipeline.scheduler.start();
 await pipeline.seed(items).catch(fail);
 pipeline.dispatcher.notify();
 console.log('ready');
-// Progress lines (effects written so far) let the harness time each kill by the work done, not
-// by the clock, so kills land mid-work on a fast machine and on a loaded one alike.
 for (;;) {
-  console.log(`progress ${await pipeline.progress()}`);
   if (await pipeline.finished(items)) break;
   await new Promise((r) => setTimeout(r, 20));
 }
