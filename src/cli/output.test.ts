@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { listEnvelope, toOutputJson } from './output.ts';
+import { formatLocal } from '../policy/detainer-clock.ts';
+import { listEnvelope, localIso, toOutputJson } from './output.ts';
 
 /** Every number left in a document that looks like epoch milliseconds of 1990–2099. */
 function bareInstants(value: unknown, path = '$'): string[] {
@@ -36,5 +37,23 @@ describe('the --json output contract', () => {
       node: fc.oneof({ depthSize: 'small' }, instant, fc.integer({ min: -1000, max: 1000 }), fc.string(), fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), tie('node'), { maxKeys: 3 })),
     })).node;
     fc.assert(fc.property(doc, (d) => bareInstants(toOutputJson(d)).length === 0));
+  });
+});
+
+describe('local times in --json', () => {
+  const zones = ['UTC', 'America/Chicago', 'America/New_York', 'America/Phoenix', 'America/Anchorage', 'Pacific/Honolulu', 'America/Puerto_Rico', 'Pacific/Guam', 'America/St_Johns', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Africa/Monrovia', 'Europe/Dublin'];
+
+  it('are written exactly as the detainer clock writes them, for any instant of 1900–2200 in any zone (offsets in seconds, DST gaps and folds included)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2200, 0, 1) }), fc.constantFrom(...zones), (ms, zone) => {
+        expect(localIso(ms, zone)).toBe(formatLocal(ms, zone));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('keep milliseconds and the offset of the place', () => {
+    expect(localIso(Date.UTC(2013, 0, 15, 15, 0, 0, 250), 'America/Chicago')).toBe('2013-01-15T09:00:00.250-06:00');
+    expect(localIso(Date.UTC(1971, 0, 1, 12), 'Africa/Monrovia')).toBe('1971-01-01T11:15:30-00:44:30');
   });
 });

@@ -13,7 +13,39 @@
  * (`fromMs` → `from`). Which zone: the nearest enclosing object's `timeZone`, else the zone of
  * its `ori` (from the store's jurisdictions), else the caller's default.
  */
-import { formatLocal } from '../policy/detainer-clock.ts';
+
+/*
+ * Local times are written here with Intl alone rather than with the detainer clock's
+ * `formatLocal` (which reads offsets through temporal-polyfill): every command prints through
+ * this module, and loading the polyfill would slow the start of each one (bench/cli-startup).
+ * output.test.ts checks the two agree on random instants and zones.
+ */
+const wallFormatters = new Map<string, Intl.DateTimeFormat>();
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** `2013-01-15T09:00:00-06:00` (milliseconds and offset seconds only when not zero). */
+export function localIso(ms: number, zone: string): string {
+  let f = wallFormatters.get(zone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', era: 'short' });
+    wallFormatters.set(zone, f);
+  }
+  const part: Record<string, string> = {};
+  for (const p of f.formatToParts(new Date(ms))) part[p.type] = p.value;
+  const year = part.era === 'BC' || part.era === 'B' ? 1 - Number(part.year) : Number(part.year);
+  const whole = Math.floor(ms / 1000) * 1000;
+  const d = new Date(0);
+  d.setUTCFullYear(year, Number(part.month) - 1, Number(part.day)); // not Date.UTC, which reads years 0–99 as 1900–1999
+  d.setUTCHours(Number(part.hour), Number(part.minute), Number(part.second), ms - whole);
+  const wall = d.getTime();
+  const offset = wall - ms;
+  const abs = Math.abs(Math.round(offset / 1000));
+  const off = `${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 3600))}:${pad(Math.floor(abs / 60) % 60)}${abs % 60 === 0 ? '' : `:${pad(abs % 60)}`}`;
+  const msPart = d.getUTCMilliseconds() === 0 ? '' : `.${pad(d.getUTCMilliseconds(), 3)}`;
+  const y = d.getUTCFullYear();
+  const yyyy = y >= 0 && y <= 9999 ? pad(y, 4) : `${y < 0 ? '-' : '+'}${pad(Math.abs(y), 6)}`;
+  return `${yyyy}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${msPart}${off}`;
+}
 
 export interface JsonInstant {
   local: string;
@@ -36,7 +68,7 @@ const isInstantKey = (key: string) => key === 'at' || /[a-z0-9]At$/.test(key);
 const inInstantRange = (n: number) => Number.isInteger(n) && n >= EPOCH_2000 && n < EPOCH_2100;
 
 export function jsonInstant(ms: number, zone = 'UTC'): JsonInstant {
-  return { local: formatLocal(ms, zone), utc: new Date(ms).toISOString(), zone };
+  return { local: localIso(ms, zone), utc: new Date(ms).toISOString(), zone };
 }
 
 function zoneOf(value: Record<string, unknown>, inherited: string, zones: ReadonlyMap<string, string> | undefined): string {
