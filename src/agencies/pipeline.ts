@@ -174,7 +174,7 @@ export class Pipeline {
    * `transferred` to ICE — at `at`. The report is made at `reportedAt` (default `at`): on a
    * ManualClock the clock moves there first, firing the timers due by then (an expiry before
    * the release raises its alert first); on another clock the report is made now. Typed errors
-   * (`RELEASE_*`, `NOT_HELD_ON_DETAINER`, unknown-case) change nothing.
+   * (`RELEASE_*`, `NOT_HELD_ON_DETAINER`, UNKNOWN_CASE) change nothing.
    */
   reportRelease(caseId: string, at: number, kind: 'released' | 'transferred', options: { note?: string; reportedAt?: number } = {}) {
     const reportedAt = this.clock instanceof ManualClock ? (options.reportedAt ?? at) : undefined;
@@ -338,6 +338,6 @@ export function encodeCaseCursor(bookedAt: number, caseId: string): string {
 export function decodeCaseCursor(cursor: string): { bookedAt: number; caseId: string } {
   const text = /^[A-Za-z0-9_-]{1,200}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   const m = /^(-?\d{1,16}):(CASE[0-9A-Z]{1,60})$/.exec(text);
-  if (!m || !Number.isSafeInteger(Number(m[1]))) throw new AgencyError('invalid-cursor', `not a case-list cursor: "${cursor.slice(0, 80)}"`);
+  if (!m || !Number.isSafeInteger(Number(m[1]))) throw new AgencyError('INVALID_CURSOR', `not a case-list cursor: "${cursor.slice(0, 80)}"`);
   return { bookedAt: Number(m[1]), caseId: m[2] };
 }

@@ -195,17 +195,17 @@ describe('lenient reading still refuses real damage', () => {
 
   it('throws for a truncated binary record', () => {
     const type4At = parsed.records[2].offset!;
-    expect(() => readTransaction(good.subarray(0, type4At + 10))).toThrow(expect.objectContaining({ code: 'truncated', recordIndex: 2 }));
+    expect(() => readTransaction(good.subarray(0, type4At + 10))).toThrow(expect.objectContaining({ code: 'TRUNCATED', recordIndex: 2 }));
   });
 
   it('throws for a truncated image record', () => {
-    expect(() => readTransaction(good.subarray(0, good.length - 2))).toThrow(expect.objectContaining({ code: 'truncated', recordIndex: 4 }));
+    expect(() => readTransaction(good.subarray(0, good.length - 2))).toThrow(expect.objectContaining({ code: 'TRUNCATED', recordIndex: 4 }));
   });
 
   it('throws for a malformed tag', () => {
     const b = good.slice();
     b[indexOf(b, '2.018:')] = 0x41;
-    expect(() => readTransaction(b)).toThrow(expect.objectContaining({ code: 'bad-tag' }));
+    expect(() => readTransaction(b)).toThrow(expect.objectContaining({ code: 'BAD_TAG' }));
   });
 
   it('reads a conforming transaction with no warnings at all', () => {

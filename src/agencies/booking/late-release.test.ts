@@ -238,7 +238,7 @@ describe.each(storeVariants)('a jail that releases late, on $kind', (variant) =>
     const snapshot = async () => ({ outbox: (await listOutbox(p.store.db)).length, timeline: (await p.caseTimeline(caseId)).length, state: await p.finalState(caseId), timers: await p.scheduler.pending() });
     const before = await snapshot();
     const refused = [
-      [() => p.reportRelease('CASE-NONE', LIMIT + 2 * H, 'released'), 'unknown-case'],
+      [() => p.reportRelease('CASE-NONE', LIMIT + 2 * H, 'released'), 'UNKNOWN_CASE'],
       [() => p.reportRelease(caseId, ms('2012-03-01T00:00:00Z'), 'released'), 'RELEASE_BEFORE_BOOKING'],
       [() => p.reportRelease(caseId, RELEASE_DUE - H, 'released'), 'RELEASE_BEFORE_DUE'],
       [() => p.reportRelease(caseId, LIMIT - H, 'released'), 'RELEASE_BEFORE_LAPSE'],
