@@ -359,7 +359,7 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
     expect(state).toMatchObject({ custody: 'released', releasedAt: ms('2012-03-13T09:00:00-05:00'), releaseReason: 'detainer-lifted' });
     expect(state.detainer?.state).toBe('lifted');
     expect(await p.scheduler.pending()).toEqual([]);
-    await expect(p.assumeCustody(caseId, ms('2012-03-13T10:00:00-05:00'))).rejects.toMatchObject({ code: 'no-active-detainer' });
+    await expect(p.assumeCustody(caseId, ms('2012-03-13T10:00:00-05:00'))).rejects.toMatchObject({ code: 'NO_ACTIVE_DETAINER' });
   });
 
   run('after a restart the detainer clock still fires and the fingerprint galleries are reloaded from the tables', async () => {
@@ -401,7 +401,7 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
       expect(await p.deadLetters()).toEqual([]);
     });
 
-    run('a re-sent TCN with different content is refused with duplicate-tcn-conflict and changes nothing; the same TCN from another ORI is another submission', async () => {
+    run('a re-sent TCN with different content is refused with DUPLICATE_TCN_CONFLICT and changes nothing; the same TCN from another ORI is another submission', async () => {
       const p = await world('2013-01-15T15:00:00Z', reentrantEncounters, { convictions: [robbery] });
       await activate(p, 'activated', '2011-07-01T00:00:00Z');
       await p.registerJurisdiction({ ori: 'TX2020000', name: 'Dallas County Sheriff', state: 'TX', county: 'Dallas', timeZone: TZ, aor: 'DAL' });
@@ -416,7 +416,7 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
         { booking: booking('alpha', '2013-01-15', charges), charges: [{ ncicCode: '5399', severity: 'felony' }], tcn },
         { booking: booking('alpha', '2013-01-15', charges), circumstances: { gangMember: true }, tcn },
       ];
-      for (const request of altered) await expect(p.book(request)).rejects.toMatchObject({ name: 'AgencyError', code: 'duplicate-tcn-conflict' });
+      for (const request of altered) await expect(p.book(request)).rejects.toMatchObject({ name: 'AgencyError', code: 'DUPLICATE_TCN_CONFLICT' });
       expect((await listOutbox(p.store.db)).length).toBe(outbox);
       expect(await p.caseTimeline(first)).toEqual(timeline);
       const other = await p.book({ booking: booking('alpha', '2013-01-15', charges, { arrestingAgencyOri: 'TX2020000' }), tcn });
@@ -433,7 +433,7 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
 
     run('a TCN that is not 10 to 40 characters is a typed error', async () => {
       const p = await world('2013-01-15T15:00:00Z', null);
-      for (const bad of ['', 'SHORT', 'X'.repeat(41), 'HAS SPACE 123']) await expect(p.book({ booking: booking('stranger', '2013-01-15', charges), tcn: bad })).rejects.toMatchObject({ code: 'invalid-booking' });
+      for (const bad of ['', 'SHORT', 'X'.repeat(41), 'HAS SPACE 123']) await expect(p.book({ booking: booking('stranger', '2013-01-15', charges), tcn: bad })).rejects.toMatchObject({ code: 'INVALID_BOOKING' });
     });
   });
 
@@ -445,11 +445,11 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
     run('an unknown ORI, an unknown NCIC code and a malformed booking are typed errors', async () => {
       const p = await world('2011-08-01T15:00:00Z', null);
       const before = await outboxSize(p);
-      await expect(p.book(booking('stranger', '2011-08-01', [{ ncicCode: '2399', literal: 'LARCENY' }], { arrestingAgencyOri: 'ZZ0000000' }))).rejects.toMatchObject({ name: 'AgencyError', code: 'unknown-ori' });
-      await expect(p.book(booking('stranger', '2011-08-01', [{ ncicCode: '8899', literal: 'NOTHING' }]))).rejects.toMatchObject({ code: 'unknown-ncic-code' });
-      await expect(p.book(booking('stranger', '2011-08-01', []))).rejects.toMatchObject({ code: 'invalid-booking' });
-      await expect(p.book({ booking: booking('stranger', '2011-08-01', [{ ncicCode: '2399', literal: 'LARCENY' }]), charges: [{ ncicCode: '2399', severity: 'capital' as never }] })).rejects.toMatchObject({ code: 'invalid-booking' });
-      await expect(p.book(booking('stranger', '2011-09-01', [{ ncicCode: '2399', literal: 'LARCENY' }]))).rejects.toMatchObject({ code: 'invalid-time' });
+      await expect(p.book(booking('stranger', '2011-08-01', [{ ncicCode: '2399', literal: 'LARCENY' }], { arrestingAgencyOri: 'ZZ0000000' }))).rejects.toMatchObject({ name: 'AgencyError', code: 'UNKNOWN_ORI' });
+      await expect(p.book(booking('stranger', '2011-08-01', [{ ncicCode: '8899', literal: 'NOTHING' }]))).rejects.toMatchObject({ code: 'UNKNOWN_NCIC_CODE' });
+      await expect(p.book(booking('stranger', '2011-08-01', []))).rejects.toMatchObject({ code: 'INVALID_BOOKING' });
+      await expect(p.book({ booking: booking('stranger', '2011-08-01', [{ ncicCode: '2399', literal: 'LARCENY' }]), charges: [{ ncicCode: '2399', severity: 'capital' as never }] })).rejects.toMatchObject({ code: 'INVALID_BOOKING' });
+      await expect(p.book(booking('stranger', '2011-09-01', [{ ncicCode: '2399', literal: 'LARCENY' }]))).rejects.toMatchObject({ code: 'INVALID_TIME' });
       expect(await outboxSize(p)).toBe(before);
       await expect(p.finalState('CASE-NONE')).rejects.toBeInstanceOf(AgencyError);
     });
@@ -471,9 +471,9 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
       const caseId = await p.book(booking('stranger', '2011-08-01', [{ ncicCode: '2399', literal: 'LARCENY' }]));
       const before = await outboxSize(p);
       const timeline = (await p.caseTimeline(caseId)).length;
-      await expect(p.releaseDue(caseId, ms('2011-07-31T00:00:00Z'))).rejects.toMatchObject({ code: 'invalid-time' });
-      await expect(p.dispose(caseId, 'conviction', ms('2011-08-10T00:00:00Z'), ['1201'])).rejects.toMatchObject({ code: 'unknown-charge' });
-      await expect(p.changeParticipation(ORI, { mode: 'activated', effectiveAt: ms('2011-09-01T00:00:00Z'), noticeToState: notice(ms('2011-09-02T00:00:00Z'), 'late'), noticeToJurisdiction: notice(ms('2011-08-01T00:00:00Z'), 'ok') })).rejects.toMatchObject({ code: 'invalid-participation-change' });
+      await expect(p.releaseDue(caseId, ms('2011-07-31T00:00:00Z'))).rejects.toMatchObject({ code: 'INVALID_TIME' });
+      await expect(p.dispose(caseId, 'conviction', ms('2011-08-10T00:00:00Z'), ['1201'])).rejects.toMatchObject({ code: 'UNKNOWN_CHARGE' });
+      await expect(p.changeParticipation(ORI, { mode: 'activated', effectiveAt: ms('2011-09-01T00:00:00Z'), noticeToState: notice(ms('2011-09-02T00:00:00Z'), 'late'), noticeToJurisdiction: notice(ms('2011-08-01T00:00:00Z'), 'ok') })).rejects.toMatchObject({ code: 'INVALID_PARTICIPATION_CHANGE' });
       expect(await outboxSize(p)).toBe(before);
       expect((await p.caseTimeline(caseId)).length).toBe(timeline);
       expect((await p.finalState(caseId)).charges[0].disposition).toBe('pending');
@@ -517,7 +517,7 @@ describe.each(storeVariants)('Secure Communities on $kind', (variant) => {
       for (let i = 0; i < 6; i++) await p.advanceTo(p.clock.now() + 10 * 60_000);
       const dead = await p.deadLetters();
       expect(dead.map((d) => d.message.correlationId)).toEqual(['CASE-GHOST']);
-      expect(dead[0].lastError).toMatch(/unknown-case|no booking/);
+      expect(dead[0].lastError).toMatch(/UNKNOWN_CASE|no booking/);
       expect(await p.caseTimeline('CASE-GHOST')).toEqual([]);
     });
 

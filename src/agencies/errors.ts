@@ -1,21 +1,21 @@
 /** Machine-readable reason an agency refused a command or a message. */
 export type AgencyErrorCode =
-  | 'unknown-ori'
-  | 'duplicate-ori'
-  | 'invalid-jurisdiction'
-  | 'invalid-participation-change'
-  | 'unknown-ncic-code'
-  | 'invalid-booking'
-  | 'duplicate-tcn-conflict'
-  | 'unknown-case'
-  | 'invalid-time'
-  | 'unknown-charge'
-  | 'charge-already-disposed'
-  | 'invalid-fingerprints'
-  | 'no-active-detainer'
-  | 'hold-lapsed'
-  | 'invalid-resolution'
-  | 'invalid-cursor';
+  | 'UNKNOWN_ORI'
+  | 'DUPLICATE_ORI'
+  | 'INVALID_JURISDICTION'
+  | 'INVALID_PARTICIPATION_CHANGE'
+  | 'UNKNOWN_NCIC_CODE'
+  | 'INVALID_BOOKING'
+  | 'DUPLICATE_TCN_CONFLICT'
+  | 'UNKNOWN_CASE'
+  | 'INVALID_TIME'
+  | 'UNKNOWN_CHARGE'
+  | 'CHARGE_ALREADY_DISPOSED'
+  | 'INVALID_FINGERPRINTS'
+  | 'NO_ACTIVE_DETAINER'
+  | 'HOLD_LAPSED'
+  | 'INVALID_RESOLUTION'
+  | 'INVALID_CURSOR';
 
 /**
  * The one error type the agencies throw for bad input. A command that throws it has changed

@@ -326,6 +326,6 @@ export function encodeCaseCursor(bookedAt: number, caseId: string): string {
 export function decodeCaseCursor(cursor: string): { bookedAt: number; caseId: string } {
   const text = /^[A-Za-z0-9_-]{1,200}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   const m = /^(-?\d{1,16}):(CASE[0-9A-Z]{1,60})$/.exec(text);
-  if (!m || !Number.isSafeInteger(Number(m[1]))) throw new AgencyError('invalid-cursor', `not a case-list cursor: "${cursor.slice(0, 80)}"`);
+  if (!m || !Number.isSafeInteger(Number(m[1]))) throw new AgencyError('INVALID_CURSOR', `not a case-list cursor: "${cursor.slice(0, 80)}"`);
   return { bookedAt: Number(m[1]), caseId: m[2] };
 }

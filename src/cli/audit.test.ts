@@ -88,7 +88,7 @@ describe('seccom audit', () => {
     expect((await runCli('audit', 'case', 'C-NONE', '--db', db)).err).toMatch(/^seccom: case C-NONE has no detainer/);
     const empty = join(dir, 'empty.db');
     await (await openStore({ kind: 'sqlite', path: empty })).close();
-    expect(await runCli('audit', 'detainers', '--db', empty)).toMatchObject({ code: 2, err: expect.stringMatching(/^seccom: no-event-log: this database has no case event log/) });
+    expect(await runCli('audit', 'detainers', '--db', empty)).toMatchObject({ code: 2, err: expect.stringMatching(/^seccom: NO_EVENT_LOG: this database has no case event log/) });
   });
 
   it('dates are read as the end of the day in UTC, instants with their zone', () => {

@@ -69,13 +69,13 @@ describe('seccom complaint', () => {
     const huge = join(dir, 'huge.txt');
     writeFileSync(huge, 'x'.repeat(100_001));
     const cases: [string[], RegExp][] = [
-      [['complaint', 'file', '--db', db, '--category', 'other', '--narrative', '   ', '--incident-date', '2011-05-12'], /^seccom: invalid-complaint: the complaint cannot be filed: narrative: tell us what happened/],
+      [['complaint', 'file', '--db', db, '--category', 'other', '--narrative', '   ', '--incident-date', '2011-05-12'], /^seccom: INVALID_COMPLAINT: the complaint cannot be filed: narrative: tell us what happened/],
       [['complaint', 'file', '--db', db, '--category', 'other', '--narrative-file', huge, '--incident-date', '2011-05-12'], /^seccom: .*huge\.txt: the narrative is too long/],
-      [['complaint', 'file', '--db', db, '--category', 'other', '--narrative', 'x'.repeat(20_001), '--incident-date', '2011-05-12'], /^seccom: invalid-complaint: .*narrative: at most 20,000 characters/],
-      [['complaint', 'file', '--db', db, '--category', 'other', '--narrative', 'n', '--incident-date', '2011-05-12', '--ori', 'ZZ0000000'], /^seccom: unknown-ori: no jurisdiction with ORI ZZ0000000/],
-      [['complaint', 'file', '--db', db, '--category', 'weather', '--narrative', 'n', '--incident-date', '2011-05-12'], /^seccom: invalid-complaint: .*category: one of/],
-      [['complaint', 'status', 'CRCL-1234', '--db', db], /^seccom: malformed-tracking-code: /],
-      [['complaint', 'note', 'CRCL-0000-0000-0000-0000-0', '--db', db, '--text', 'x', '--actor', 'A'], /^seccom: unknown-tracking-code: /],
+      [['complaint', 'file', '--db', db, '--category', 'other', '--narrative', 'x'.repeat(20_001), '--incident-date', '2011-05-12'], /^seccom: INVALID_COMPLAINT: .*narrative: at most 20,000 characters/],
+      [['complaint', 'file', '--db', db, '--category', 'other', '--narrative', 'n', '--incident-date', '2011-05-12', '--ori', 'ZZ0000000'], /^seccom: UNKNOWN_ORI: no jurisdiction with ORI ZZ0000000/],
+      [['complaint', 'file', '--db', db, '--category', 'weather', '--narrative', 'n', '--incident-date', '2011-05-12'], /^seccom: INVALID_COMPLAINT: .*category: one of/],
+      [['complaint', 'status', 'CRCL-1234', '--db', db], /^seccom: MALFORMED_TRACKING_CODE: /],
+      [['complaint', 'note', 'CRCL-0000-0000-0000-0000-0', '--db', db, '--text', 'x', '--actor', 'A'], /^seccom: UNKNOWN_TRACKING_CODE: /],
       [['complaint', 'triage', 'CRCL-0000-0000-0000-0000-0', '--db', db, '--category', 'other', '--priority', 'soon', '--actor', 'A'], /^seccom: --priority must be one of: low, normal, high, urgent/],
       [['complaint', 'list', '--db', db, '--status', 'lost'], /^seccom: --status must be one of/],
       [['complaint', 'list', '--db', join(dir, 'missing.db')], /^seccom: no such database/],
@@ -91,7 +91,7 @@ describe('seccom complaint', () => {
     const filed = JSON.parse((await runCli('complaint', 'file', '--db', db, '--category', 'other', '--narrative', 'n', '--incident-date', '2011-05-12', '--json')).out) as { trackingCode: string };
     const after = await rows();
     const r = await runCli('complaint', 'resolve', filed.trackingCode, '--db', db, '--finding', 'substantiated', '--resolution', 'x', '--actor', 'A');
-    expect(r).toMatchObject({ code: 2, err: 'seccom: invalid-transition: a complaint that is received cannot be resolved (it can be: triage, close)\n' });
+    expect(r).toMatchObject({ code: 2, err: 'seccom: INVALID_TRANSITION: a complaint that is received cannot be resolved (it can be: triage, close)\n' });
     expect(await rows()).toEqual(after);
   });
 

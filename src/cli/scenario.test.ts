@@ -59,7 +59,7 @@ describe('seccom scenario, book, case and policy', () => {
     expect(history.out).toMatch(/activated; recorded .*\n {4}notice to the state .*\n {4}notice to the jurisdiction /);
     const historyJson = JSON.parse((await run('jurisdiction', 'history', 'TX1010000', '--store', store, '--json')).out) as { history: { mode: string }[] };
     expect(historyJson.history.map((h) => h.mode)).toContain('activated');
-    expect((await run('jurisdiction', 'history', 'XX0000000', '--store', store)).err.trim()).toMatch(/^seccom: unknown-ori: /);
+    expect((await run('jurisdiction', 'history', 'XX0000000', '--store', store)).err.trim()).toMatch(/^seccom: UNKNOWN_ORI: /);
     expect(json.sameDecision).toBe(false);
     expect(json.onlyInOther.length).toBeGreaterThan(0);
   }, 60_000);
@@ -77,7 +77,7 @@ describe('seccom scenario, book, case and policy', () => {
 
     const unknown = await run('book', car, '--store', store, '--at', '2012-03-06T12:00:00-06:00');
     expect(unknown.code).toBe(2);
-    expect(unknown.err.trim()).toMatch(/^seccom: unknown-ori: /);
+    expect(unknown.err.trim()).toMatch(/^seccom: UNKNOWN_ORI: /);
 
     const r = await run('book', car, '--store', store, '--jurisdiction-file', jurisdictions, '--at', '2012-03-06T12:00:00-06:00', '--json');
     expect(r.err).toBe('');
@@ -98,7 +98,7 @@ describe('seccom scenario, book, case and policy', () => {
     writeFileSync(changed, buildCarBytes({ ...booking, charges: [{ ncicCode: '5399', literal: 'PUBLIC PEACE' }] }, { controlNumber: 'SCTEST0001', destinationOri: 'DCFBIWAK0', date: '20120306' }));
     const conflict = await run('book', changed, '--store', store, '--at', '2012-03-07T13:00:00-06:00');
     expect(conflict.code).toBe(2);
-    expect(conflict.err.trim()).toMatch(/^seccom: duplicate-tcn-conflict: TCN SCTEST0001 from TX2020000 was already received as case /);
+    expect(conflict.err.trim()).toMatch(/^seccom: DUPLICATE_TCN_CONFLICT: TCN SCTEST0001 from TX2020000 was already received as case /);
     expect((await run('case', 'show', booked.caseId, '--store', store, '--json')).out).toBe((await run('case', 'show', booked.caseId, '--store', store, '--json')).out);
     const other = join(dir, 'beta-other.an2');
     writeFileSync(other, buildCarBytes(booking, { controlNumber: 'SCTEST0002', destinationOri: 'DCFBIWAK0', date: '20120306' }));
@@ -117,7 +117,7 @@ describe('seccom scenario, book, case and policy', () => {
     expect(r.err).toMatch(/^seccom: .*bad\.json: \d+ problems: .*jurisdictions: .*events\[0\]\.at: /);
     expect((await run('case', 'show', 'CASE1', '--store', 'mysql:x')).err).toMatch(/unknown kind of store "mysql:"/);
     expect((await run('case', 'show', 'CASE1', '--store', `sqlite:${join(dir, 'none.db')}`)).err).toMatch(/no such database/);
-    expect((await run('case', 'show', 'CASE1', '--store', store)).err.trim()).toMatch(/^seccom: unknown-case: /);
+    expect((await run('case', 'show', 'CASE1', '--store', store)).err.trim()).toMatch(/^seccom: UNKNOWN_CASE: /);
     expect((await run('policy', 'explain', 'CASE1', '--as-of', '2012-01-01', '--version', 'x', '--store', store)).err).toMatch(/not both/);
   }, 60_000);
 });

@@ -34,7 +34,7 @@ export function taggedRecord(type: number, fields: Readonly<Record<number, Field
   const out: TaggedField[] = [{ tag: formatTag(type, 1), recordType: type, fieldNumber: 1, value: new Uint8Array() }];
   for (const [n, v] of entries) {
     if (n === 1) continue;
-    if (!Number.isInteger(n) || n < 2 || n > 999) throw new NistError('bad-tag', `invalid field number ${n} for a Type-${type} record`);
+    if (!Number.isInteger(n) || n < 2 || n > 999) throw new NistError('BAD_TAG', `invalid field number ${n} for a Type-${type} record`);
     out.push({ tag: formatTag(type, n), recordType: type, fieldNumber: n, value: toBytes(v) });
   }
   return { kind: 'tagged', type, fields: out };
@@ -58,7 +58,7 @@ export interface FingerprintBinaryInput {
 }
 
 function byte(v: number, what: string): number {
-  if (!Number.isInteger(v) || v < 0 || v > 255) throw new NistError('bad-value', `${what} must be 0–255, got ${v}`);
+  if (!Number.isInteger(v) || v < 0 || v > 255) throw new NistError('BAD_VALUE', `${what} must be 0–255, got ${v}`);
   return v;
 }
 
@@ -66,10 +66,10 @@ function byte(v: number, what: string): number {
 export function fingerprintBinaryRecord(input: FingerprintBinaryInput): BinaryRecord {
   const type = input.type ?? 4;
   if (input.fingerPositions.length < 1 || input.fingerPositions.length > 6) {
-    throw new NistError('bad-value', 'a binary fingerprint record holds one to six finger positions');
+    throw new NistError('BAD_VALUE', 'a binary fingerprint record holds one to six finger positions');
   }
   for (const [v, what] of [[input.width, 'width'], [input.height, 'height']] as const) {
-    if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new NistError('bad-value', `${what} must be 0–65535, got ${v}`);
+    if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new NistError('BAD_VALUE', `${what} must be 0–65535, got ${v}`);
   }
   const h = new Uint8Array(14);
   h[0] = byte(input.idc, 'IDC');
@@ -112,9 +112,9 @@ export interface Type1Input {
 export function buildTransaction(t1: Type1Input, records: readonly NistRecord[]): Transaction {
   const cnt: string[][] = [['1', String(records.length)]];
   records.forEach((r, i) => {
-    if (r.type === 1) throw new NistError('bad-value', 'only the first record may be Type-1', { recordIndex: i + 1 });
+    if (r.type === 1) throw new NistError('BAD_VALUE', 'only the first record may be Type-1', { recordIndex: i + 1 });
     const idc = idcOf(r);
-    if (idc === undefined) throw new NistError('bad-value', `record ${i + 1} has no numeric IDC`, { recordIndex: i + 1 });
+    if (idc === undefined) throw new NistError('BAD_VALUE', `record ${i + 1} has no numeric IDC`, { recordIndex: i + 1 });
     cnt.push([String(r.type), String(idc).padStart(2, '0')]);
   });
   const fields: Record<number, FieldInput | undefined> = {

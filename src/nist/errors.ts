@@ -1,17 +1,17 @@
 /** Machine-readable reason a transaction could not be read or written. */
 export type NistErrorCode =
-  | 'truncated'
-  | 'bad-length'
-  | 'bad-tag'
-  | 'bad-separator'
-  | 'bad-number'
-  | 'bad-cnt'
-  | 'record-mismatch'
-  | 'unknown-record-type'
-  | 'trailing-bytes'
-  | 'too-large'
-  | 'bad-value'
-  | 'bad-rules';
+  | 'TRUNCATED'
+  | 'BAD_LENGTH'
+  | 'BAD_TAG'
+  | 'BAD_SEPARATOR'
+  | 'BAD_NUMBER'
+  | 'BAD_CNT'
+  | 'RECORD_MISMATCH'
+  | 'UNKNOWN_RECORD_TYPE'
+  | 'TRAILING_BYTES'
+  | 'TOO_LARGE'
+  | 'BAD_VALUE'
+  | 'BAD_RULES';
 
 export interface NistErrorLocation {
   /** Byte offset in the input (or output) where the problem was found; -1 when not applicable. */

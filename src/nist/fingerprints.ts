@@ -92,11 +92,11 @@ export function decodeFingerprintImage(img: NistImage): { image: GrayImage; reso
   const warnings: string[] = [];
   const ppi = img.ppi;
   if (ppi !== undefined && (ppi < 250 || ppi > 2000)) {
-    throw new NistError('bad-value', `record resolution ${ppi} ppi is outside 250–2000 ppi`, { recordIndex: img.recordIndex });
+    throw new NistError('BAD_VALUE', `record resolution ${ppi} ppi is outside 250–2000 ppi`, { recordIndex: img.recordIndex });
   }
   let image: GrayImage;
   if (img.bitsPerPixel === 1 && img.compression === 'NONE') {
-    if (!img.width || !img.height) throw new NistError('bad-value', 'binary image without width and height', { recordIndex: img.recordIndex });
+    if (!img.width || !img.height) throw new NistError('BAD_VALUE', 'binary image without width and height', { recordIndex: img.recordIndex });
     image = decodeImage(unpackBinary(img, img.width, img.height), { format: 'raw', width: img.width, height: img.height, ppi: ppi ?? 500 });
   } else {
     const format = FORMATS[img.compression];
@@ -105,7 +105,7 @@ export function decodeFingerprintImage(img: NistImage): { image: GrayImage; reso
     }
     if (format === 'raw') {
       if ((img.bitsPerPixel ?? 8) !== 8) throw new BiometricError('IMAGE_UNSUPPORTED', `record ${img.recordIndex}: ${img.bitsPerPixel} bits a pixel`);
-      if (!img.width || !img.height) throw new NistError('bad-value', 'uncompressed image without width and height', { recordIndex: img.recordIndex });
+      if (!img.width || !img.height) throw new NistError('BAD_VALUE', 'uncompressed image without width and height', { recordIndex: img.recordIndex });
       image = decodeImage(img.data, { format, width: img.width, height: img.height, ppi });
     } else {
       image = decodeImage(img.data, { format, ppi });

@@ -118,6 +118,6 @@ describe('parsing damaged input', () => {
     const t = parseTransaction(b);
     const at = t.records[2].offset!;
     b.set([0x7f, 0xff, 0xff, 0xff], at);
-    expect(() => parseTransaction(b)).toThrow(expect.objectContaining({ code: 'truncated', offset: at, recordIndex: 2 }));
+    expect(() => parseTransaction(b)).toThrow(expect.objectContaining({ code: 'TRUNCATED', offset: at, recordIndex: 2 }));
   });
 });

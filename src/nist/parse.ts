@@ -45,10 +45,10 @@ function readTag(
     i++;
   }
   if (i >= limit) {
-    throw new NistError('truncated', 'field tag runs past the end of the record', { offset: pos, recordIndex });
+    throw new NistError('TRUNCATED', 'field tag runs past the end of the record', { offset: pos, recordIndex });
   }
   if (bytes[i] !== COLON || dot <= pos || dot >= i - 1) {
-    throw new NistError('bad-tag', 'malformed field tag (expected digits "." digits ":")', { offset: i, recordIndex });
+    throw new NistError('BAD_TAG', 'malformed field tag (expected digits "." digits ":")', { offset: i, recordIndex });
   }
   let tag = '';
   for (let k = pos; k < i; k++) tag += String.fromCharCode(bytes[k]);
@@ -59,12 +59,12 @@ function readTag(
 
 /** Parses a run of ASCII digits as a non-negative integer. */
 function digitsToNumber(bytes: Uint8Array, start: number, end: number, what: string, where: { recordIndex: number; fieldTag?: string }): number {
-  if (end <= start) throw new NistError('bad-number', `${what} is empty`, { offset: start, ...where });
-  if (end - start > MAX_DIGITS) throw new NistError('too-large', `${what} has too many digits`, { offset: start, ...where });
+  if (end <= start) throw new NistError('BAD_NUMBER', `${what} is empty`, { offset: start, ...where });
+  if (end - start > MAX_DIGITS) throw new NistError('TOO_LARGE', `${what} has too many digits`, { offset: start, ...where });
   let n = 0;
   for (let i = start; i < end; i++) {
     const b = bytes[i];
-    if (!isDigit(b)) throw new NistError('bad-number', `${what} is not a decimal number`, { offset: i, ...where });
+    if (!isDigit(b)) throw new NistError('BAD_NUMBER', `${what} is not a decimal number`, { offset: i, ...where });
     n = n * 10 + (b - 0x30);
   }
   return n;
@@ -75,14 +75,14 @@ export function parseTaggedRecord(bytes: Uint8Array, start: number, recordIndex:
   const total = bytes.length;
   const first = readTag(bytes, start, total, recordIndex);
   if (expectedType !== undefined && first.recordType !== expectedType) {
-    throw new NistError('record-mismatch', `record is Type-${first.recordType} but 1.003 CNT announces Type-${expectedType}`, {
+    throw new NistError('RECORD_MISMATCH', `record is Type-${first.recordType} but 1.003 CNT announces Type-${expectedType}`, {
       offset: start,
       recordIndex,
       fieldTag: first.tag,
     });
   }
   if (first.fieldNumber !== 1) {
-    throw new NistError('bad-tag', `first field of a record must be the length field ${first.recordType}.001`, {
+    throw new NistError('BAD_TAG', `first field of a record must be the length field ${first.recordType}.001`, {
       offset: start,
       recordIndex,
       fieldTag: first.tag,
@@ -91,10 +91,10 @@ export function parseTaggedRecord(bytes: Uint8Array, start: number, recordIndex:
   let lenEnd = first.next;
   while (lenEnd < total && lenEnd - first.next <= MAX_DIGITS && isDigit(bytes[lenEnd])) lenEnd++;
   if (lenEnd >= total) {
-    throw new NistError('truncated', 'record length field runs past the end of the input', { offset: first.next, recordIndex, fieldTag: first.tag });
+    throw new NistError('TRUNCATED', 'record length field runs past the end of the input', { offset: first.next, recordIndex, fieldTag: first.tag });
   }
   if (bytes[lenEnd] !== GS && bytes[lenEnd] !== FS) {
-    throw new NistError('bad-separator', 'record length must be decimal digits followed by a separator', {
+    throw new NistError('BAD_SEPARATOR', 'record length must be decimal digits followed by a separator', {
       offset: lenEnd,
       recordIndex,
       fieldTag: first.tag,
@@ -103,14 +103,14 @@ export function parseTaggedRecord(bytes: Uint8Array, start: number, recordIndex:
   const declared = digitsToNumber(bytes, first.next, lenEnd, 'record length', { recordIndex, fieldTag: first.tag });
   const minimum = lenEnd - start + 1;
   if (declared < minimum) {
-    throw new NistError('bad-length', `declared record length ${declared} is shorter than its own length field`, {
+    throw new NistError('BAD_LENGTH', `declared record length ${declared} is shorter than its own length field`, {
       offset: first.next,
       recordIndex,
       fieldTag: first.tag,
     });
   }
   if (declared > total - start) {
-    throw new NistError('truncated', `declared record length ${declared} runs past the end of the input (${total - start} bytes left)`, {
+    throw new NistError('TRUNCATED', `declared record length ${declared} runs past the end of the input (${total - start} bytes left)`, {
       offset: first.next,
       recordIndex,
       fieldTag: first.tag,
@@ -118,7 +118,7 @@ export function parseTaggedRecord(bytes: Uint8Array, start: number, recordIndex:
   }
   const end = start + declared; // exclusive; bytes[end-1] must be FS
   if (bytes[end - 1] !== FS) {
-    throw new NistError('bad-separator', 'record does not end with the FS separator at its declared length', {
+    throw new NistError('BAD_SEPARATOR', 'record does not end with the FS separator at its declared length', {
       offset: end - 1,
       recordIndex,
       fieldTag: first.tag,
@@ -131,17 +131,17 @@ export function parseTaggedRecord(bytes: Uint8Array, start: number, recordIndex:
   let pos = lenEnd + 1;
   if (bytes[lenEnd] === FS) {
     if (lenEnd !== body) {
-      throw new NistError('bad-separator', 'FS separator inside a record', { offset: lenEnd, recordIndex, fieldTag: first.tag });
+      throw new NistError('BAD_SEPARATOR', 'FS separator inside a record', { offset: lenEnd, recordIndex, fieldTag: first.tag });
     }
     return { kind: 'tagged', type: first.recordType, fields, offset: start };
   }
   if (pos >= body) {
-    throw new NistError('bad-separator', 'GS separator not followed by a field', { offset: lenEnd, recordIndex });
+    throw new NistError('BAD_SEPARATOR', 'GS separator not followed by a field', { offset: lenEnd, recordIndex });
   }
   while (pos < body) {
     const t = readTag(bytes, pos, body, recordIndex);
     if (t.recordType !== first.recordType) {
-      throw new NistError('bad-tag', `field tag ${t.tag} does not belong to a Type-${first.recordType} record`, {
+      throw new NistError('BAD_TAG', `field tag ${t.tag} does not belong to a Type-${first.recordType} record`, {
         offset: pos,
         recordIndex,
         fieldTag: t.tag,
@@ -154,7 +154,7 @@ export function parseTaggedRecord(bytes: Uint8Array, start: number, recordIndex:
       let k = t.next;
       while (k < body && bytes[k] !== GS) {
         if (bytes[k] === FS) {
-          throw new NistError('bad-separator', 'FS separator inside a field value', { offset: k, recordIndex, fieldTag: t.tag });
+          throw new NistError('BAD_SEPARATOR', 'FS separator inside a field value', { offset: k, recordIndex, fieldTag: t.tag });
         }
         k++;
       }
@@ -166,7 +166,7 @@ export function parseTaggedRecord(bytes: Uint8Array, start: number, recordIndex:
     } else {
       pos = valueEnd + 1;
       if (pos >= body) {
-        throw new NistError('bad-separator', 'GS separator not followed by a field', { offset: valueEnd, recordIndex, fieldTag: t.tag });
+        throw new NistError('BAD_SEPARATOR', 'GS separator not followed by a field', { offset: valueEnd, recordIndex, fieldTag: t.tag });
       }
     }
   }
@@ -177,17 +177,17 @@ export function parseTaggedRecord(bytes: Uint8Array, start: number, recordIndex:
 export function parseBinaryRecord(bytes: Uint8Array, start: number, recordIndex: number, type: number): BinaryRecord {
   const headerLength = binaryHeaderLength(type);
   if (start + 4 > bytes.length) {
-    throw new NistError('truncated', `Type-${type} record length runs past the end of the input`, { offset: start, recordIndex });
+    throw new NistError('TRUNCATED', `Type-${type} record length runs past the end of the input`, { offset: start, recordIndex });
   }
   const declared = ((bytes[start] << 24) >>> 0) + (bytes[start + 1] << 16) + (bytes[start + 2] << 8) + bytes[start + 3];
   if (declared < 4 + headerLength) {
-    throw new NistError('bad-length', `declared Type-${type} record length ${declared} is shorter than its ${4 + headerLength}-byte header`, {
+    throw new NistError('BAD_LENGTH', `declared Type-${type} record length ${declared} is shorter than its ${4 + headerLength}-byte header`, {
       offset: start,
       recordIndex,
     });
   }
   if (declared > bytes.length - start) {
-    throw new NistError('truncated', `declared Type-${type} record length ${declared} runs past the end of the input (${bytes.length - start} bytes left)`, {
+    throw new NistError('TRUNCATED', `declared Type-${type} record length ${declared} runs past the end of the input (${bytes.length - start} bytes left)`, {
       offset: start,
       recordIndex,
     });
@@ -211,32 +211,32 @@ function recordLength(r: NistRecord): number {
 /** Reads the 1.003 CNT field: [type, idc] of every record after Type-1. */
 function readCnt(type1: TaggedRecord): { entries: { type: number; idc: string }[]; field: TaggedField } {
   const field = type1.fields.find((f) => f.fieldNumber === 3);
-  if (!field) throw new NistError('bad-cnt', 'Type-1 record has no 1.003 CNT field', { offset: 0, recordIndex: 0, fieldTag: '1.003' });
+  if (!field) throw new NistError('BAD_CNT', 'Type-1 record has no 1.003 CNT field', { offset: 0, recordIndex: 0, fieldTag: '1.003' });
   const valueOffset = (field.offset ?? 0) + field.tag.length + 1;
   const where = { offset: valueOffset, recordIndex: 0, fieldTag: field.tag };
   let text = '';
   for (let i = 0; i < field.value.length; i++) {
     const b = field.value[i];
     if (!isDigit(b) && b !== US && b !== RS) {
-      throw new NistError('bad-cnt', '1.003 CNT items must be decimal numbers separated by US and RS', { ...where, offset: valueOffset + i });
+      throw new NistError('BAD_CNT', '1.003 CNT items must be decimal numbers separated by US and RS', { ...where, offset: valueOffset + i });
     }
     text += String.fromCharCode(b);
   }
   const subfields = text.split('\x1e').map((s) => s.split('\x1f'));
   for (const items of subfields) {
     if (items.length !== 2 || items[0] === '' || items[1] === '' || items[0].length > MAX_DIGITS || items[1].length > MAX_DIGITS) {
-      throw new NistError('bad-cnt', 'each 1.003 CNT subfield must hold two non-empty numeric items', where);
+      throw new NistError('BAD_CNT', 'each 1.003 CNT subfield must hold two non-empty numeric items', where);
     }
   }
   const [head, ...rest] = subfields;
-  if (Number(head[0]) !== 1) throw new NistError('bad-cnt', 'first 1.003 CNT subfield must describe the Type-1 record', where);
+  if (Number(head[0]) !== 1) throw new NistError('BAD_CNT', 'first 1.003 CNT subfield must describe the Type-1 record', where);
   const entries = rest.map((items) => ({ type: Number(items[0]), idc: items[1] }));
   if (Number(head[1]) !== entries.length) {
-    throw new NistError('bad-cnt', `1.003 CNT announces ${head[1]} records but lists ${entries.length}`, where);
+    throw new NistError('BAD_CNT', `1.003 CNT announces ${head[1]} records but lists ${entries.length}`, where);
   }
   for (const e of entries) {
     if (e.type < 2 || e.type > 99) {
-      throw new NistError('unknown-record-type', `1.003 CNT lists an invalid record type ${e.type}`, where);
+      throw new NistError('UNKNOWN_RECORD_TYPE', `1.003 CNT lists an invalid record type ${e.type}`, where);
     }
   }
   return { entries, field };
@@ -244,14 +244,14 @@ function readCnt(type1: TaggedRecord): { entries: { type: number; idc: string }[
 
 /** Parses a traditional-encoding ANSI/NIST-ITL transaction. Throws NistError (with a byte offset) on bad input. */
 export function parseTransaction(bytes: Uint8Array): Transaction {
-  if (bytes.length === 0) throw new NistError('truncated', 'empty input', { offset: 0 });
+  if (bytes.length === 0) throw new NistError('TRUNCATED', 'empty input', { offset: 0 });
   const type1 = parseTaggedRecord(bytes, 0, 0, 1);
   const { entries, field } = readCnt(type1);
   const records: NistRecord[] = [type1];
   let pos = recordLength(type1);
   // Every record is at least 5 bytes (binary LEN + IDC, or "T.1:N" + FS); reject absurd counts up front.
   if (entries.length * 5 > bytes.length - pos) {
-    throw new NistError('bad-cnt', `1.003 CNT lists ${entries.length} records, more than the ${bytes.length - pos} remaining bytes can hold`, {
+    throw new NistError('BAD_CNT', `1.003 CNT lists ${entries.length} records, more than the ${bytes.length - pos} remaining bytes can hold`, {
       offset: field.offset,
       recordIndex: 0,
       fieldTag: field.tag,
@@ -260,7 +260,7 @@ export function parseTransaction(bytes: Uint8Array): Transaction {
   entries.forEach((entry, i) => {
     const recordIndex = i + 1;
     if (pos >= bytes.length) {
-      throw new NistError('truncated', `input ends before record ${recordIndex} (Type-${entry.type}) announced in 1.003 CNT`, {
+      throw new NistError('TRUNCATED', `input ends before record ${recordIndex} (Type-${entry.type}) announced in 1.003 CNT`, {
         offset: pos,
         recordIndex,
       });
@@ -272,7 +272,7 @@ export function parseTransaction(bytes: Uint8Array): Transaction {
     pos += recordLength(record);
   });
   if (pos !== bytes.length) {
-    throw new NistError('trailing-bytes', `${bytes.length - pos} bytes follow the last record announced in 1.003 CNT`, { offset: pos });
+    throw new NistError('TRAILING_BYTES', `${bytes.length - pos} bytes follow the last record announced in 1.003 CNT`, { offset: pos });
   }
   return { records };
 }

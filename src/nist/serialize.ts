@@ -33,21 +33,21 @@ function lengthText(record: TaggedRecord): string {
     const n = others + digits;
     if (String(n).length === digits) return String(n);
   }
-  throw new NistError('too-large', 'record too large to encode', { fieldTag: lenField.tag });
+  throw new NistError('TOO_LARGE', 'record too large to encode', { fieldTag: lenField.tag });
 }
 
 function checkTagged(record: TaggedRecord, recordIndex: number): void {
   const first = record.fields[0];
   if (!first || first.fieldNumber !== 1) {
-    throw new NistError('bad-tag', `Type-${record.type} record must start with its length field ${record.type}.001`, { recordIndex });
+    throw new NistError('BAD_TAG', `Type-${record.type} record must start with its length field ${record.type}.001`, { recordIndex });
   }
   record.fields.forEach((f: TaggedField, i) => {
     if (!/^\d{1,3}\.\d{1,9}$/.test(f.tag) || f.recordType !== record.type) {
-      throw new NistError('bad-tag', `field tag "${f.tag}" does not belong to a Type-${record.type} record`, { recordIndex, fieldTag: f.tag });
+      throw new NistError('BAD_TAG', `field tag "${f.tag}" does not belong to a Type-${record.type} record`, { recordIndex, fieldTag: f.tag });
     }
     if (f.fieldNumber !== 999 || i !== record.fields.length - 1) {
       if (f.value.includes(GS) || f.value.includes(FS)) {
-        throw new NistError('bad-value', 'a text field value may not contain the GS or FS separator', { recordIndex, fieldTag: f.tag });
+        throw new NistError('BAD_VALUE', 'a text field value may not contain the GS or FS separator', { recordIndex, fieldTag: f.tag });
       }
     }
   });
@@ -70,7 +70,7 @@ export function serializeWithLayout(t: Transaction): { bytes: Uint8Array; layout
     } else {
       lengths.push('');
       const n = binaryLength(r);
-      if (n > 0xffffffff) throw new NistError('too-large', `Type-${r.type} record exceeds 4 GiB`, { recordIndex: i });
+      if (n > 0xffffffff) throw new NistError('TOO_LARGE', `Type-${r.type} record exceeds 4 GiB`, { recordIndex: i });
       total += n;
     }
   });

@@ -102,7 +102,7 @@ describe('transactions built from typed values', () => {
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(NistError);
-      expect((e as NistError).code).toBe('truncated');
+      expect((e as NistError).code).toBe('TRUNCATED');
       expect((e as NistError).offset).toBeGreaterThan(0);
       expect((e as NistError).recordIndex).toBe(3);
     }

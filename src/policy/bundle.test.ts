@@ -23,7 +23,7 @@ function problemsOf(build: () => unknown): { path: string; message: string }[] {
     build();
   } catch (error) {
     expect(error).toBeInstanceOf(PolicyError);
-    expect((error as PolicyError).code).toBe('invalid-policy');
+    expect((error as PolicyError).code).toBe('INVALID_POLICY');
     return [...(error as PolicyError).problems];
   }
   throw new Error('expected a PolicyError');
@@ -147,7 +147,7 @@ describe('Case facts schema', () => {
       throw new Error('expected a PolicyError');
     } catch (error) {
       expect(error).toBeInstanceOf(PolicyError);
-      expect((error as PolicyError).code).toBe('invalid-facts');
+      expect((error as PolicyError).code).toBe('INVALID_FACTS');
       expect((error as PolicyError).problems.map((p) => p.path)).toEqual(['person.gangMember', 'charges[0].code', 'charges[0].severity']);
     }
   });

@@ -18,7 +18,7 @@ export interface PolicyDocument {
   json: unknown;
 }
 
-/** Validates the raw documents; throws PolicyError('invalid-policy') listing every problem. */
+/** Validates the raw documents; throws PolicyError('INVALID_POLICY') listing every problem. */
 export function buildPolicyBundle(versionDocuments: readonly PolicyDocument[], offenseDocument: PolicyDocument): PolicyBundle {
   const problems: PolicyProblem[] = [];
   const versions: { name: string; version: PolicyVersion }[] = [];
@@ -34,7 +34,7 @@ export function buildPolicyBundle(versionDocuments: readonly PolicyDocument[], o
   if (table.success) problems.push(...checkTable(table.data, offenseDocument.name));
   problems.push(...checkChain(versions));
   for (const { name, version } of versions) problems.push(...checkRuleIds(version, name));
-  if (problems.length > 0 || !table.success) throw new PolicyError('invalid-policy', `policy documents are invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was loaded`, problems);
+  if (problems.length > 0 || !table.success) throw new PolicyError('INVALID_POLICY', `policy documents are invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was loaded`, problems);
 
   const sorted = versions.map((v) => v.version).sort((a, b) => (a.effective < b.effective ? -1 : 1));
   return { versions: sorted, offenses: table.data };
@@ -109,21 +109,21 @@ export function versionInForce(policy: PolicyBundle, date: string): PolicyVersio
   let found: PolicyVersion | undefined;
   for (const version of policy.versions) if (version.effective <= date) found = version;
   if (found === undefined) {
-    throw new PolicyError('no-version-in-force', `no policy version is in force on ${date}; the earliest takes effect ${policy.versions[0]?.effective ?? '(none)'}`);
+    throw new PolicyError('NO_VERSION_IN_FORCE', `no policy version is in force on ${date}; the earliest takes effect ${policy.versions[0]?.effective ?? '(none)'}`);
   }
   return found;
 }
 
-/** A decision date must be a calendar date YYYY-MM-DD: PolicyError('invalid-date') otherwise. */
+/** A decision date must be a calendar date YYYY-MM-DD: PolicyError('INVALID_DATE') otherwise. */
 export function assertDate(date: string): void {
-  if (!isoDate.safeParse(date).success) throw new PolicyError('invalid-date', `"${date}" is not a date YYYY-MM-DD`);
+  if (!isoDate.safeParse(date).success) throw new PolicyError('INVALID_DATE', `"${date}" is not a date YYYY-MM-DD`);
 }
 
-/** The version with this id; an unknown id is a PolicyError('unknown-version'). */
+/** The version with this id; an unknown id is a PolicyError('UNKNOWN_VERSION'). */
 export function versionById(policy: PolicyBundle, id: string): PolicyVersion {
   const version = policy.versions.find((v) => v.id === id);
   if (version === undefined) {
-    throw new PolicyError('unknown-version', `no policy version "${id}"; known: ${policy.versions.map((v) => v.id).join(', ')}`);
+    throw new PolicyError('UNKNOWN_VERSION', `no policy version "${id}"; known: ${policy.versions.map((v) => v.id).join(', ')}`);
   }
   return version;
 }

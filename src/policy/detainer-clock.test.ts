@@ -375,37 +375,37 @@ describe('bad input', () => {
   };
 
   it('refuses unknown time zones', () => {
-    expect(code(() => holdExpiresAt(0, 'Mars/Olympus_Mons'))).toBe('invalid-time-zone');
-    expect(code(() => holdExpiresAt(0, ''))).toBe('invalid-time-zone');
-    expect(code(() => isBusinessDay('2011-01-18', 'Nowhere'))).toBe('invalid-time-zone');
+    expect(code(() => holdExpiresAt(0, 'Mars/Olympus_Mons'))).toBe('INVALID_TIME_ZONE');
+    expect(code(() => holdExpiresAt(0, ''))).toBe('INVALID_TIME_ZONE');
+    expect(code(() => isBusinessDay('2011-01-18', 'Nowhere'))).toBe('INVALID_TIME_ZONE');
   });
 
   it('refuses instants that are not instants', () => {
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 1.5, 'yesterday', '2021-02-30T10:00:00Z', '2021-02-10T10:00:00', '2021-02-10T24:00:00Z', '2021-02-10T10:00:00+25:00', new Date('x')]) {
-      expect(code(() => holdExpiresAt(bad, 'America/Chicago'))).toBe('invalid-instant');
+      expect(code(() => holdExpiresAt(bad, 'America/Chicago'))).toBe('INVALID_INSTANT');
     }
-    expect(code(() => hoursHeld('2011-03-03T17:00:00-06:00', 'later', 'America/Chicago'))).toBe('invalid-instant');
+    expect(code(() => hoursHeld('2011-03-03T17:00:00-06:00', 'later', 'America/Chicago'))).toBe('INVALID_INSTANT');
   });
 
   it('refuses years outside 1900–2200 in the jail’s local time', () => {
-    expect(code(() => holdExpiresAt('1899-12-31T12:00:00Z', 'America/Chicago'))).toBe('year-out-of-range');
-    expect(code(() => holdExpiresAt('1900-01-01T03:00:00Z', 'America/Los_Angeles'))).toBe('year-out-of-range');
-    expect(code(() => holdExpiresAt('2201-01-01T12:00:00Z', 'America/Chicago'))).toBe('year-out-of-range');
-    expect(code(() => isBusinessDay('2250-01-03', 'America/Chicago'))).toBe('year-out-of-range');
+    expect(code(() => holdExpiresAt('1899-12-31T12:00:00Z', 'America/Chicago'))).toBe('YEAR_OUT_OF_RANGE');
+    expect(code(() => holdExpiresAt('1900-01-01T03:00:00Z', 'America/Los_Angeles'))).toBe('YEAR_OUT_OF_RANGE');
+    expect(code(() => holdExpiresAt('2201-01-01T12:00:00Z', 'America/Chicago'))).toBe('YEAR_OUT_OF_RANGE');
+    expect(code(() => isBusinessDay('2250-01-03', 'America/Chicago'))).toBe('YEAR_OUT_OF_RANGE');
     // The last supported day still works: Wednesday 2200-12-31, then New Year's Day 2201 and a weekend.
     expect(holdExpiresAt('2200-12-31T12:00:00Z', 'America/Chicago').expiresAtLocal).toBe('2201-01-05T06:00:00-06:00');
   });
 
   it('refuses unknown options', () => {
-    expect(code(() => holdExpiresAt(0, 'UTC', { counting: 'business' as never }))).toBe('invalid-option');
-    expect(code(() => holdExpiresAt(0, 'UTC', { limitHours: -1 }))).toBe('invalid-option');
-    expect(code(() => holdExpiresAt(0, 'UTC', { extraHolidays: [{ date: 'soon', name: 'x' }] }))).toBe('invalid-holiday');
+    expect(code(() => holdExpiresAt(0, 'UTC', { counting: 'business' as never }))).toBe('INVALID_OPTION');
+    expect(code(() => holdExpiresAt(0, 'UTC', { limitHours: -1 }))).toBe('INVALID_OPTION');
+    expect(code(() => holdExpiresAt(0, 'UTC', { extraHolidays: [{ date: 'soon', name: 'x' }] }))).toBe('INVALID_HOLIDAY');
   });
 
   it('reports a calendar with no counting day instead of looping', () => {
     const weekdays: { date: string; name: string }[] = [];
     for (let d = Date.UTC(2020, 0, 1); d < Date.UTC(2031, 0, 1); d += 86_400_000) weekdays.push({ date: new Date(d).toISOString().slice(0, 10), name: 'closed' });
-    expect(code(() => holdExpiresAt('2020-01-01T12:00:00Z', 'UTC', { extraHolidays: weekdays }))).toBe('no-counting-day');
+    expect(code(() => holdExpiresAt('2020-01-01T12:00:00Z', 'UTC', { extraHolidays: weekdays }))).toBe('NO_COUNTING_DAY');
   });
 
   it('parses ISO instants with offsets and fractions', () => {

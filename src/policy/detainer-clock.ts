@@ -61,7 +61,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (f !== undefined) return f;
   if (typeof timeZone !== 'string' || timeZone.trim() === '') {
-    throw new DetainerClockError('invalid-time-zone', `not an IANA time zone: ${String(timeZone)}`);
+    throw new DetainerClockError('INVALID_TIME_ZONE', `not an IANA time zone: ${String(timeZone)}`);
   }
   try {
     f = new Intl.DateTimeFormat('en-US', {
@@ -77,13 +77,13 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
       second: 'numeric',
     });
   } catch {
-    throw new DetainerClockError('invalid-time-zone', `not an IANA time zone: ${timeZone}`);
+    throw new DetainerClockError('INVALID_TIME_ZONE', `not an IANA time zone: ${timeZone}`);
   }
   formatters.set(timeZone, f);
   return f;
 }
 
-/** The zone's canonical name (e.g. "US/Eastern" → "America/New_York"); throws `invalid-time-zone`. */
+/** The zone's canonical name (e.g. "US/Eastern" → "America/New_York"); throws `INVALID_TIME_ZONE`. */
 export function resolveTimeZone(timeZone: string): string {
   return formatterFor(timeZone).resolvedOptions().timeZone;
 }
@@ -193,28 +193,28 @@ export function formatLocal(ms: number, timeZone: string): string {
 
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Epoch milliseconds of an instant input; throws `invalid-instant`. */
+/** Epoch milliseconds of an instant input; throws `INVALID_INSTANT`. */
 export function parseInstant(input: InstantInput, what = 'instant'): number {
   if (input instanceof Date) {
     const t = input.getTime();
-    if (Number.isNaN(t)) throw new DetainerClockError('invalid-instant', `${what} is an invalid Date`);
+    if (Number.isNaN(t)) throw new DetainerClockError('INVALID_INSTANT', `${what} is an invalid Date`);
     return t;
   }
   if (typeof input === 'number') {
     if (!Number.isInteger(input) || Math.abs(input) > 8.64e15) {
-      throw new DetainerClockError('invalid-instant', `${what} must be whole epoch milliseconds: ${input}`);
+      throw new DetainerClockError('INVALID_INSTANT', `${what} must be whole epoch milliseconds: ${input}`);
     }
     return input;
   }
   const m = typeof input === 'string' ? ISO_INSTANT.exec(input) : null;
   if (m === null) {
-    throw new DetainerClockError('invalid-instant', `${what} must be epoch ms or ISO 8601 with an offset ("…Z" or "…-05:00"): ${String(input)}`);
+    throw new DetainerClockError('INVALID_INSTANT', `${what} must be epoch ms or ISO 8601 with an offset ("…Z" or "…-05:00"): ${String(input)}`);
   }
   let day: number;
   try {
     day = parseDay(`${m[1]}-${m[2]}-${m[3]}`);
   } catch {
-    throw new DetainerClockError('invalid-instant', `${what} has no such date: ${input}`);
+    throw new DetainerClockError('INVALID_INSTANT', `${what} has no such date: ${input}`);
   }
   const hour = Number(m[4]);
   const minute = Number(m[5]);
@@ -224,17 +224,17 @@ export function parseInstant(input: InstantInput, what = 'instant'): number {
   if (m[8] !== 'Z') {
     const oh = Number(m[8].slice(1, 3));
     const om = Number(m[8].slice(4, 6));
-    if (oh > 23 || om > 59) throw new DetainerClockError('invalid-instant', `${what} has a bad offset: ${input}`);
+    if (oh > 23 || om > 59) throw new DetainerClockError('INVALID_INSTANT', `${what} has a bad offset: ${input}`);
     offset = (m[8][0] === '-' ? -1 : 1) * (oh * HOUR_MS + om * 60_000);
   }
-  if (hour > 23 || minute > 59 || second > 59) throw new DetainerClockError('invalid-instant', `${what} has a bad time: ${input}`);
+  if (hour > 23 || minute > 59 || second > 59) throw new DetainerClockError('INVALID_INSTANT', `${what} has a bad time: ${input}`);
   return day * DAY_MS + hour * HOUR_MS + minute * 60_000 + second * 1000 + millis - offset;
 }
 
 function checkLocalYear(ms: number, timeZone: string, what: string): void {
   const year = civilDate(Math.floor(wallClockAt(ms, timeZone) / DAY_MS)).year;
   if (year < MIN_YEAR || year > MAX_YEAR) {
-    throw new DetainerClockError('year-out-of-range', `${what} is in ${year}; supported years are ${MIN_YEAR}–${MAX_YEAR}`);
+    throw new DetainerClockError('YEAR_OUT_OF_RANGE', `${what} is in ${year}; supported years are ${MIN_YEAR}–${MAX_YEAR}`);
   }
 }
 
@@ -250,11 +250,11 @@ function resolve(timeZone: string, options: DetainerClockOptions | undefined): R
   const calendar = new HolidayCalendar(options ?? {});
   const counting = options?.counting ?? 'elapsed';
   if (counting !== 'elapsed' && counting !== 'wall-clock') {
-    throw new DetainerClockError('invalid-option', `counting must be "elapsed" or "wall-clock": ${String(counting)}`);
+    throw new DetainerClockError('INVALID_OPTION', `counting must be "elapsed" or "wall-clock": ${String(counting)}`);
   }
   const limitHours = options?.limitHours ?? DETAINER_LIMIT_HOURS;
   if (typeof limitHours !== 'number' || !Number.isFinite(limitHours) || limitHours <= 0 || limitHours > 24 * 366) {
-    throw new DetainerClockError('invalid-option', `limitHours must be a positive number of hours up to a year: ${String(limitHours)}`);
+    throw new DetainerClockError('INVALID_OPTION', `limitHours must be a positive number of hours up to a year: ${String(limitHours)}`);
   }
   return { timeZone: zone, calendar, counting, limitMs: Math.round(limitHours * HOUR_MS) };
 }
@@ -267,7 +267,7 @@ interface DaySpan {
   end: number;
 }
 
-/** Local days from the one containing `fromMs` onward (at most `maxDays`, then `no-counting-day`). */
+/** Local days from the one containing `fromMs` onward (at most `maxDays`, then `NO_COUNTING_DAY`). */
 function* localDays(fromMs: number, timeZone: string, maxDays = MAX_DAYS_WALKED): Generator<DaySpan> {
   let day = localDayOf(fromMs, timeZone);
   let start = startOfLocalDay(day, timeZone);
@@ -277,7 +277,7 @@ function* localDays(fromMs: number, timeZone: string, maxDays = MAX_DAYS_WALKED)
     day += 1;
     start = end;
   }
-  throw new DetainerClockError('no-counting-day', `the calendar has no counting day within ${MAX_DAYS_WALKED} days`);
+  throw new DetainerClockError('NO_COUNTING_DAY', `the calendar has no counting day within ${MAX_DAYS_WALKED} days`);
 }
 
 /** Where the hold would lapse, by the chosen counting rule. */
@@ -306,7 +306,7 @@ function expiryOf(releaseMs: number, r: Resolved): { countingStartsMs: number; e
       remaining -= available;
     }
   }
-  throw new DetainerClockError('no-counting-day', 'the calendar has no counting day');
+  throw new DetainerClockError('NO_COUNTING_DAY', 'the calendar has no counting day');
 }
 
 export interface CountedInterval {
@@ -482,7 +482,7 @@ function dayOfInput(date: InstantInput, timeZone: string): number {
     const day = parseDay(date);
     const year = civilDate(day).year;
     if (year < MIN_YEAR || year > MAX_YEAR) {
-      throw new DetainerClockError('year-out-of-range', `${date}: supported years are ${MIN_YEAR}–${MAX_YEAR}`);
+      throw new DetainerClockError('YEAR_OUT_OF_RANGE', `${date}: supported years are ${MIN_YEAR}–${MAX_YEAR}`);
     }
     return day;
   }

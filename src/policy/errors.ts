@@ -1,11 +1,11 @@
 /** Machine-readable reason a policy document, a case or a lookup was refused. */
 export type PolicyErrorCode =
-  | 'invalid-policy'
-  | 'invalid-facts'
-  | 'invalid-date'
-  | 'unknown-offense-code'
-  | 'unknown-version'
-  | 'no-version-in-force';
+  | 'INVALID_POLICY'
+  | 'INVALID_FACTS'
+  | 'INVALID_DATE'
+  | 'UNKNOWN_OFFENSE_CODE'
+  | 'UNKNOWN_VERSION'
+  | 'NO_VERSION_IN_FORCE';
 
 /** One problem, located by its JSON path (`versions/2012-12-21-detainer-criteria.json: detainers.criteria[2].test.kind`). */
 export interface PolicyProblem {

@@ -109,7 +109,7 @@ describe('federalHolidays', () => {
     try {
       federalHolidays(1800);
     } catch (e) {
-      expect((e as DetainerClockError).code).toBe('year-out-of-range');
+      expect((e as DetainerClockError).code).toBe('YEAR_OUT_OF_RANGE');
     }
   });
 });
@@ -189,9 +189,9 @@ describe('HolidayCalendar', () => {
         expect((e as DetainerClockError).code).toBe(code);
       }
     };
-    bad({ extraHolidays: [{ date: '2018-02-30', name: 'x' }] }, 'invalid-holiday');
-    bad({ extraHolidays: [{ date: '2018-12-05', name: '' }] }, 'invalid-holiday');
-    bad({ extraHolidays: [{ date: 20181205, name: 'x' }] }, 'invalid-holiday');
-    bad({ holidayDates: 'both' }, 'invalid-option');
+    bad({ extraHolidays: [{ date: '2018-02-30', name: 'x' }] }, 'INVALID_HOLIDAY');
+    bad({ extraHolidays: [{ date: '2018-12-05', name: '' }] }, 'INVALID_HOLIDAY');
+    bad({ extraHolidays: [{ date: 20181205, name: 'x' }] }, 'INVALID_HOLIDAY');
+    bad({ holidayDates: 'both' }, 'INVALID_OPTION');
   });
 });

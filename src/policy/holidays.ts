@@ -8,13 +8,13 @@
 
 /** Machine-readable reason a detainer-clock or holiday computation refused its input. */
 export type DetainerClockErrorCode =
-  | 'invalid-instant'
-  | 'invalid-time-zone'
-  | 'invalid-date'
-  | 'year-out-of-range'
-  | 'invalid-holiday'
-  | 'invalid-option'
-  | 'no-counting-day';
+  | 'INVALID_INSTANT'
+  | 'INVALID_TIME_ZONE'
+  | 'INVALID_DATE'
+  | 'YEAR_OUT_OF_RANGE'
+  | 'INVALID_HOLIDAY'
+  | 'INVALID_OPTION'
+  | 'NO_COUNTING_DAY';
 
 /** The one error type the detainer clock and the holiday calendar throw for bad input. */
 export class DetainerClockError extends Error {
@@ -70,16 +70,16 @@ export function formatDay(dayNum: number): string {
   return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
 }
 
-/** Parses a strict "YYYY-MM-DD" civil date into a day number; throws `invalid-date`. */
+/** Parses a strict "YYYY-MM-DD" civil date into a day number; throws `INVALID_DATE`. */
 export function parseDay(text: string): number {
   const m = typeof text === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(text) : null;
-  if (m === null) throw new DetainerClockError('invalid-date', `not a YYYY-MM-DD date: ${String(text)}`);
+  if (m === null) throw new DetainerClockError('INVALID_DATE', `not a YYYY-MM-DD date: ${String(text)}`);
   const year = Number(m[1]);
   const month = Number(m[2]);
   const day = Number(m[3]);
   const n = dayNumber(year, month, day);
   const back = civilDate(n);
-  if (back.month !== month || back.day !== day) throw new DetainerClockError('invalid-date', `no such date: ${text}`);
+  if (back.month !== month || back.day !== day) throw new DetainerClockError('INVALID_DATE', `no such date: ${text}`);
   return n;
 }
 
@@ -204,7 +204,7 @@ function observedDay(day: number, id?: FederalHolidayId): number {
 
 function checkYear(year: number): void {
   if (!Number.isInteger(year) || year < MIN_YEAR || year > MAX_YEAR) {
-    throw new DetainerClockError('year-out-of-range', `year must be an integer from ${MIN_YEAR} to ${MAX_YEAR}: ${String(year)}`);
+    throw new DetainerClockError('YEAR_OUT_OF_RANGE', `year must be an integer from ${MIN_YEAR} to ${MAX_YEAR}: ${String(year)}`);
   }
 }
 
@@ -298,20 +298,20 @@ export class HolidayCalendar {
     options ??= {};
     const rule = options.holidayDates ?? 'observed';
     if (rule !== 'observed' && rule !== 'actual') {
-      throw new DetainerClockError('invalid-option', `holidayDates must be "observed" or "actual": ${String(rule)}`);
+      throw new DetainerClockError('INVALID_OPTION', `holidayDates must be "observed" or "actual": ${String(rule)}`);
     }
     this.holidayDates = rule;
     this.includeFederal = options.federalHolidays ?? true;
     this.inaugurationDay = options.inaugurationDay ?? false;
     for (const extra of options.extraHolidays ?? []) {
       if (extra === null || typeof extra !== 'object' || typeof extra.name !== 'string' || extra.name.trim() === '') {
-        throw new DetainerClockError('invalid-holiday', 'an extra holiday needs a date "YYYY-MM-DD" and a name');
+        throw new DetainerClockError('INVALID_HOLIDAY', 'an extra holiday needs a date "YYYY-MM-DD" and a name');
       }
       let day: number;
       try {
         day = parseDay(extra.date);
       } catch {
-        throw new DetainerClockError('invalid-holiday', `extra holiday "${extra.name}" has a bad date: ${String(extra.date)}`);
+        throw new DetainerClockError('INVALID_HOLIDAY', `extra holiday "${extra.name}" has a bad date: ${String(extra.date)}`);
       }
       const names = this.extras.get(day) ?? [];
       names.push(extra.name);

@@ -94,7 +94,7 @@ describe('The NCIC offense table', () => {
     try {
       offenseOf(policy.offenses, '4250');
     } catch (error) {
-      expect((error as PolicyError).code).toBe('unknown-offense-code');
+      expect((error as PolicyError).code).toBe('UNKNOWN_OFFENSE_CODE');
     }
   });
 

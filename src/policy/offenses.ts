@@ -23,11 +23,11 @@ export function findOffense(table: OffenseTable, code: string): Offense | null {
   return { code, category: block.category, name: listed?.name ?? null, tags: listed?.tags ?? block.tags };
 }
 
-/** The table entry for `code`; an unknown code is a `PolicyError('unknown-offense-code')`. */
+/** The table entry for `code`; an unknown code is a `PolicyError('UNKNOWN_OFFENSE_CODE')`. */
 export function offenseOf(table: OffenseTable, code: string): Offense {
   const offense = findOffense(table, code);
   if (offense === null) {
-    throw new PolicyError('unknown-offense-code', `NCIC offense code "${code}" is not in the offense table`, [
+    throw new PolicyError('UNKNOWN_OFFENSE_CODE', `NCIC offense code "${code}" is not in the offense table`, [
       { path: 'code', message: `no block "${code.slice(0, 2)}" in ncic-offenses.json` },
     ]);
   }

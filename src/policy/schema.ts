@@ -340,9 +340,9 @@ export function zodProblems(error: z.ZodError, prefix = ''): { path: string; mes
   });
 }
 
-/** Case facts from outside (JSON, a form): parsed, defaults filled; PolicyError('invalid-facts') lists every problem. */
+/** Case facts from outside (JSON, a form): parsed, defaults filled; PolicyError('INVALID_FACTS') lists every problem. */
 export function parseCaseFacts(input: unknown): CaseFacts {
   const parsed = caseFacts.safeParse(input);
   if (parsed.success) return parsed.data;
-  throw new PolicyError('invalid-facts', 'case facts are invalid', zodProblems(parsed.error));
+  throw new PolicyError('INVALID_FACTS', 'case facts are invalid', zodProblems(parsed.error));
 }

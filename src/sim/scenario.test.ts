@@ -98,13 +98,13 @@ describe('running the example scenarios on SQLite', () => {
     }
   }, 60_000);
 
-  it('a booking re-sent with the same TCN is the same case; re-sent with different content it is refused with duplicate-tcn-conflict', async () => {
+  it('a booking re-sent with the same TCN is the same case; re-sent with different content it is refused with DUPLICATE_TCN_CONFLICT', async () => {
     const store = await tempStore();
     try {
       const b1 = { ...minimal.events[0], tcn: 'TX20110801HARRIS0001' };
       const events = [b1, { ...b1, id: 'b1-again', at: '2011-08-01T10:05:00-05:00' }, { ...b1, id: 'b1-changed', at: '2011-08-01T10:10:00-05:00', charges: [{ ncicCode: '5399' }] }];
       const result = await runScenario(parseScenario({ ...minimal, events, expect: { b1: { custody: 'in-custody', iar: { status: 'ewi' } } } }), { store });
-      expect(result.failures).toEqual([expect.objectContaining({ event: 2, type: 'booking', code: 'duplicate-tcn-conflict' })]);
+      expect(result.failures).toEqual([expect.objectContaining({ event: 2, type: 'booking', code: 'DUPLICATE_TCN_CONFLICT' })]);
       const [first, again] = result.cases;
       expect(result.cases.map((c) => c.booking)).toEqual(['b1', 'b1-again']);
       expect(again.caseId).toBe(first.caseId);
@@ -120,7 +120,7 @@ describe('running the example scenarios on SQLite', () => {
     const store = await tempStore();
     try {
       const result = await runScenario(parseScenario({ ...minimal, events: [...minimal.events, { type: 'conviction', booking: 'b1', at: '2011-08-02T10:00:00-05:00', ncicCodes: ['1201'] }], expect: { b1: { custody: 'in-custody', iar: { status: 'ewi' } } } }), { store });
-      expect(result.failures).toEqual([expect.objectContaining({ event: 1, type: 'conviction', code: 'unknown-charge' })]);
+      expect(result.failures).toEqual([expect.objectContaining({ event: 1, type: 'conviction', code: 'UNKNOWN_CHARGE' })]);
       expect(result.expectations.every((x) => x.ok)).toBe(true);
       expect(result.passed).toBe(false);
     } finally {

@@ -138,7 +138,7 @@ const event = z.discriminatedUnion('type', [
       charges: z.array(charge).min(1),
       circumstances: circumstances.partial().optional(),
       caseNumber: z.string().optional(),
-      /** The jail's TCN (1.009); a booking with the ORI and TCN of an earlier one is that submission re-sent (same case, or duplicate-tcn-conflict). */
+      /** The jail's TCN (1.009); a booking with the ORI and TCN of an earlier one is that submission re-sent (same case, or DUPLICATE_TCN_CONFLICT). */
       tcn: z.string().optional(),
     })
     .strict(),
@@ -529,7 +529,7 @@ export async function registerJurisdictions(pipeline: Pipeline, jurisdictions: r
     const known = await pipeline.jurisdictions.jurisdictionOf(pipeline.store.db, j.ori).then(
       () => true,
       (error: unknown) => {
-        if (error instanceof AgencyError && error.code === 'unknown-ori') return false;
+        if (error instanceof AgencyError && error.code === 'UNKNOWN_ORI') return false;
         throw error;
       },
     );

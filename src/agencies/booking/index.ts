@@ -137,7 +137,7 @@ export interface BookingRequest {
   /**
    * The jail's transaction control number (1.009 TCN, 10–40 printable characters). A request
    * whose (ORI, TCN) was already booked is the same submission: identical content returns the
-   * existing case and changes nothing else; different content is `duplicate-tcn-conflict`.
+   * existing case and changes nothing else; different content is `DUPLICATE_TCN_CONFLICT`.
    * Without it the case id serves as the TCN (every booking is a new submission).
    */
   tcn?: string;
@@ -177,7 +177,7 @@ export function contentHashOf(request: BookingRequest): string {
 
 function parsed<T extends z.ZodTypeAny>(schema: T, input: unknown, what: string): z.infer<T> {
   const r = schema.safeParse(input);
-  if (!r.success) throw new AgencyError('invalid-booking', `invalid ${what}: ${r.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ')}`);
+  if (!r.success) throw new AgencyError('INVALID_BOOKING', `invalid ${what}: ${r.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ')}`);
   return r.data;
 }
 
@@ -189,14 +189,14 @@ export function createBookingAgency(deps: AgencyDeps) {
 
   async function bookingRow(d: AnyDatabase, caseId: string) {
     const row = await t(d).selectFrom('booking_bookings').selectAll().where('case_id', '=', caseId).executeTakeFirst();
-    if (!row) throw new AgencyError('unknown-case', `the jail has no booking "${caseId}"`);
+    if (!row) throw new AgencyError('UNKNOWN_CASE', `the jail has no booking "${caseId}"`);
     return row;
   }
 
   /** Updates the booking's row; the same typed error as `bookingRow` when there is none (one statement instead of a read and a write). */
   async function updateBooking(trx: AnyTransaction, caseId: string, set: Partial<Pick<BookingTables['booking_bookings'], 'fbi_number' | 'idr_result' | 'iar'>>) {
     const r = await t(trx).updateTable('booking_bookings').set(set).where('case_id', '=', caseId).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) throw new AgencyError('unknown-case', `the jail has no booking "${caseId}"`);
+    if (Number(r.numUpdatedRows) === 0) throw new AgencyError('UNKNOWN_CASE', `the jail has no booking "${caseId}"`);
   }
 
   async function timeZoneOf(d: AnyDatabase, ori: string): Promise<string> {
@@ -224,23 +224,23 @@ export function createBookingAgency(deps: AgencyDeps) {
       const b = request.booking;
       const now = deps.clock.now();
       const tcn = request.tcn ?? caseId;
-      if (typeof tcn !== 'string' || !/^[\x21-\x7e]{10,40}$/.test(tcn)) throw new AgencyError('invalid-booking', `the TCN (1.009) must be 10 to 40 printable characters without spaces, got ${JSON.stringify(tcn)}`);
+      if (typeof tcn !== 'string' || !/^[\x21-\x7e]{10,40}$/.test(tcn)) throw new AgencyError('INVALID_BOOKING', `the TCN (1.009) must be 10 to 40 printable characters without spaces, got ${JSON.stringify(tcn)}`);
       const contentHash = contentHashOf(request);
       const previous = await t(trx).selectFrom('booking_bookings').select(['case_id', 'content_hash']).where('ori', '=', b.arrestingAgencyOri).where('tcn', '=', tcn).executeTakeFirst();
       if (previous) {
-        if (previous.content_hash !== contentHash) throw new AgencyError('duplicate-tcn-conflict', `TCN ${tcn} from ${b.arrestingAgencyOri} was already received as case ${previous.case_id} with different content; a new submission needs a new TCN`);
+        if (previous.content_hash !== contentHash) throw new AgencyError('DUPLICATE_TCN_CONFLICT', `TCN ${tcn} from ${b.arrestingAgencyOri} was already received as case ${previous.case_id} with different content; a new submission needs a new TCN`);
         await event(trx, previous.case_id, 'resubmission-recognised', `The submission with TCN ${tcn} arrived again; it is case ${previous.case_id} already, nothing is sent again.`, { tcn, ori: b.arrestingAgencyOri });
         return previous.case_id;
       }
       const jurisdiction = await deps.jurisdictions.jurisdictionOf(trx, b.arrestingAgencyOri);
-      if (!/^\d{8}$/.test(b.dateOfArrest)) throw new AgencyError('invalid-booking', `date of arrest must be CCYYMMDD, got "${b.dateOfArrest}"`);
+      if (!/^\d{8}$/.test(b.dateOfArrest)) throw new AgencyError('INVALID_BOOKING', `date of arrest must be CCYYMMDD, got "${b.dateOfArrest}"`);
       const arrestDate = isoOfEbtsDate(b.dateOfArrest);
-      if (arrestDate > localDate(now, jurisdiction.timeZone)) throw new AgencyError('invalid-time', `date of arrest ${arrestDate} is after the booking time`);
+      if (arrestDate > localDate(now, jurisdiction.timeZone)) throw new AgencyError('INVALID_TIME', `date of arrest ${arrestDate} is after the booking time`);
       const version = versionInForce(deps.policy, arrestDate < deps.policy.versions[0].effective ? deps.policy.versions[0].effective : arrestDate);
       const details = (request.charges ?? []).map((d) => parsed(chargeDetail, d, 'charge detail'));
       const charges: ChargeFacts[] = b.charges.map((c) => {
         const offense = findOffense(deps.policy.offenses, c.ncicCode);
-        if (offense === null) throw new AgencyError('unknown-ncic-code', `NCIC offense code "${c.ncicCode}" is not in the offense table`);
+        if (offense === null) throw new AgencyError('UNKNOWN_NCIC_CODE', `NCIC offense code "${c.ncicCode}" is not in the offense table`);
         const d = details.find((x) => x.ncicCode === c.ncicCode);
         const severity = d?.severity ?? (levelOfCode(version.levels, c.ncicCode, { severity: 'misdemeanor', maxSentenceMonths: null }).level < 3 ? 'felony' : 'misdemeanor');
         return chargeFacts.parse({
@@ -254,12 +254,12 @@ export function createBookingAgency(deps: AgencyDeps) {
           dispositionAt: null,
         });
       });
-      for (const d of details) if (!b.charges.some((c) => c.ncicCode === d.ncicCode)) throw new AgencyError('unknown-charge', `charge detail for ${d.ncicCode}, which the booking does not charge`);
+      for (const d of details) if (!b.charges.some((c) => c.ncicCode === d.ncicCode)) throw new AgencyError('UNKNOWN_CHARGE', `charge detail for ${d.ncicCode}, which the booking does not charge`);
       let ebts: Uint8Array;
       try {
         ebts = buildCarBytes(b, { controlNumber: caseId, destinationOri: `${jurisdiction.state}SIB0000`.slice(0, 9), date: b.dateOfArrest });
       } catch (error) {
-        if (error instanceof NistError) throw new AgencyError('invalid-booking', `the booking cannot be sent as a CAR: ${error.message}`);
+        if (error instanceof NistError) throw new AgencyError('INVALID_BOOKING', `the booking cannot be sent as a CAR: ${error.message}`);
         throw error;
       }
       const person = {
@@ -271,7 +271,7 @@ export function createBookingAgency(deps: AgencyDeps) {
         circumstances: parsed(circumstancesSchema, request.circumstances ?? {}, 'circumstances'),
       };
       const exists = await t(trx).selectFrom('booking_bookings').select('case_id').where('case_id', '=', caseId).executeTakeFirst();
-      if (exists) throw new AgencyError('invalid-booking', `case ${caseId} is already booked`);
+      if (exists) throw new AgencyError('INVALID_BOOKING', `case ${caseId} is already booked`);
       await t(trx)
         .insertInto('booking_bookings')
         .values({ case_id: caseId, ori: b.arrestingAgencyOri, tcn, content_hash: contentHash, person: JSON.stringify(person), booked_at: now, charges: JSON.stringify(charges), state: 'in-custody', release_due_at: null, released_at: null, release_reason: null, fbi_number: null, idr_result: null, iar: null })
@@ -298,8 +298,8 @@ export function createBookingAgency(deps: AgencyDeps) {
      */
     async releaseDue(trx: AnyTransaction, caseId: string, at: number): Promise<void> {
       const row = await bookingRow(trx, caseId);
-      if (!Number.isSafeInteger(at) || at < Number(row.booked_at)) throw new AgencyError('invalid-time', `release time ${new Date(at).toISOString()} is before the booking (${new Date(Number(row.booked_at)).toISOString()})`);
-      if (row.state !== 'in-custody') throw new AgencyError('invalid-time', `case ${caseId} is no longer in the jail's custody (${row.state})`);
+      if (!Number.isSafeInteger(at) || at < Number(row.booked_at)) throw new AgencyError('INVALID_TIME', `release time ${new Date(at).toISOString()} is before the booking (${new Date(Number(row.booked_at)).toISOString()})`);
+      if (row.state !== 'in-custody') throw new AgencyError('INVALID_TIME', `case ${caseId} is no longer in the jail's custody (${row.state})`);
       const detainer = await t(trx).selectFrom('booking_detainers').selectAll().where('case_id', '=', caseId).where('state', '=', 'received').executeTakeFirst();
       await t(trx).updateTable('booking_bookings').set({ release_due_at: at }).where('case_id', '=', caseId).execute();
       if (!detainer) {
@@ -324,14 +324,14 @@ export function createBookingAgency(deps: AgencyDeps) {
     /** A court disposed of charges (all pending ones unless `ncicCodes` names some). */
     async dispose(trx: AnyTransaction, caseId: string, outcome: 'conviction' | 'dismissal', at: number, ncicCodes?: readonly string[]): Promise<void> {
       const row = await bookingRow(trx, caseId);
-      if (!Number.isSafeInteger(at) || at < Number(row.booked_at)) throw new AgencyError('invalid-time', 'a disposition cannot precede the booking');
+      if (!Number.isSafeInteger(at) || at < Number(row.booked_at)) throw new AgencyError('INVALID_TIME', 'a disposition cannot precede the booking');
       const charges = JSON.parse(row.charges) as ChargeFacts[];
       const codes = ncicCodes ?? charges.filter((c) => c.disposition === 'pending').map((c) => c.ncicCode);
-      if (codes.length === 0) throw new AgencyError('charge-already-disposed', `case ${caseId} has no pending charge`);
+      if (codes.length === 0) throw new AgencyError('CHARGE_ALREADY_DISPOSED', `case ${caseId} has no pending charge`);
       for (const code of codes) {
         const charge = charges.find((c) => c.ncicCode === code);
-        if (!charge) throw new AgencyError('unknown-charge', `case ${caseId} has no charge ${code} (charged: ${charges.map((c) => c.ncicCode).join(', ')})`);
-        if (charge.disposition !== 'pending') throw new AgencyError('charge-already-disposed', `charge ${code} of case ${caseId} is already ${charge.disposition}`);
+        if (!charge) throw new AgencyError('UNKNOWN_CHARGE', `case ${caseId} has no charge ${code} (charged: ${charges.map((c) => c.ncicCode).join(', ')})`);
+        if (charge.disposition !== 'pending') throw new AgencyError('CHARGE_ALREADY_DISPOSED', `charge ${code} of case ${caseId} is already ${charge.disposition}`);
       }
       const updated = charges.map((c) => (codes.includes(c.ncicCode) ? { ...c, disposition: outcome === 'conviction' ? ('convicted' as const) : ('dismissed' as const), dispositionAt: at } : c));
       await t(trx).updateTable('booking_bookings').set({ charges: JSON.stringify(updated) }).where('case_id', '=', caseId).execute();

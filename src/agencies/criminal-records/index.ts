@@ -123,11 +123,11 @@ export function createCriminalRecords(deps: RecordsDeps) {
 
     /** Adds a subject with a criminal history (scenario set-up); returns the FBI number. */
     async addSubject(trx: AnyTransaction, input: CriminalSubjectInput): Promise<string> {
-      if (input.fingerprints.length === 0) throw new AgencyError('invalid-fingerprints', 'a subject needs at least one fingerprint');
+      if (input.fingerprints.length === 0) throw new AgencyError('INVALID_FINGERPRINTS', 'a subject needs at least one fingerprint');
       const convictions = (input.convictions ?? []).map((c) => {
         const r = rapSheetConviction.safeParse(c);
-        if (!r.success) throw new AgencyError('invalid-booking', `invalid conviction: ${r.error.issues.map((i) => i.message).join('; ')}`);
-        if (deps.policy.offenses.blocks.every((b) => b.block !== r.data.ncicCode.slice(0, 2))) throw new AgencyError('unknown-ncic-code', `NCIC offense code "${r.data.ncicCode}" is not in the offense table`);
+        if (!r.success) throw new AgencyError('INVALID_BOOKING', `invalid conviction: ${r.error.issues.map((i) => i.message).join('; ')}`);
+        if (deps.policy.offenses.blocks.every((b) => b.block !== r.data.ncicCode.slice(0, 2))) throw new AgencyError('UNKNOWN_NCIC_CODE', `NCIC offense code "${r.data.ncicCode}" is not in the offense table`);
         return r.data;
       });
       const templates = deps.extractor.templatesOf(input.fingerprints);

@@ -156,7 +156,7 @@ export function createFieldOffice(deps: AgencyDeps) {
 
   async function caseRow(d: AnyDatabase, caseId: string) {
     const row = await t(d).selectFrom('field_office_cases').selectAll().where('case_id', '=', caseId).executeTakeFirst();
-    if (!row) throw new AgencyError('unknown-case', `the field office has no case "${caseId}"`);
+    if (!row) throw new AgencyError('UNKNOWN_CASE', `the field office has no case "${caseId}"`);
     return row;
   }
 
@@ -287,8 +287,8 @@ export function createFieldOffice(deps: AgencyDeps) {
     async assumeCustody(trx: AnyTransaction, caseId: string, at: number): Promise<void> {
       await caseRow(trx, caseId);
       const det = await activeDetainer(trx, caseId);
-      if (!det) throw new AgencyError('no-active-detainer', `case ${caseId} has no detainer in force`);
-      if (det.expires_at !== null && at >= Number(det.expires_at)) throw new AgencyError('hold-lapsed', `the hold on detainer ${det.detainer_id} lapsed at ${new Date(Number(det.expires_at)).toISOString()}`);
+      if (!det) throw new AgencyError('NO_ACTIVE_DETAINER', `case ${caseId} has no detainer in force`);
+      if (det.expires_at !== null && at >= Number(det.expires_at)) throw new AgencyError('HOLD_LAPSED', `the hold on detainer ${det.detainer_id} lapsed at ${new Date(Number(det.expires_at)).toISOString()}`);
       await deps.timers.cancel(trx, detainerTimerKey(det.detainer_id));
       await t(trx).updateTable('field_office_detainers').set({ state: 'custody-assumed', ended_at: at }).where('detainer_id', '=', det.detainer_id).execute();
       await t(trx).updateTable('field_office_cases').set({ state: 'in-ice-custody' }).where('case_id', '=', caseId).execute();
@@ -304,8 +304,8 @@ export function createFieldOffice(deps: AgencyDeps) {
     async resolveSupervisorReview(trx: AnyTransaction, caseId: string, resolution: { citizenship: 'verified' | 'not-verified'; basis?: 'birth' | 'naturalization' | 'derivation'; note: string }, at: number): Promise<void> {
       const row = await caseRow(trx, caseId);
       const open = await t(trx).selectFrom('field_office_supervisor_reviews').selectAll().where('case_id', '=', caseId).where('state', '=', 'open').executeTakeFirst();
-      if (!open) throw new AgencyError('unknown-case', `case ${caseId} has no open supervisor review`);
-      if (resolution.note.trim() === '') throw new AgencyError('invalid-resolution', 'a supervisor resolution needs a note');
+      if (!open) throw new AgencyError('UNKNOWN_CASE', `case ${caseId} has no open supervisor review`);
+      if (resolution.note.trim() === '') throw new AgencyError('INVALID_RESOLUTION', 'a supervisor resolution needs a note');
       const facts = JSON.parse(row.facts) as CaseFactsInput;
       const person = { ...facts.person, citizenshipIndications: { claimed: false, naturalizationRecord: false, birthRecord: false } };
       if (resolution.citizenship === 'verified') Object.assign(person, { status: 'us-citizen', citizenshipBasis: resolution.basis ?? 'naturalization' });
@@ -318,7 +318,7 @@ export function createFieldOffice(deps: AgencyDeps) {
     /** Lifts the detainer in force, e.g. after supervisor review. */
     async liftDetainer(trx: AnyTransaction, caseId: string, at: number, reason: string): Promise<void> {
       const det = await activeDetainer(trx, caseId);
-      if (!det) throw new AgencyError('no-active-detainer', `case ${caseId} has no detainer in force`);
+      if (!det) throw new AgencyError('NO_ACTIVE_DETAINER', `case ${caseId} has no detainer in force`);
       await deps.timers.cancel(trx, detainerTimerKey(det.detainer_id));
       await t(trx).updateTable('field_office_detainers').set({ state: 'lifted', ended_at: at }).where('detainer_id', '=', det.detainer_id).execute();
       await t(trx).updateTable('field_office_cases').set({ state: 'closed' }).where('case_id', '=', caseId).execute();

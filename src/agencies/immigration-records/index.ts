@@ -92,10 +92,10 @@ export function createImmigrationRecords(deps: RecordsDeps) {
 
     /** Adds an identity with its encounters (scenario set-up); returns its id. */
     async addIdentity(trx: AnyTransaction, input: IdentityInput): Promise<string> {
-      if (input.fingerprints.length === 0) throw new AgencyError('invalid-fingerprints', 'an identity needs at least one fingerprint');
+      if (input.fingerprints.length === 0) throw new AgencyError('INVALID_FINGERPRINTS', 'an identity needs at least one fingerprint');
       const encounters = input.encounters.map((e) => {
         const r = encounterSchema.safeParse(e);
-        if (!r.success) throw new AgencyError('invalid-booking', `invalid encounter: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        if (!r.success) throw new AgencyError('INVALID_BOOKING', `invalid encounter: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         return r.data;
       });
       const templates = deps.extractor.templatesOf(input.fingerprints);

@@ -147,7 +147,7 @@ export function createJurisdictions({ clock }: { clock: Clock }) {
     const hit = memo?.jurisdictions.get(ori);
     if (hit) return hit;
     const row = await db(d).selectFrom('jurisdictions').selectAll().where('ori', '=', ori).executeTakeFirst();
-    if (!row) throw new AgencyError('unknown-ori', `no jurisdiction with ORI "${ori}" is registered`);
+    if (!row) throw new AgencyError('UNKNOWN_ORI', `no jurisdiction with ORI "${ori}" is registered`);
     const j = { ori: row.ori, name: row.name, state: row.state, county: row.county, timeZone: row.time_zone, aor: row.aor, activatedAt: row.activated_at === null ? null : Number(row.activated_at) };
     memo?.jurisdictions.set(ori, j);
     return j;
@@ -177,15 +177,15 @@ export function createJurisdictions({ clock }: { clock: Clock }) {
     /** Registers a jurisdiction; it starts not activated. */
     async register(trx: AnyTransaction, input: JurisdictionInput): Promise<Jurisdiction> {
       const parsed = jurisdictionInput.safeParse(input);
-      if (!parsed.success) throw new AgencyError('invalid-jurisdiction', `invalid jurisdiction: ${problems(parsed.error)}`);
+      if (!parsed.success) throw new AgencyError('INVALID_JURISDICTION', `invalid jurisdiction: ${problems(parsed.error)}`);
       let timeZone: string;
       try {
         timeZone = resolveTimeZone(parsed.data.timeZone);
       } catch {
-        throw new AgencyError('invalid-jurisdiction', `unknown time zone "${parsed.data.timeZone}"`);
+        throw new AgencyError('INVALID_JURISDICTION', `unknown time zone "${parsed.data.timeZone}"`);
       }
       const existing = await db(trx).selectFrom('jurisdictions').select('ori').where('ori', '=', parsed.data.ori).executeTakeFirst();
-      if (existing) throw new AgencyError('duplicate-ori', `ORI "${parsed.data.ori}" is already registered`);
+      if (existing) throw new AgencyError('DUPLICATE_ORI', `ORI "${parsed.data.ori}" is already registered`);
       await db(trx)
         .insertInto('jurisdictions')
         .values({ ori: parsed.data.ori, name: parsed.data.name, state: parsed.data.state, county: parsed.data.county, aor: parsed.data.aor, time_zone: timeZone, activated_at: null, registered_at: clock.now() })
@@ -200,7 +200,7 @@ export function createJurisdictions({ clock }: { clock: Clock }) {
      */
     async changeParticipation(trx: AnyTransaction, ori: string, change: ParticipationChange): Promise<ParticipationRecord> {
       const parsed = changeInput.safeParse(change);
-      if (!parsed.success) throw new AgencyError('invalid-participation-change', `invalid participation change for ${ori}: ${problems(parsed.error)}`);
+      if (!parsed.success) throw new AgencyError('INVALID_PARTICIPATION_CHANGE', `invalid participation change for ${ori}: ${problems(parsed.error)}`);
       const j = await jurisdictionOf(trx, ori);
       const c = parsed.data;
       const recordedAt = clock.now();

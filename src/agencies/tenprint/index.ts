@@ -125,7 +125,7 @@ export class TemplateExtractor {
       const gray = image.compression === 'WSQ20' ? decodeWsq(image.data, { defaultPpi: image.ppi }) : grayImage(image.width, image.height, image.ppi, image.data);
       template = extractTemplate(gray);
     } catch (error) {
-      throw new AgencyError('invalid-fingerprints', `finger ${image.position}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new AgencyError('INVALID_FINGERPRINTS', `finger ${image.position}: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (this.memo.size >= this.maxEntries) this.memo.delete(this.memo.keys().next().value as string);
     this.memo.set(key, template);

@@ -77,7 +77,7 @@ const VERSION = '0400'; // EBTS 9.1 is written against ANSI/NIST-ITL 1-2007
 const NTR = '19.69';
 
 function need(cond: boolean, message: string): void {
-  if (!cond) throw new NistError('bad-value', message);
+  if (!cond) throw new NistError('BAD_VALUE', message);
 }
 
 function formatWeight(lb: number): string {
@@ -163,16 +163,16 @@ export function buildCarBytes(booking: Booking, envelope: EnvelopeOptions): Uint
 
 function requireTot(t: Transaction, tot: string): NistRecord {
   const actual = transactionType(t);
-  if (actual !== tot) throw new NistError('bad-value', `expected a ${tot} transaction, got ${actual ?? 'none'}`, { recordIndex: 0, fieldTag: '1.004' });
+  if (actual !== tot) throw new NistError('BAD_VALUE', `expected a ${tot} transaction, got ${actual ?? 'none'}`, { recordIndex: 0, fieldTag: '1.004' });
   const [type2] = recordsOfType(t, 2);
-  if (!type2) throw new NistError('bad-value', `${tot} transaction has no Type-2 record`);
+  if (!type2) throw new NistError('BAD_VALUE', `${tot} transaction has no Type-2 record`);
   return type2.record;
 }
 
 function mandatoryText(r: NistRecord, n: number): string {
   const v = textOf(r, n);
   const tag = `2.${String(n).padStart(3, '0')}`;
-  if (v === undefined) throw new NistError('bad-value', `mandatory field ${tag} is missing`, { offset: r.offset, fieldTag: tag });
+  if (v === undefined) throw new NistError('BAD_VALUE', `mandatory field ${tag} is missing`, { offset: r.offset, fieldTag: tag });
   return v;
 }
 
@@ -194,18 +194,18 @@ export function readCar(input: Uint8Array | Transaction): Booking {
   const charges: Charge[] = (itemsOf(r2, 47) ?? []).map((items, k) => {
     const [doo = '', aol = ''] = items;
     const m = /^(\d{4}) ([\s\S]*)$/.exec(aol);
-    if (!m) throw new NistError('bad-value', `charge ${k + 1} (2.047 ASL) does not start with a four-digit NCIC offense code`, { fieldTag: '2.047' });
+    if (!m) throw new NistError('BAD_VALUE', `charge ${k + 1} (2.047 ASL) does not start with a four-digit NCIC offense code`, { fieldTag: '2.047' });
     return doo === '' ? { ncicCode: m[1], literal: m[2] } : { ncicCode: m[1], literal: m[2], offenseDate: doo };
   });
   const fingerprints: FingerprintImage[] = recordsOfType(t, 14).map(({ record, index }) => {
     const num = (n: number): number => {
       const v = textOf(record, n);
-      if (v === undefined || !/^\d+$/.test(v)) throw new NistError('bad-value', `field 14.${String(n).padStart(3, '0')} must be a number`, { recordIndex: index });
+      if (v === undefined || !/^\d+$/.test(v)) throw new NistError('BAD_VALUE', `field 14.${String(n).padStart(3, '0')} must be a number`, { recordIndex: index });
       return Number(v);
     };
     const compression = textOf(record, 11);
     if (compression !== 'WSQ20' && compression !== 'NONE') {
-      throw new NistError('bad-value', `unsupported compression ${compression ?? '(none)'}`, { recordIndex: index, fieldTag: '14.011' });
+      throw new NistError('BAD_VALUE', `unsupported compression ${compression ?? '(none)'}`, { recordIndex: index, fieldTag: '14.011' });
     }
     const slc = num(8);
     const hps = num(9);
@@ -293,13 +293,13 @@ export function readSre(input: Uint8Array | Transaction): SubmissionResults & { 
   let result: SearchResult;
   if (srf === 'I') {
     const fbi = textOf(r2, 14);
-    if (fbi === undefined) throw new NistError('bad-value', 'an identification (2.059 SRF = I) must carry the FBI number 2.014', { fieldTag: '2.014' });
+    if (fbi === undefined) throw new NistError('BAD_VALUE', 'an identification (2.059 SRF = I) must carry the FBI number 2.014', { fieldTag: '2.014' });
     const rap = textOf(r2, 75);
     result = rap === undefined ? { kind: 'ident', fbiNumber: fbi } : { kind: 'ident', fbiNumber: fbi, rapSheet: rap };
   } else if (srf === 'N') {
     result = { kind: 'non-ident' };
   } else {
-    throw new NistError('bad-value', `2.059 SRF must be I or N, got "${srf}"`, { fieldTag: '2.059' });
+    throw new NistError('BAD_VALUE', `2.059 SRF must be I or N, got "${srf}"`, { fieldTag: '2.059' });
   }
   const oca = textOf(r2, 9);
   return {

@@ -130,7 +130,7 @@ function tokenize(text: string): Token[] {
     } else if (c === '"') {
       const startLine = line;
       const close = text.indexOf('"', i + 1);
-      if (close < 0) throw new NistError('bad-rules', `unterminated string starting on line ${startLine}`);
+      if (close < 0) throw new NistError('BAD_RULES', `unterminated string starting on line ${startLine}`);
       const raw = text.slice(i + 1, close);
       for (const ch of raw) if (ch === '\n') line++;
       tokens.push({ kind: 'string', text: raw.replace(/\\?\r?\n[ \t]*/g, ' '), line: startLine });
@@ -156,7 +156,7 @@ const KNOWN_RECORD_TYPES = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 1
 
 function parseRange(text: string, line: number): Range {
   const m = RANGE_RE.exec(text);
-  if (!m) throw new NistError('bad-rules', `line ${line}: "${text}" is not a size or occurrence range`);
+  if (!m) throw new NistError('BAD_RULES', `line ${line}: "${text}" is not a size or occurrence range`);
   const lo = m[1] === 'x' ? 0 : Number(m[1]);
   if (m[2] === undefined) return m[1] === 'x' ? { min: 0, max: undefined } : { min: lo, max: lo };
   return { min: lo, max: m[2] === 'x' ? undefined : Number(m[2]) };
@@ -212,7 +212,7 @@ export interface ParseRulesOptions {
   readonly codeTables?: Readonly<Record<string, string>>;
 }
 
-/** Parses the text of an EBTS verification file. Throws NistError('bad-rules') on malformed input. */
+/** Parses the text of an EBTS verification file. Throws NistError('BAD_RULES') on malformed input. */
 export function parseEbtsRules(text: string, options: ParseRulesOptions = {}): EbtsRules {
   const tokens = tokenize(text);
   const tables = new Map(Object.entries(options.codeTables ?? {}));
@@ -222,7 +222,7 @@ export function parseEbtsRules(text: string, options: ParseRulesOptions = {}): E
   let i = 0;
   const peek = (k = 0): Token | undefined => tokens[i + k];
   const fail = (msg: string, tok?: Token): never => {
-    throw new NistError('bad-rules', `line ${tok?.line ?? '?'}: ${msg}`);
+    throw new NistError('BAD_RULES', `line ${tok?.line ?? '?'}: ${msg}`);
   };
 
   let section: 'none' | 'transactions' | 'fields' = 'none';

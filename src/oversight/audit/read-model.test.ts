@@ -116,9 +116,9 @@ describe.each(storeVariants)('the detainer audit read model on $kind', (variant)
 
   run('a database with no event log is a typed error and gets no tables', async () => {
     const s = await open(false);
-    await expect(refreshDetainerAudit(s)).rejects.toMatchObject({ name: 'AuditError', code: 'no-event-log' });
+    await expect(refreshDetainerAudit(s)).rejects.toMatchObject({ name: 'AuditError', code: 'NO_EVENT_LOG' });
     await expect(rebuildDetainerAudit(s)).rejects.toBeInstanceOf(AuditError);
-    await expect(auditStoredDetainers(s.db, { asOf: Number.NaN })).rejects.toMatchObject({ code: 'invalid-as-of' });
+    await expect(auditStoredDetainers(s.db, { asOf: Number.NaN })).rejects.toMatchObject({ code: 'INVALID_AS_OF' });
   });
 
   run('an event whose details column is not JSON loses only its details', async () => {

@@ -190,12 +190,12 @@ async function refold(store: Store, caseIds: readonly string[], registry: Map<st
 
 /**
  * Brings the read model up to date with the log: reads the audited events past the cursor, and
- * folds again every case among them that has a detainer. Throws AuditError('no-event-log') when
+ * folds again every case among them that has a detainer. Throws AuditError('NO_EVENT_LOG') when
  * the database has no case log.
  */
 export async function refreshDetainerAudit(store: Store, options: RefreshOptions = {}): Promise<RefreshReport> {
   const db = view(store.db);
-  if (!(await hasEventLog(db))) throw new AuditError('no-event-log', 'this database has no case event log (case_log_events); run a scenario or the pipeline into it first');
+  if (!(await hasEventLog(db))) throw new AuditError('NO_EVENT_LOG', 'this database has no case event log (case_log_events); run a scenario or the pipeline into it first');
   await migrateAudit(store);
   const pageSize = options.pageSize ?? 20_000;
   const lookback = store.kind === 'postgres' ? (options.lookback ?? 1_000) : 0;
@@ -244,7 +244,7 @@ export async function refreshDetainerAudit(store: Store, options: RefreshOptions
 /** Empties the read model and folds the whole log again. */
 export async function rebuildDetainerAudit(store: Store, options: RefreshOptions = {}): Promise<RefreshReport> {
   const db = view(store.db);
-  if (!(await hasEventLog(db))) throw new AuditError('no-event-log', 'this database has no case event log (case_log_events); run a scenario or the pipeline into it first');
+  if (!(await hasEventLog(db))) throw new AuditError('NO_EVENT_LOG', 'this database has no case event log (case_log_events); run a scenario or the pipeline into it first');
   await migrateAudit(store);
   await store.transaction(async (trx) => {
     const t = view(trx);
@@ -298,7 +298,7 @@ export interface DetainerAuditOptions {
 
 /** Audits every stored detainer as of `asOf` (refresh the read model first). */
 export async function auditStoredDetainers(d: AnyDatabase, options: DetainerAuditOptions): Promise<DetainerAudit> {
-  if (!Number.isSafeInteger(options.asOf) || Math.abs(options.asOf) > END_OF_TIME) throw new AuditError('invalid-as-of', `as-of must be an instant, got ${String(options.asOf)}`);
+  if (!Number.isSafeInteger(options.asOf) || Math.abs(options.asOf) > END_OF_TIME) throw new AuditError('INVALID_AS_OF', `as-of must be an instant, got ${String(options.asOf)}`);
   const registry = await jurisdictionRegistry(d);
   const auditOptions: AuditOptions = {
     asOf: options.asOf,

@@ -30,7 +30,7 @@ describe('tracking codes', () => {
         const chars = code.slice(5).replaceAll('-', '').split('');
         const replaced = ALPHABET[(ALPHABET.indexOf(chars[position]) + 1 + (shift % 31)) % 32];
         chars[position] = replaced;
-        expect(() => parseTrackingCode(chars.join(''))).toThrow(expect.objectContaining({ name: 'ComplaintError', code: 'malformed-tracking-code' }));
+        expect(() => parseTrackingCode(chars.join(''))).toThrow(expect.objectContaining({ name: 'ComplaintError', code: 'MALFORMED_TRACKING_CODE' }));
       }),
       { numRuns: 500 },
     );
@@ -64,7 +64,7 @@ describe('tracking codes', () => {
           const code = parseTrackingCode(s);
           expect(code).toMatch(/^CRCL-/);
         } catch (error) {
-          expect(error).toMatchObject({ name: 'ComplaintError', code: 'malformed-tracking-code' });
+          expect(error).toMatchObject({ name: 'ComplaintError', code: 'MALFORMED_TRACKING_CODE' });
         }
       }),
       { numRuns: 1000 },

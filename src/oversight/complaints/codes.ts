@@ -45,18 +45,18 @@ export function newTrackingCode(random: RandomSource): string {
 }
 
 /**
- * The canonical form of a code typed by a person, or ComplaintError('malformed-tracking-code')
+ * The canonical form of a code typed by a person, or ComplaintError('MALFORMED_TRACKING_CODE')
  * saying what is wrong. Never touches the database.
  */
 export function parseTrackingCode(input: string): string {
-  if (typeof input !== 'string' || input.length > 64) throw new ComplaintError('malformed-tracking-code', 'a tracking code looks like CRCL-XXXX-XXXX-XXXX-XXXX-X');
+  if (typeof input !== 'string' || input.length > 64) throw new ComplaintError('MALFORMED_TRACKING_CODE', 'a tracking code looks like CRCL-XXXX-XXXX-XXXX-XXXX-X');
   let s = input.toUpperCase().replace(/[\s-]/g, '');
   if (s.startsWith(TRACKING_PREFIX)) s = s.slice(TRACKING_PREFIX.length);
   s = s.replace(/[IL]/g, '1').replace(/O/g, '0');
-  if (s.length !== RANDOM_DIGITS + 1) throw new ComplaintError('malformed-tracking-code', `a tracking code has ${RANDOM_DIGITS + 1} characters after CRCL (got ${s.length}); it looks like CRCL-XXXX-XXXX-XXXX-XXXX-X`);
+  if (s.length !== RANDOM_DIGITS + 1) throw new ComplaintError('MALFORMED_TRACKING_CODE', `a tracking code has ${RANDOM_DIGITS + 1} characters after CRCL (got ${s.length}); it looks like CRCL-XXXX-XXXX-XXXX-XXXX-X`);
   const values = [...s].map((c) => ALPHABET.indexOf(c));
   const bad = values.indexOf(-1);
-  if (bad >= 0) throw new ComplaintError('malformed-tracking-code', `"${s[bad]}" cannot appear in a tracking code`);
-  if (checkDigit(values.slice(0, RANDOM_DIGITS)) !== values[RANDOM_DIGITS]) throw new ComplaintError('malformed-tracking-code', 'this tracking code has a typing mistake (its check character does not match); please check it');
+  if (bad >= 0) throw new ComplaintError('MALFORMED_TRACKING_CODE', `"${s[bad]}" cannot appear in a tracking code`);
+  if (checkDigit(values.slice(0, RANDOM_DIGITS)) !== values[RANDOM_DIGITS]) throw new ComplaintError('MALFORMED_TRACKING_CODE', 'this tracking code has a typing mistake (its check character does not match); please check it');
   return format(values);
 }

@@ -30,7 +30,7 @@ export interface CountWindow {
 
 function instant(value: number | string, what: string): number {
   const t = typeof value === 'number' ? value : /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : /T.*(Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : Number.NaN;
-  if (!Number.isSafeInteger(t)) throw new ComplaintError('invalid-window', `${what} must be an instant (epoch ms, YYYY-MM-DD or ISO 8601 with zone), got ${String(value)}`);
+  if (!Number.isSafeInteger(t)) throw new ComplaintError('INVALID_WINDOW', `${what} must be an instant (epoch ms, YYYY-MM-DD or ISO 8601 with zone), got ${String(value)}`);
   return t;
 }
 
@@ -38,7 +38,7 @@ function instant(value: number | string, what: string): number {
 export async function complaintCountsByJurisdiction(d: AnyDatabase, window: CountWindow): Promise<JurisdictionComplaintCounts[]> {
   const from = instant(window.from, 'from');
   const to = instant(window.to, 'to');
-  if (to < from) throw new ComplaintError('invalid-window', 'the window ends before it starts');
+  if (to < from) throw new ComplaintError('INVALID_WINDOW', 'the window ends before it starts');
   const db: Kysely<ComplaintTables> = tablesOf<ComplaintTables>(d);
   let q = db.selectFrom('oversight_complaints').select(['ori', 'category', 'status', 'finding']);
   if ((window.by ?? 'filed') === 'filed') q = q.where('filed_at', '>=', from).where('filed_at', '<', to);

@@ -1,16 +1,16 @@
 /** Why a complaint request was refused. Every refusal happens before anything is written. */
 export type ComplaintErrorCode =
-  | 'invalid-complaint'
-  | 'unknown-ori'
-  | 'unknown-case'
-  | 'unknown-detainer'
-  | 'malformed-tracking-code'
-  | 'unknown-tracking-code'
-  | 'invalid-command'
-  | 'invalid-transition'
-  | 'invalid-window'
-  | 'code-collision'
-  | 'concurrent-update';
+  | 'INVALID_COMPLAINT'
+  | 'UNKNOWN_ORI'
+  | 'UNKNOWN_CASE'
+  | 'UNKNOWN_DETAINER'
+  | 'MALFORMED_TRACKING_CODE'
+  | 'UNKNOWN_TRACKING_CODE'
+  | 'INVALID_COMMAND'
+  | 'INVALID_TRANSITION'
+  | 'INVALID_WINDOW'
+  | 'CODE_COLLISION'
+  | 'CONCURRENT_UPDATE';
 
 export class ComplaintError extends Error {
   override readonly name = 'ComplaintError';

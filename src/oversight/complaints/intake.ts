@@ -122,14 +122,14 @@ function schema(rules: IntakeRules, filingDay: string) {
 }
 
 /**
- * Checks a filed complaint; returns it normalised or throws ComplaintError('invalid-complaint')
+ * Checks a filed complaint; returns it normalised or throws ComplaintError('INVALID_COMPLAINT')
  * listing every problem. `filingDay` is the day of filing (YYYY-MM-DD).
  */
 export function validateComplaint(input: unknown, filingDay: string, rules: IntakeRules = DEFAULT_INTAKE_RULES): ValidComplaint {
   const parsed = schema(rules, filingDay).safeParse(input);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(complaint)', message: i.message }));
-    throw new ComplaintError('invalid-complaint', `the complaint cannot be filed: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
+    throw new ComplaintError('INVALID_COMPLAINT', `the complaint cannot be filed: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
   }
   const c = parsed.data;
   const contactEntries = Object.entries(c.contact ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '');

@@ -63,7 +63,7 @@ describe('intake', () => {
           result = validateComplaint(input, FILING_DAY);
         } catch (error) {
           expect(error).toBeInstanceOf(ComplaintError);
-          expect((error as ComplaintError).code).toBe('invalid-complaint');
+          expect((error as ComplaintError).code).toBe('INVALID_COMPLAINT');
           expect((error as ComplaintError).issues.length).toBeGreaterThan(0);
           return;
         }
@@ -127,7 +127,7 @@ describe('the complaint state machine', () => {
           } catch (error) {
             expect(error).toBeInstanceOf(ComplaintError);
             expect(expected).toBeUndefined();
-            expect((error as ComplaintError).code).toBe(wellFormed(c) ? 'invalid-transition' : 'invalid-command');
+            expect((error as ComplaintError).code).toBe(wellFormed(c) ? 'INVALID_TRANSITION' : 'INVALID_COMMAND');
           }
         }
       }),

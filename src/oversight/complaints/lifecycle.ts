@@ -51,41 +51,41 @@ export function commandsAllowed(status: ComplaintStatus): ComplaintCommand['type
 }
 
 function text(value: unknown, field: string, max: number): void {
-  if (typeof value !== 'string' || value.trim() === '') throw new ComplaintError('invalid-command', `${field} is required`, [{ field, message: 'required' }]);
-  if (value.length > max) throw new ComplaintError('invalid-command', `${field}: at most ${max} characters`, [{ field, message: `at most ${max} characters` }]);
+  if (typeof value !== 'string' || value.trim() === '') throw new ComplaintError('INVALID_COMMAND', `${field} is required`, [{ field, message: 'required' }]);
+  if (value.length > max) throw new ComplaintError('INVALID_COMMAND', `${field}: at most ${max} characters`, [{ field, message: `at most ${max} characters` }]);
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value)) throw new ComplaintError('invalid-command', `${field}: no control characters`, [{ field, message: 'no control characters' }]);
+  if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value)) throw new ComplaintError('INVALID_COMMAND', `${field}: no control characters`, [{ field, message: 'no control characters' }]);
 }
 
 /** Checks a command's own fields (the status does not matter). */
 export function checkCommand(command: ComplaintCommand, categories: readonly string[]): void {
   switch (command.type) {
     case 'triage':
-      if (!categories.includes(command.category)) throw new ComplaintError('invalid-command', `category must be one of: ${categories.join(', ')}`, [{ field: 'category', message: 'unknown category' }]);
-      if (!PRIORITIES.includes(command.priority)) throw new ComplaintError('invalid-command', `priority must be one of: ${PRIORITIES.join(', ')}`, [{ field: 'priority', message: 'unknown priority' }]);
+      if (!categories.includes(command.category)) throw new ComplaintError('INVALID_COMMAND', `category must be one of: ${categories.join(', ')}`, [{ field: 'category', message: 'unknown category' }]);
+      if (!PRIORITIES.includes(command.priority)) throw new ComplaintError('INVALID_COMMAND', `priority must be one of: ${PRIORITIES.join(', ')}`, [{ field: 'priority', message: 'unknown priority' }]);
       return;
     case 'assign':
       return text(command.investigator, 'investigator', MAX_NAME);
     case 'note':
       return text(command.text, 'note', MAX_TEXT);
     case 'resolve':
-      if (!FINDINGS.includes(command.finding)) throw new ComplaintError('invalid-command', `finding must be one of: ${FINDINGS.join(', ')}`, [{ field: 'finding', message: 'unknown finding' }]);
+      if (!FINDINGS.includes(command.finding)) throw new ComplaintError('INVALID_COMMAND', `finding must be one of: ${FINDINGS.join(', ')}`, [{ field: 'finding', message: 'unknown finding' }]);
       text(command.resolution, 'resolution', MAX_TEXT);
       if (command.finding === 'referred') text(command.referredTo, 'referredTo (the office the complaint is referred to)', MAX_NAME);
       return;
     case 'close':
       return text(command.reason, 'reason', MAX_TEXT);
     default:
-      throw new ComplaintError('invalid-command', `unknown command ${(command as { type: unknown }).type as string}`);
+      throw new ComplaintError('INVALID_COMMAND', `unknown command ${(command as { type: unknown }).type as string}`);
   }
 }
 
-/** The status after `command`, or ComplaintError('invalid-transition'). */
+/** The status after `command`, or ComplaintError('INVALID_TRANSITION'). */
 export function nextStatus(status: ComplaintStatus, command: ComplaintCommand, categories: readonly string[]): ComplaintStatus {
   checkCommand(command, categories);
   if (!ALLOWED[command.type].includes(status)) {
     const allowed = commandsAllowed(status);
-    throw new ComplaintError('invalid-transition', `a complaint that is ${status} cannot be ${PAST[command.type]}${allowed.length ? ` (it can be: ${allowed.join(', ')})` : ' (it is final)'}`);
+    throw new ComplaintError('INVALID_TRANSITION', `a complaint that is ${status} cannot be ${PAST[command.type]}${allowed.length ? ` (it can be: ${allowed.join(', ')})` : ' (it is final)'}`);
   }
   switch (command.type) {
     case 'triage':

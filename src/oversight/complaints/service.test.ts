@@ -117,24 +117,24 @@ describe.each(storeVariants)('complaints on $kind', (variant) => {
     const filed = await complaints.file(s, complaint);
     const before = await snapshot(s);
     const refusals: [() => Promise<unknown>, string][] = [
-      [() => complaints.file(s, { ...complaint, narrative: '   ' }), 'invalid-complaint'],
-      [() => complaints.file(s, { ...complaint, narrative: 'x'.repeat(200_000) }), 'invalid-complaint'],
-      [() => complaints.file(s, { ...complaint, ori: 'ZZ0000000' }), 'unknown-ori'],
-      [() => complaints.file(s, { ...complaint, caseId: 'CASE9' }), 'unknown-case'],
-      [() => complaints.file(s, { ...complaint, detainerId: 'DET-9' }), 'unknown-detainer'],
-      [() => complaints.file(s, { ...complaint, caseId: 'CASE2', detainerId: 'DET-1' }), 'unknown-detainer'],
-      [() => complaints.publicStatus(s.db, 'CRCL-0000-0000'), 'malformed-tracking-code'],
-      [() => complaints.publicStatus(s.db, `${filed.trackingCode.slice(0, -1)}${filed.trackingCode.endsWith('0') ? '1' : '0'}`), 'malformed-tracking-code'],
-      [() => complaints.note(s, filed.trackingCode, 'too early', 'J. Rivera'), 'invalid-transition'],
-      [() => complaints.resolve(s, filed.trackingCode, 'substantiated', 'no', 'J. Rivera'), 'invalid-transition'],
-      [() => complaints.triage(s, filed.trackingCode, 'parking', 'high', 'B. Lee'), 'invalid-command'],
-      [() => complaints.triage(s, filed.trackingCode, 'other', 'high', ''), 'invalid-command'],
+      [() => complaints.file(s, { ...complaint, narrative: '   ' }), 'INVALID_COMPLAINT'],
+      [() => complaints.file(s, { ...complaint, narrative: 'x'.repeat(200_000) }), 'INVALID_COMPLAINT'],
+      [() => complaints.file(s, { ...complaint, ori: 'ZZ0000000' }), 'UNKNOWN_ORI'],
+      [() => complaints.file(s, { ...complaint, caseId: 'CASE9' }), 'UNKNOWN_CASE'],
+      [() => complaints.file(s, { ...complaint, detainerId: 'DET-9' }), 'UNKNOWN_DETAINER'],
+      [() => complaints.file(s, { ...complaint, caseId: 'CASE2', detainerId: 'DET-1' }), 'UNKNOWN_DETAINER'],
+      [() => complaints.publicStatus(s.db, 'CRCL-0000-0000'), 'MALFORMED_TRACKING_CODE'],
+      [() => complaints.publicStatus(s.db, `${filed.trackingCode.slice(0, -1)}${filed.trackingCode.endsWith('0') ? '1' : '0'}`), 'MALFORMED_TRACKING_CODE'],
+      [() => complaints.note(s, filed.trackingCode, 'too early', 'J. Rivera'), 'INVALID_TRANSITION'],
+      [() => complaints.resolve(s, filed.trackingCode, 'substantiated', 'no', 'J. Rivera'), 'INVALID_TRANSITION'],
+      [() => complaints.triage(s, filed.trackingCode, 'parking', 'high', 'B. Lee'), 'INVALID_COMMAND'],
+      [() => complaints.triage(s, filed.trackingCode, 'other', 'high', ''), 'INVALID_COMMAND'],
     ];
     for (const [attempt, code] of refusals) await expect(attempt()).rejects.toMatchObject({ name: 'ComplaintError', code });
     expect(await snapshot(s)).toEqual(before);
     // A well-formed code nobody holds.
-    await expect(complaints.publicStatus(s.db, newTrackingCode(createRng('elsewhere')))).rejects.toMatchObject({ code: 'unknown-tracking-code' });
-    await expect(complaints.note(s, newTrackingCode(createRng('elsewhere')), 'x', 'J. Rivera')).rejects.toMatchObject({ code: 'unknown-tracking-code' });
+    await expect(complaints.publicStatus(s.db, newTrackingCode(createRng('elsewhere')))).rejects.toMatchObject({ code: 'UNKNOWN_TRACKING_CODE' });
+    await expect(complaints.note(s, newTrackingCode(createRng('elsewhere')), 'x', 'J. Rivera')).rejects.toMatchObject({ code: 'UNKNOWN_TRACKING_CODE' });
     expect(await snapshot(s)).toEqual(before);
   });
 
@@ -150,7 +150,7 @@ describe.each(storeVariants)('complaints on $kind', (variant) => {
     const before = await snapshot(s);
     const stuck = createComplaints({ clock: new ManualClock(ms('2013-06-01T15:00:00Z')), random: { nextUint32: () => 0 } });
     await stuck.file(s, complaint);
-    await expect(stuck.file(s, complaint)).rejects.toMatchObject({ code: 'code-collision' });
+    await expect(stuck.file(s, complaint)).rejects.toMatchObject({ code: 'CODE_COLLISION' });
     expect((await snapshot(s)).complaints).toHaveLength(before.complaints.length + 1);
   });
 
@@ -181,7 +181,7 @@ describe.each(storeVariants)('complaints on $kind', (variant) => {
       ['TX1010000', 2],
       [null, 1],
     ]);
-    await expect(complaintCountsByJurisdiction(s.db, { from: '2013-07-01', to: '2013-04-01' })).rejects.toMatchObject({ code: 'invalid-window' });
+    await expect(complaintCountsByJurisdiction(s.db, { from: '2013-07-01', to: '2013-04-01' })).rejects.toMatchObject({ code: 'INVALID_WINDOW' });
     await expect(complaintCountsByJurisdiction(s.db, { from: 'spring', to: '2013-04-01' })).rejects.toBeInstanceOf(ComplaintError);
   });
 

@@ -178,7 +178,7 @@ const PUBLIC = 'public';
 function checkActor(actor: unknown): string {
   // eslint-disable-next-line no-control-regex
   if (typeof actor !== 'string' || actor.trim() === '' || actor.length > 200 || /[\u0000-\u001F\u007F]/.test(actor)) {
-    throw new ComplaintError('invalid-command', 'actor: the name of the staff member acting (1–200 characters)', [{ field: 'actor', message: 'required' }]);
+    throw new ComplaintError('INVALID_COMMAND', 'actor: the name of the staff member acting (1–200 characters)', [{ field: 'actor', message: 'required' }]);
   }
   return actor.trim();
 }
@@ -201,11 +201,11 @@ export function createComplaints(deps: ComplaintsDeps) {
     const db = view(d);
     if (c.ori !== null) {
       const found = await exists(() => db.selectFrom('jurisdictions').select('ori').where('ori', '=', c.ori!).execute());
-      if (found !== true) throw new ComplaintError('unknown-ori', found === 'no-table' ? `no jurisdiction registry in this database, so ORI ${c.ori} cannot be linked` : `no jurisdiction with ORI ${c.ori} is registered`, [{ field: 'ori', message: 'unknown ORI' }]);
+      if (found !== true) throw new ComplaintError('UNKNOWN_ORI', found === 'no-table' ? `no jurisdiction registry in this database, so ORI ${c.ori} cannot be linked` : `no jurisdiction with ORI ${c.ori} is registered`, [{ field: 'ori', message: 'unknown ORI' }]);
     }
     if (c.caseId !== null) {
       const found = await exists(() => db.selectFrom('case_log_events').select('seq').where('case_id', '=', c.caseId!).limit(1).execute());
-      if (found !== true) throw new ComplaintError('unknown-case', `no case ${c.caseId} in the case log`, [{ field: 'caseId', message: 'unknown case' }]);
+      if (found !== true) throw new ComplaintError('UNKNOWN_CASE', `no case ${c.caseId} in the case log`, [{ field: 'caseId', message: 'unknown case' }]);
     }
     if (c.detainerId !== null) {
       let rows: { case_id: string; details: string }[] = [];
@@ -220,15 +220,15 @@ export function createComplaints(deps: ComplaintsDeps) {
         rows = [];
       }
       const cases = rows.filter((r) => (JSON.parse(r.details) as { detainerId?: unknown }).detainerId === c.detainerId).map((r) => r.case_id);
-      if (cases.length === 0) throw new ComplaintError('unknown-detainer', `no detainer ${c.detainerId} in the case log`, [{ field: 'detainerId', message: 'unknown detainer' }]);
-      if (c.caseId !== null && !cases.includes(c.caseId)) throw new ComplaintError('unknown-detainer', `detainer ${c.detainerId} is not a detainer of case ${c.caseId}`, [{ field: 'detainerId', message: 'not of that case' }]);
+      if (cases.length === 0) throw new ComplaintError('UNKNOWN_DETAINER', `no detainer ${c.detainerId} in the case log`, [{ field: 'detainerId', message: 'unknown detainer' }]);
+      if (c.caseId !== null && !cases.includes(c.caseId)) throw new ComplaintError('UNKNOWN_DETAINER', `detainer ${c.detainerId} is not a detainer of case ${c.caseId}`, [{ field: 'detainerId', message: 'not of that case' }]);
     }
   }
 
   async function row(d: AnyDatabase, trackingCode: string) {
     const code = parseTrackingCode(trackingCode);
     const r = await view(d).selectFrom('oversight_complaints').selectAll().where('tracking_code', '=', code).executeTakeFirst();
-    if (!r) throw new ComplaintError('unknown-tracking-code', `no complaint has the tracking code ${code}`);
+    if (!r) throw new ComplaintError('UNKNOWN_TRACKING_CODE', `no complaint has the tracking code ${code}`);
     return r;
   }
 
@@ -273,7 +273,7 @@ export function createComplaints(deps: ComplaintsDeps) {
           const taken = await db.selectFrom('oversight_complaints').select('complaint_id').where('tracking_code', '=', candidate).executeTakeFirst();
           if (!taken) code = candidate;
         }
-        if (code === null) throw new ComplaintError('code-collision', `no free tracking code after ${attempts} attempts; the random source is not random`);
+        if (code === null) throw new ComplaintError('CODE_COLLISION', `no free tracking code after ${attempts} attempts; the random source is not random`);
         const complaintId = `CMP-${ids()}`;
         await db
           .insertInto('oversight_complaints')
@@ -356,7 +356,7 @@ export function createComplaints(deps: ComplaintsDeps) {
             break;
         }
         const updated = await db.updateTable('oversight_complaints').set(set).where('complaint_id', '=', current.complaint_id).where('revision', '=', current.revision).executeTakeFirst();
-        if (Number(updated.numUpdatedRows) !== 1) throw new ComplaintError('concurrent-update', `complaint ${code} was changed by someone else meanwhile; look at it again and retry`);
+        if (Number(updated.numUpdatedRows) !== 1) throw new ComplaintError('CONCURRENT_UPDATE', `complaint ${code} was changed by someone else meanwhile; look at it again and retry`);
         await db.insertInto('oversight_complaint_events').values({ complaint_id: current.complaint_id, at: now, actor: who, action, from_status: current.status, to_status: to, details: JSON.stringify(details) }).execute();
       });
       return api.show(store.db, code);
@@ -406,7 +406,7 @@ export function createComplaints(deps: ComplaintsDeps) {
 
     /** Complaints filed in [from, to) (epoch ms), optionally by status, jurisdiction or investigator; oldest first. */
     async list(d: AnyDatabase, filter: { status?: ComplaintStatus; ori?: string; investigator?: string; from?: number; to?: number; limit?: number } = {}): Promise<ComplaintSummary[]> {
-      if (filter.status !== undefined && !STATUSES.includes(filter.status)) throw new ComplaintError('invalid-command', `status must be one of: ${STATUSES.join(', ')}`);
+      if (filter.status !== undefined && !STATUSES.includes(filter.status)) throw new ComplaintError('INVALID_COMMAND', `status must be one of: ${STATUSES.join(', ')}`);
       let q = view(d).selectFrom('oversight_complaints').selectAll();
       if (filter.status) q = q.where('status', '=', filter.status);
       if (filter.ori) q = q.where('ori', '=', filter.ori.toUpperCase());

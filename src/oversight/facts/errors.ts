@@ -1,11 +1,11 @@
 /** Typed errors of the oversight read models (facts, interoperability statistics). */
 export type OversightErrorCode =
-  | 'no-case-log'
-  | 'projection-busy'
-  | 'invalid-window'
-  | 'invalid-filter'
-  | 'invalid-period'
-  | 'invalid-option';
+  | 'NO_CASE_LOG'
+  | 'PROJECTION_BUSY'
+  | 'INVALID_WINDOW'
+  | 'INVALID_FILTER'
+  | 'INVALID_PERIOD'
+  | 'INVALID_OPTION';
 
 export class OversightError extends Error {
   override readonly name = 'OversightError';

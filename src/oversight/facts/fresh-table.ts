@@ -23,7 +23,7 @@ export async function createFreshFactsTable(trx: AnyTransaction, kind: StoreKind
     const r = await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = ${FACTS_TABLE}`.execute(trx);
     const ddl = r.rows[0]?.sql;
     const renamed = ddl?.replace(/^(\s*create\s+table\s+)(["`[]?)oversight_case_facts(["`\]]?)(\s*\()/i, `$1"${FRESH_FACTS_TABLE}"$4`);
-    if (ddl === undefined || renamed === undefined || renamed === ddl) throw new OversightError('projection-busy', `cannot read the definition of ${FACTS_TABLE} to rebuild it`);
+    if (ddl === undefined || renamed === undefined || renamed === ddl) throw new OversightError('PROJECTION_BUSY', `cannot read the definition of ${FACTS_TABLE} to rebuild it`);
     await sql.raw(renamed).execute(trx);
   } else {
     // Columns, types, NOT NULL and defaults; the primary key under its own name until the swap.

@@ -177,7 +177,7 @@ export async function updateFacts(store: Store, options: ProjectionOptions): Pro
   for (;;) {
     const batch = await store.transaction(async (trx) => {
       const now = await readCheckpoint(trx, FACTS_PROJECTION, store.kind === 'postgres');
-      if (now === null || now.status !== 'ready' || now.lastSeq !== cp.lastSeq) throw new OversightError('projection-busy', 'the facts projection was changed by another process during this update; run it again');
+      if (now === null || now.status !== 'ready' || now.lastSeq !== cp.lastSeq) throw new OversightError('PROJECTION_BUSY', 'the facts projection was changed by another process during this update; run it again');
       const log = tablesOf<CaseLogTables>(trx);
       const fresh = (await log.selectFrom('case_log_events').select(['seq', 'case_id', 'at', 'kind', detailsColumn()]).where('seq', '>', now.lastSeq).orderBy('seq').limit(batchSize).execute()).map(toLogEvent);
       const filled = now.gaps.length === 0 ? [] : (await log.selectFrom('case_log_events').select(['seq', 'case_id', 'at', 'kind', detailsColumn()]).where('seq', 'in', now.gaps).orderBy('seq').execute()).map(toLogEvent);
@@ -244,7 +244,7 @@ async function resyncSubscribers(store: Store, subscribers: readonly FactsSubscr
     try {
       await store.transaction(async (trx) => {
         const now = await readCheckpoint(trx, FACTS_PROJECTION, store.kind === 'postgres');
-        if (now === null || now.lastSeq !== factsSeq) throw new OversightError('projection-busy', 'the facts projection moved while a derived view was being rebuilt; run it again');
+        if (now === null || now.lastSeq !== factsSeq) throw new OversightError('PROJECTION_BUSY', 'the facts projection moved while a derived view was being rebuilt; run it again');
         await s.clear(trx);
         await s.flush(trx);
         await writeCheckpoint(trx, s.name, { lastSeq: factsSeq, status: 'ready', token: null, gaps: [], eventsRead: now.eventsRead }, options.clock.now(), options.clock.now());
@@ -290,7 +290,7 @@ export async function rebuildFacts(store: Store, options: ProjectionOptions & { 
   const window = options.gapWindow ?? 10_000;
   const token = newToken(options.clock);
   const top = await maxSeq(store.db);
-  const busy = () => new OversightError('projection-busy', 'another process took over the rebuild of the facts projection');
+  const busy = () => new OversightError('PROJECTION_BUSY', 'another process took over the rebuild of the facts projection');
   const owned = async (trx: AnyTransaction) => (await readCheckpoint(trx, REBUILD_CLAIM, store.kind === 'postgres'))?.token === token;
   await store.transaction(async (trx) => {
     await writeCheckpoint(trx, REBUILD_CLAIM, { lastSeq: top, status: 'rebuilding', token, gaps: [], eventsRead: 0 }, options.clock.now());

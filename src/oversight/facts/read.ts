@@ -26,10 +26,10 @@ export interface FactFilter {
 function check(filter: FactFilter): void {
   for (const k of ['from', 'to'] as const) {
     const v = filter[k];
-    if (v !== undefined && !Number.isSafeInteger(v)) throw new OversightError('invalid-window', `${k} must be an epoch-millisecond integer, got ${String(v)}`);
+    if (v !== undefined && !Number.isSafeInteger(v)) throw new OversightError('INVALID_WINDOW', `${k} must be an epoch-millisecond integer, got ${String(v)}`);
   }
-  if (filter.from !== undefined && filter.to !== undefined && filter.to < filter.from) throw new OversightError('invalid-window', `the window ends (${new Date(filter.to).toISOString()}) before it starts (${new Date(filter.from).toISOString()})`);
-  if (filter.on !== undefined && !(filter.on in COLUMN)) throw new OversightError('invalid-filter', `on must be one of ${Object.keys(COLUMN).join(', ')}, got "${String(filter.on)}"`);
+  if (filter.from !== undefined && filter.to !== undefined && filter.to < filter.from) throw new OversightError('INVALID_WINDOW', `the window ends (${new Date(filter.to).toISOString()}) before it starts (${new Date(filter.from).toISOString()})`);
+  if (filter.on !== undefined && !(filter.on in COLUMN)) throw new OversightError('INVALID_FILTER', `on must be one of ${Object.keys(COLUMN).join(', ')}, got "${String(filter.on)}"`);
 }
 
 function query(d: AnyDatabase, filter: FactFilter) {

@@ -98,10 +98,10 @@ const isMeasure = (m: string): m is Measure => (MEASURES as readonly string[]).i
 
 export async function interopStats(d: AnyDatabase, query: InteropQuery = {}): Promise<InteropStats> {
   const by = query.by ?? 'nation';
-  if (!UNIT_KINDS.includes(by)) throw new OversightError('invalid-option', `by must be one of ${UNIT_KINDS.join(', ')}, got "${String(by)}"`);
-  if (query.fy !== undefined && query.month !== undefined) throw new OversightError('invalid-period', 'give a fiscal year or a month, not both');
-  if (query.fy !== undefined && (!Number.isInteger(query.fy) || query.fy < 1991 || query.fy > 2060)) throw new OversightError('invalid-period', `fiscal year must be a year between 1991 and 2060, got ${String(query.fy)}`);
-  if (query.month !== undefined && parseMonth(query.month) === null) throw new OversightError('invalid-period', `month must be YYYY-MM, got "${query.month}"`);
+  if (!UNIT_KINDS.includes(by)) throw new OversightError('INVALID_OPTION', `by must be one of ${UNIT_KINDS.join(', ')}, got "${String(by)}"`);
+  if (query.fy !== undefined && query.month !== undefined) throw new OversightError('INVALID_PERIOD', 'give a fiscal year or a month, not both');
+  if (query.fy !== undefined && (!Number.isInteger(query.fy) || query.fy < 1991 || query.fy > 2060)) throw new OversightError('INVALID_PERIOD', `fiscal year must be a year between 1991 and 2060, got ${String(query.fy)}`);
+  if (query.month !== undefined && parseMonth(query.month) === null) throw new OversightError('INVALID_PERIOD', `month must be YYYY-MM, got "${query.month}"`);
   const registry = await loadRegistry(d);
   const rows = await tablesOf<OversightTables>(d).selectFrom('oversight_interop_counts').select(['ori', 'month', 'measure', 'count']).execute();
   const notes: string[] = [];

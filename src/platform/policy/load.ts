@@ -47,5 +47,5 @@ export function loadPolicy(dir: string = DEFAULT_POLICY_DIR): PolicyBundle {
     if (!(error instanceof PolicyError)) throw error;
     problems.push(...error.problems.filter((p) => !(offenses === null && p.path.startsWith('ncic-offenses.json'))));
   }
-  throw new PolicyError('invalid-policy', `policy folder ${dir} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was loaded`, problems);
+  throw new PolicyError('INVALID_POLICY', `policy folder ${dir} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was loaded`, problems);
 }
