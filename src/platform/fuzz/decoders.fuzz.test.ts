@@ -18,6 +18,8 @@ import { encodeDelete, encodeFileHeader, encodeUpsert, enrolmentRecord } from '.
 import type { FingerprintTemplate } from '../../biometrics/template/template.ts';
 import { decodeTemplateBytes, encodeTemplateBytes } from '../../cli/io.ts';
 import { NistError, buildTransaction, fingerprintBinaryRecord, parseTransaction, serializeTransaction, taggedRecord } from '../../nist/index.ts';
+import { decodeFingerprintImage } from '../../nist/fingerprints.ts';
+import { imagesOf } from '../../nist/images.ts';
 import { buildCarBytes, buildSre, readCar, readSre, type Booking } from '../../nist/ebts/messages.ts';
 import { parseCodeTable, parseEbtsRules } from '../../nist/ebts/rules.ts';
 import { ComplaintError } from '../../oversight/complaints/errors.ts';
@@ -96,6 +98,24 @@ const biometric = (e: unknown) => e instanceof BiometricError;
 describe('every decoder and loader, on mutated real and synthetic inputs', { timeout: 60_000 }, () => {
   it('ANSI/NIST-ITL transactions: parse or NistError', () => {
     fuzz({ seeds: [syntheticTransaction(), buildCarBytes(booking(), envelope), ...real('ansi-nist/nist-reference/rec01_rec02_rec16.nst.an2', 'ansi-nist/nist-reference/type-8-sig-fax.an2', 'ansi-nist/nist-reference/type-5.an2', 'ansi-nist/nbis/valid1.9.an2')], decode: parseTransaction, typed: nist, runs: 2000 });
+  });
+
+  it('finger images inside transactions (what `nist images` decodes): an image per finger record, or NistError or BiometricError', () => {
+    const g = gray(64, 48);
+    const t4 = fingerprintBinaryRecord({ idc: 1, impression: 1, fingerPositions: [2], width: g.width, height: g.height, compression: 1, data: encodeWsq(g, { bitrate: 0.75 }) });
+    const t4raw = fingerprintBinaryRecord({ idc: 2, impression: 0, fingerPositions: [7], width: g.width, height: g.height, compression: 0, data: g.pixels });
+    const synthetic = serializeTransaction(buildTransaction({ transactionType: 'CAR', date: '20240101', destinationAgency: 'DCFBIWAK0', originatingAgency: 'CA0190000', controlNumber: 'TCN0000001' }, [taggedRecord(2, { 2: '00' }), t4, t4raw]));
+    fuzz({
+      seeds: [synthetic, ...real('ansi-nist/nist-reference/type-14-tip-eji-wsq.an2')],
+      // Each finger record decoded as `fingerprintImagesOf` does, but without its catch-all (which would type a TypeError too).
+      decode: (b) => imagesOf(parseTransaction(b)).filter((img) => [3, 4, 5, 6, 13, 14].includes(img.recordType)).map((img) => decodeFingerprintImage(img).image),
+      typed: (e) => e instanceof NistError || e instanceof BiometricError,
+      check: (images) => {
+        for (const image of images) expect(image.pixels.length).toBe(image.width * image.height);
+      },
+      runs: 150,
+      maxMs: 4000,
+    });
   });
 
   it('EBTS messages (CAR, SRE): read or NistError', () => {
