@@ -95,6 +95,15 @@ describe('error codes', () => {
     expect(offenders.map((t) => `${t.file}: new ${t.className}('${t.code}')`)).toEqual([]);
   });
 
+  it('are every one listed in docs/output.md, with the class that carries it', () => {
+    const doc = readFileSync(join(SRC, '../docs/output.md'), 'utf8');
+    const missing = [...found.unions].flatMap(([name, { members }]) => {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${name.replace(/(Code|Reason)$/, '')}\``));
+      return row === undefined ? [`${name}: no row`] : members.filter((m) => !row.includes(`\`${m}\``)).map((m) => `${name}: ${m}`);
+    });
+    expect(missing).toEqual([]);
+  });
+
   it('are typed: an error class with a code declares it as one of the unions, never a bare string', () => {
     const loose = errorClasses()
       .map((name) => ({ name, ...found.classes.get(name)! }))
