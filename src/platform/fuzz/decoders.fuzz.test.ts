@@ -16,7 +16,9 @@ import { encodeGrayPng } from '../../biometrics/image/png-encode.ts';
 import { encodeWsq } from '../../biometrics/image/wsq/encode.ts';
 import { encodeDelete, encodeFileHeader, encodeUpsert, enrolmentRecord } from '../../biometrics/search/index.ts';
 import type { FingerprintTemplate } from '../../biometrics/template/template.ts';
+import { UsageError } from '../../cli/errors.ts';
 import { decodeTemplateBytes, encodeTemplateBytes } from '../../cli/io.ts';
+import { readJurisdictionFile } from '../../cli/scenario.ts';
 import { NistError, buildTransaction, fingerprintBinaryRecord, parseTransaction, serializeTransaction, taggedRecord } from '../../nist/index.ts';
 import { decodeFingerprintImage } from '../../nist/fingerprints.ts';
 import { imagesOf } from '../../nist/images.ts';
@@ -178,6 +180,17 @@ describe('every decoder and loader, on mutated real and synthetic inputs', { tim
     const files = readdirSync(dir).filter((n) => n.endsWith('.json')).map((n) => new Uint8Array(readFileSync(join(dir, n)))).sort((a, b) => a.length - b.length).slice(0, 3);
     const path = join(scratch, 'scenario.json');
     fuzz({ seeds: files, decode: (b) => (writeFileSync(path, b), loadScenario(path)), typed: (e) => e instanceof ScenarioError, runs: 800 });
+  });
+
+  it('jurisdiction files (book --jurisdiction-file): read or UsageError', () => {
+    const dir = join(REPO, 'scenarios');
+    const lists = readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => (JSON.parse(readFileSync(join(dir, n), 'utf8')) as { jurisdictions: unknown[] }).jurisdictions)
+      .slice(0, 3);
+    const seeds = [text(JSON.stringify(lists[0][0])), text(JSON.stringify(lists[0])), ...lists.slice(1).map((jurisdictions) => text(JSON.stringify({ jurisdictions }, null, 2)))];
+    const path = join(scratch, 'jurisdictions.json');
+    fuzz({ seeds, decode: (b) => (writeFileSync(path, b), readJurisdictionFile(path)), typed: (e) => e instanceof UsageError, runs: 600 });
   });
 
   it('policy folders: loaded or PolicyError', () => {
