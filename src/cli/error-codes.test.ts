@@ -24,7 +24,7 @@ function sources(dir: string, out: string[] = []): string[] {
 }
 
 interface Found {
-  unions: Map<string, { file: string; members: string[] }>;
+  unions: Map<string, { file: string; members: string[]; refs: string[] }>;
   classes: Map<string, { file: string; exported: boolean; base: string; codeType: string | undefined }>;
   thrown: { file: string; className: string; code: string }[];
 }
@@ -35,15 +35,17 @@ function scan(): Found {
     const rel = relative(SRC, file);
     const f = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const visit = (n: ts.Node): void => {
-      if (ts.isTypeAliasDeclaration(n) && /Error(Code|Reason)$/.test(n.name.text)) {
+      if (ts.isTypeAliasDeclaration(n) && /(Error|Warning)(Code|Reason)$/.test(n.name.text)) {
         const members: string[] = [];
+        const refs: string[] = [];
         const collect = (t: ts.TypeNode): void => {
           if (ts.isUnionTypeNode(t)) t.types.forEach(collect);
           else if (ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal)) members.push(t.literal.text);
+          else if (ts.isTypeReferenceNode(t)) refs.push(t.typeName.getText(f)); // another union of codes, checked on its own
           else members.push(`<not a string literal: ${t.getText(f)}>`);
         };
         collect(n.type);
-        found.unions.set(n.name.text, { file: rel, members });
+        found.unions.set(n.name.text, { file: rel, members, refs });
       }
       if (ts.isClassDeclaration(n) && n.name && n.heritageClauses) {
         const base = n.heritageClauses.flatMap((h) => h.types.map((t) => t.expression.getText(f)))[0] ?? '';
@@ -87,6 +89,8 @@ describe('error codes', () => {
   it('are every one UPPER_SNAKE_CASE, in every union of codes', () => {
     const offenders = [...found.unions].flatMap(([name, { file, members }]) => members.filter((m) => !UPPER_SNAKE.test(m)).map((m) => `${file}: ${name} '${m}'`));
     expect(offenders).toEqual([]);
+    const unresolved = [...found.unions].flatMap(([name, { refs }]) => refs.filter((r) => !found.unions.has(r)).map((r) => `${name} includes ${r}, which is not a union of codes`));
+    expect(unresolved).toEqual([]);
   });
 
   it('are UPPER_SNAKE_CASE where an error is made with a literal code', () => {
@@ -97,7 +101,7 @@ describe('error codes', () => {
 
   it('are every one listed in docs/output.md, with the class that carries it', () => {
     const doc = readFileSync(join(SRC, '../docs/output.md'), 'utf8');
-    const missing = [...found.unions].flatMap(([name, { members }]) => {
+    const missing = [...found.unions].filter(([name]) => /Error(Code|Reason)$/.test(name)).flatMap(([name, { members }]) => {
       const row = doc.split('\n').find((line) => line.startsWith(`| \`${name.replace(/(Code|Reason)$/, '')}\``));
       return row === undefined ? [`${name}: no row`] : members.filter((m) => !row.includes(`\`${m}\``)).map((m) => `${name}: ${m}`);
     });
