@@ -38,7 +38,8 @@ import { loadPolicy, DEFAULT_POLICY_DIR } from '../policy/load.ts';
 import { loadGallery } from '../search/gallery-file.ts';
 import { fuzz } from './mutate.testing.ts';
 
-const DATA = join(import.meta.dirname, '../../../../shared/data');
+/** ../shared/data, or SECCOM_SHARED_DATA (e.g. a path that does not exist, to try the synthetic seeds alone). */
+const DATA = process.env.SECCOM_SHARED_DATA ?? join(import.meta.dirname, '../../../../shared/data');
 const REPO = join(import.meta.dirname, '../../..');
 const haveData = existsSync(DATA);
 if (!haveData) console.log(`decoders.fuzz: ${DATA} is absent; fuzzing from synthetic seeds only`);
