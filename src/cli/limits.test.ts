@@ -4,7 +4,7 @@
  * errors, and a database that cannot be reached is the user's problem, not a crash.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -175,6 +175,21 @@ describe('a database that cannot be reached', () => {
 
   it('refuses a malformed URL as a user error', async () => {
     await expectRefused(['stats', '--db', 'postgres://127.0.0.1:99999999/test'], /^seccom: STORE_URL: /);
+  });
+});
+
+describe('a SQLite --db the store cannot use', () => {
+  it('is a user error (exit 2) naming the problem, and creates nothing', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'seccom-cli-sqlite-'));
+    const notDb = join(root, 'notes.txt');
+    writeFileSync(notDb, 'not a database\n');
+    const scenario = join(SCENARIOS, 'no-match.json');
+    await expectRefused(['stats', '--db', root], /^seccom: STORE_PATH: .* is a folder/);
+    await expectRefused(['scenario', 'run', scenario, '--db', `sqlite:${join(root, 'no', 'such', 'dir', 'x.db')}`], /^seccom: STORE_PATH: .*does not exist/);
+    await expectRefused(['stats', '--db', notDb], /^seccom: STORE_NOT_A_DATABASE: /);
+    await expectRefused(['scenario', 'run', scenario, '--db', notDb], /^seccom: STORE_NOT_A_DATABASE: /);
+    expect(readdirSync(root)).toEqual(['notes.txt']);
+    expect(readFileSync(notDb, 'utf8')).toBe('not a database\n');
   });
 });
 

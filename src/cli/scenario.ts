@@ -107,7 +107,8 @@ async function caseReport(p: Pipeline, caseId: string) {
 
 const jurisdictionFile = z.union([z.object({ jurisdictions: z.array(jurisdictionSchema).min(1) }).strict(), z.array(jurisdictionSchema).min(1), jurisdictionSchema]);
 
-function readJurisdictionFile(path: string) {
+/** Reads a `--jurisdiction-file`: one jurisdiction, a list, or { jurisdictions: [...] }; a UsageError for anything else. */
+export function readJurisdictionFile(path: string) {
   const text = readText(path, 'scenario');
   let document: unknown;
   try {

@@ -119,6 +119,22 @@ describe('running the example scenarios on SQLite', () => {
     }
   }, 60_000);
 
+  it('an event of a booking that failed is reported as SKIPPED, and every failure code is UPPER_SNAKE_CASE', async () => {
+    const store = await tempStore();
+    try {
+      const refused = { ...minimal.events[0], id: 'b2', at: '2011-08-01T11:00:00-05:00', charges: [{ ncicCode: '8899' }] };
+      const events = [...minimal.events, refused, { type: 'conviction', booking: 'b2', at: '2011-08-02T10:00:00-05:00', ncicCodes: ['8899'] }];
+      const result = await runScenario(parseScenario({ ...minimal, events, expect: { b1: { custody: 'in-custody', iar: { status: 'ewi' } } } }), { store });
+      expect(result.failures.map((f) => [f.event, f.code])).toEqual([
+        [1, 'UNKNOWN_NCIC_CODE'],
+        [2, 'SKIPPED'],
+      ]);
+      for (const f of result.failures) expect(f.code).toMatch(/^[A-Z][A-Z0-9_]*$/);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
   it('an event the agencies refuse is reported and the run goes on', async () => {
     const store = await tempStore();
     try {

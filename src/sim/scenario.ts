@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { readFileBounded, readTextBounded } from '../platform/files/index.ts';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { AgencyError } from '../agencies/errors.ts';
+import { AgencyError, type AgencyErrorCode } from '../agencies/errors.ts';
 import { PARTICIPATION_MODES } from '../agencies/jurisdictions/index.ts';
 import { circumstances, encounter, PROCEEDINGS_OUTCOMES, rapSheetConviction } from '../agencies/messages.ts';
 import { Pipeline } from '../agencies/pipeline.ts';
@@ -353,8 +353,8 @@ export interface EventFailure {
   event: number;
   type: string;
   at: string;
-  /** The agency's error code, or `skipped` when the booking it refers to failed. */
-  code: string;
+  /** The agency's error code, or `SKIPPED` when the booking it refers to failed. */
+  code: AgencyErrorCode | 'SKIPPED';
   message: string;
 }
 
@@ -520,7 +520,7 @@ async function playScenario(loaded: LoadedScenario, store: Store, options: RunSc
       } else {
         const caseId = caseIds.get(e.booking);
         if (caseId === undefined) {
-          failures.push({ event: index, type: e.type, at: e.at, code: 'skipped', message: `booking "${e.booking}" did not happen` });
+          failures.push({ event: index, type: e.type, at: e.at, code: 'SKIPPED', message: `booking "${e.booking}" did not happen` });
           continue;
         }
         switch (e.type) {

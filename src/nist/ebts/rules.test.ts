@@ -78,6 +78,15 @@ describe('the EBTS rules parser', () => {
     expect(() => parseEbtsRules('FIELDS\n[M]\n 2.018 T2_NAM AS\n')).toThrow(NistError);
     expect(() => parseEbtsRules('FIELDS\n[M]\n 2.018 T2_NAM AS 3-30 1 desc="unterminated\n')).toThrow(/unterminated/);
   });
+
+  it('treats every white-space character as a separator (a form feed or no-break space never stalls the tokenizer)', () => {
+    // Found by the mutation fuzz (src/platform/fuzz): a "\f" made an empty word that never advanced, until memory ran out.
+    for (const ws of ['\f', '\v', '\u00a0', '\u1680', '\u2000', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000']) {
+      const spaced = parseEbtsRules(MINI.replaceAll('\t', ws), { codeTables: { 'T2_POB.txt': 'CA\tCalifornia\r\nMX\tMexico\r\n' } });
+      expect(spaced.fields.map((f) => f.tag), JSON.stringify(ws)).toEqual(rules.fields.map((f) => f.tag));
+      expect(() => parseEbtsRules(`FIELDS\n[M]\n${ws}2.018${ws}T2_NAM${ws}`)).toThrow(NistError);
+    }
+  });
 });
 
 describe('validation against the rules', () => {

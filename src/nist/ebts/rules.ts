@@ -123,7 +123,9 @@ function tokenize(text: string): Token[] {
     if (c === '\n') {
       line++;
       i++;
-    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\ufeff') {
+    } else if (/\s/.test(c) || c === '\ufeff') {
+      // Every white-space character separates words (a form feed or a no-break space too, or the
+      // word scanner below, which stops at any of them, would make an empty word and never advance).
       i++;
     } else if (c === '#') {
       while (i < n && text[i] !== '\n') i++;

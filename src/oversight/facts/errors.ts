@@ -5,7 +5,8 @@ export type OversightErrorCode =
   | 'INVALID_WINDOW'
   | 'INVALID_FILTER'
   | 'INVALID_PERIOD'
-  | 'INVALID_OPTION';
+  | 'INVALID_OPTION'
+  | 'MALFORMED_FACT';
 
 export class OversightError extends Error {
   override readonly name = 'OversightError';

@@ -55,6 +55,27 @@ const fact: fc.Arbitrary<CaseFact> = fc.record({
 });
 
 describe('stored facts', () => {
+  it('refuse a damaged row with OversightError MALFORMED_FACT, never a SyntaxError or TypeError (property)', () => {
+    // Found by the mutation fuzz (src/platform/fuzz): a row that was not JSON, or whose charges were not rows, crashed the reader.
+    const damaged = fc.oneof(
+      fact.chain((f) => fc.nat().map((cut) => factToJson(f).slice(0, cut % factToJson(f).length))),
+      fc.json(),
+      fc.constantFrom('["f1",null,null,null,null,null,null,null,7]', '["f1",null,null,null,null,null,null,null,[1,2]]', '{"charges":[3]}', '{"detainers":"x"}', '["f1",null,null,null,null,null,null,"M"]', '', 'null', '7'),
+    );
+    fc.assert(
+      fc.property(damaged, (text) => {
+        try {
+          const f = factFromJson('CASE-1', text);
+          expect(f.caseId).toBe('CASE-1');
+          expect(Array.isArray(f.charges) && Array.isArray(f.detainers)).toBe(true);
+        } catch (error) {
+          expect(error).toMatchObject({ name: 'OversightError', code: 'MALFORMED_FACT' });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('store every field of a fact', () => {
     expect([...FACT_FIELDS].sort()).toEqual(Object.keys(emptyFact('x')).filter((k) => k !== 'caseId').sort());
   });

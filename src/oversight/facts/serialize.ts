@@ -5,6 +5,7 @@
  * read back with the fact's defaults. Rows written in the earlier object form (`{…}`, nulls
  * omitted) are still read.
  */
+import { OversightError } from './errors.ts';
 import type { OversightTables } from './tables.ts';
 import { emptyFact, type CaseFact, type ChargeFact, type Demographics, type DetainerFact } from './types.ts';
 
@@ -106,8 +107,29 @@ export function factToJson(f: CaseFact): string {
   ]);
 }
 
+/**
+ * The fact stored for `caseId`. A row that is not a fact in either form (damaged, or written by
+ * something else) is an OversightError('MALFORMED_FACT'): the projection can be rebuilt from the
+ * event log.
+ */
 export function factFromJson(caseId: string, text: string): CaseFact {
-  const stored = JSON.parse(text) as unknown;
+  const damaged = (why: string): never => {
+    throw new OversightError('MALFORMED_FACT', `the stored fact of case ${caseId} is damaged (${why}); rebuild the oversight projection from the event log`);
+  };
+  let stored: unknown;
+  try {
+    stored = JSON.parse(text) as unknown;
+  } catch (error) {
+    damaged(`not JSON: ${(error as Error).message}`);
+  }
+  const rows = (v: unknown, what: string): unknown[][] => {
+    if (!Array.isArray(v) || !v.every((r) => Array.isArray(r))) damaged(`${what} is not a list of rows`);
+    return v as unknown[][];
+  };
+  const objects = (v: unknown, what: string): Record<string, unknown>[] => {
+    if (!Array.isArray(v) || !v.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r))) damaged(`${what} is not a list of objects`);
+    return v as Record<string, unknown>[];
+  };
   const f = emptyFact(caseId);
   if (Array.isArray(stored) && stored[0] === TAG) {
     const w = f as unknown as Record<string, unknown>;
@@ -115,16 +137,21 @@ export function factFromJson(caseId: string, text: string): CaseFact {
       const k = FACT_FIELDS[i];
       const v = stored[i + 1] as unknown;
       if (k === 'demographics') {
+        if (v !== null && !Array.isArray(v)) damaged('demographics is not a list');
         const d = v as (string | number | null)[] | null;
         f.demographics = d === null ? null : { sex: d[0] as string | null, race: d[1] as string | null, yearOfBirth: d[2] as number | null, placeOfBirth: d[3] as string | null, claimedCitizenship: d[4] as string | null };
-      } else if (k === 'charges') f.charges = (v as unknown[][]).map((c) => ({ ncicCode: c[0] as string, level: c[1] as ChargeFact['level'], disposition: c[2] as ChargeFact['disposition'], dispositionAt: c[3] as number | null }));
-      else if (k === 'detainers') f.detainers = (v as unknown[][]).map((d) => ({ detainerId: d[0] as string, issuedAt: d[1] as number, releaseDueAt: d[2] as number | null, holdExpiresAt: d[3] as number | null, ended: d[4] as DetainerFact['ended'], endedAt: d[5] as number | null }));
+      } else if (k === 'charges') f.charges = rows(v, 'charges').map((c) => ({ ncicCode: c[0] as string, level: c[1] as ChargeFact['level'], disposition: c[2] as ChargeFact['disposition'], dispositionAt: c[3] as number | null }));
+      else if (k === 'detainers') f.detainers = rows(v, 'detainers').map((d) => ({ detainerId: d[0] as string, issuedAt: d[1] as number, releaseDueAt: d[2] as number | null, holdExpiresAt: d[3] as number | null, ended: d[4] as DetainerFact['ended'], endedAt: d[5] as number | null }));
       else w[k] = v;
     }
     return f;
   }
   // The earlier object form, nulls omitted.
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) damaged('neither a tagged list nor an object');
   const o = stored as Partial<CaseFact>;
+  if (o.charges !== undefined) objects(o.charges, 'charges');
+  if (o.detainers !== undefined) objects(o.detainers, 'detainers');
+  if (o.demographics !== undefined && o.demographics !== null && (typeof o.demographics !== 'object' || Array.isArray(o.demographics))) damaged('demographics is not an object');
   Object.assign(f, o, { caseId });
   const d = f.demographics as Partial<Demographics> | null;
   if (d !== null) f.demographics = { sex: d.sex ?? null, race: d.race ?? null, yearOfBirth: d.yearOfBirth ?? null, placeOfBirth: d.placeOfBirth ?? null, claimedCitizenship: d.claimedCitizenship ?? null };

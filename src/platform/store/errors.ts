@@ -1,5 +1,9 @@
-/** A store that cannot be opened: unreachable server, unknown host, refused login, bad URL. */
-export type StoreErrorCode = 'STORE_UNREACHABLE' | 'STORE_AUTH' | 'STORE_NOT_FOUND' | 'STORE_URL';
+/**
+ * A store that cannot be opened: unreachable server, unknown host, refused login, bad URL; a
+ * SQLite path that is a folder or in a folder that does not exist (STORE_PATH), a file that is
+ * not a database (STORE_NOT_A_DATABASE), a read-only file or folder (STORE_READ_ONLY).
+ */
+export type StoreErrorCode = 'STORE_UNREACHABLE' | 'STORE_AUTH' | 'STORE_NOT_FOUND' | 'STORE_URL' | 'STORE_PATH' | 'STORE_NOT_A_DATABASE' | 'STORE_READ_ONLY';
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';
