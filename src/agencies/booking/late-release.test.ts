@@ -207,7 +207,7 @@ describe.each(storeVariants)('a jail that releases late, on $kind', (variant) =>
           } catch (error) {
             // ICE can no longer assume custody once the hold lapsed; nothing else is refused here.
             expect(error).toBeInstanceOf(AgencyError);
-            expect([what, (error as AgencyError).code, t >= LIMIT]).toEqual(['assume-custody', 'hold-lapsed', true]);
+            expect([what, (error as AgencyError).code, t >= LIMIT]).toEqual(['assume-custody', 'HOLD_LAPSED', true]);
           }
           let q = p;
           if (restart) {
