@@ -1,0 +1,262 @@
+/**
+ * Small-count suppression over everything one report publishes together (pure).
+ *
+ * `stats/suppress.ts` decides one table at a time. A report publishes many tables that are
+ * linked by addition — a fiscal year is the sum of its months, the since-activation figure is
+ * the sum of the fiscal years (plus what came before the report's first month), the nation is
+ * the sum of its units, a stage total the sum of its categories — so a cell withheld in one
+ * table can be worked out from another (a fiscal-year table beside a since-activation table
+ * gives a cell away by subtraction). Here the whole report is one system:
+ *
+ * - **cells**: every published number (value ≥ 0, an integer), and **hidden** cells that are
+ *   never published but tie tables together (e.g. the months before the report's first month
+ *   inside a since-activation figure), each with the interval an outsider is assumed to know;
+ * - **relations** `total = Σ parts` between cells (hidden ones included).
+ *
+ * What an outsider knows about a withheld cell: a primary cell (0 < n < k; zeros are
+ * published) is in [1, k−1]; a complementary cell is in [0, ∞). `auditLinked` propagates those
+ * bounds through every relation to a fixed point (worklist; each bound rounded inwards to an
+ * integer, since counts are whole). Propagation is sound — the true values always lie inside
+ * the intervals — so a cell it narrows below the protection range is really narrowed at least
+ * that far; it can be looser than an exact integer programme.
+ *
+ * The rule (the module's, `SUPPRESSION_PROTECTION`): every withheld cell's interval spans at
+ * least `protection` (default 1: at least two values remain possible, no cell is pinned).
+ * `suppressLinked` withholds the primary cells, then repeats: audit; for each withheld cell
+ * narrower than the rule (in cell order), unless a relation it is in already got a complement
+ * this round, withhold one more published cell of its relations — the smallest non-zero value
+ * first, zeros last (a withheld zero hides nothing below it), ties by cell order; when every
+ * cell of its relations is already withheld, the nearest published cell through the
+ * relations of those (breadth first). It stops when every withheld cell passes, or when a
+ * narrow cell has no published cell left anywhere in its reach. A small count that the bounds
+ * pin even with every published cell withheld (checked first: e.g. k = 2, whose range [1, 1] is
+ * one value, or k = 3 with two 1s whose small total is at most 2) cannot be protected by any
+ * complement; it is withheld, gets no complements, and is reported (`unprotected`). Deterministic: the same input gives the same cells.
+ */
+import { DEFAULT_SUPPRESSION_THRESHOLD, SUPPRESSION_PROTECTION, type CellInterval, type Suppression, type SuppressionRelation } from '../stats/suppress.ts';
+import { StatsError } from '../stats/errors.ts';
+
+export interface LinkedSystem {
+  /** Every cell's true value (hidden cells too). */
+  values: readonly number[];
+  /** Per cell: null for a cell that is published unless withheld; for a hidden cell, what an outsider knows of it. */
+  hidden: readonly (CellInterval | null)[];
+  relations: readonly SuppressionRelation[];
+}
+
+export interface LinkedOptions {
+  threshold?: number;
+  /** Every withheld cell's interval must span at least this (hi − lo). */
+  protection?: number;
+}
+
+export interface LinkedResult {
+  /** Per cell: why it is withheld, or null (published, or hidden). */
+  cells: Suppression[];
+  primary: number;
+  complementary: number;
+  /** The audit's intervals at the end (published cells: their value). */
+  intervals: CellInterval[];
+  /** Withheld cells still narrower than the rule (no published cell left to withhold). */
+  unprotected: number[];
+  rounds: number;
+}
+
+function validate(s: LinkedSystem): void {
+  const n = s.values.length;
+  if (s.hidden.length !== n) throw new StatsError('INVALID_ARGUMENT', `${n} values but ${s.hidden.length} hidden entries`);
+  s.values.forEach((v, i) => {
+    if (s.hidden[i] === null && (!Number.isFinite(v) || v < 0)) throw new StatsError('INVALID_ARGUMENT', `cell ${i} is ${v}: counts must be finite and non-negative`);
+    if (!Number.isFinite(v)) throw new StatsError('INVALID_ARGUMENT', `hidden cell ${i} is ${v}: values must be finite`);
+  });
+  for (const r of s.relations) {
+    for (const i of [r.total, ...r.parts]) if (!Number.isInteger(i) || i < 0 || i >= n) throw new StatsError('INVALID_ARGUMENT', `relation refers to cell ${i}, but there are ${n} cells`);
+    if (r.parts.includes(r.total)) throw new StatsError('INVALID_ARGUMENT', `relation total ${r.total} is also one of its parts`);
+    if (new Set(r.parts).size !== r.parts.length) throw new StatsError('INVALID_ARGUMENT', `relation with total ${r.total} names a part twice`);
+    const sum = r.parts.reduce((a, i) => a + s.values[i], 0);
+    if (sum !== s.values[r.total]) throw new StatsError('INVALID_ARGUMENT', `relation with total ${r.total} does not add up: ${s.values[r.total]} ≠ ${sum}`);
+  }
+}
+
+/** The intervals an outsider can derive for every cell from what is published (sound bound propagation). */
+export function auditLinked(system: LinkedSystem, cells: readonly Suppression[], threshold = DEFAULT_SUPPRESSION_THRESHOLD): CellInterval[] {
+  const { values, hidden, relations } = system;
+  const n = values.length;
+  const lo = new Float64Array(n);
+  const hi = new Float64Array(n);
+  const primaryHi = Math.max(1, Math.ceil(threshold) - 1);
+  for (let i = 0; i < n; i++) {
+    const h = hidden[i];
+    if (h !== null) {
+      lo[i] = Math.ceil(h.lo);
+      hi[i] = Math.floor(h.hi);
+    } else if (cells[i] === null) lo[i] = hi[i] = values[i];
+    else if (cells[i] === 'primary') {
+      lo[i] = 1;
+      hi[i] = primaryHi;
+    } else {
+      lo[i] = 0;
+      hi[i] = Infinity;
+    }
+  }
+  const relationsOf: number[][] = Array.from({ length: n }, () => []);
+  relations.forEach((r, ri) => {
+    relationsOf[r.total].push(ri);
+    for (const p of r.parts) relationsOf[p].push(ri);
+  });
+  // Worklist of relations whose members' bounds changed.
+  const queued = new Uint8Array(relations.length).fill(1);
+  let queue: number[] = relations.map((_, i) => i);
+  let next: number[] = [];
+  const tighten = (i: number, l: number, h: number) => {
+    let changed = false;
+    if (l > lo[i]) {
+      lo[i] = l;
+      changed = true;
+    }
+    if (h < hi[i]) {
+      hi[i] = h;
+      changed = true;
+    }
+    if (!changed) return;
+    for (const ri of relationsOf[i]) {
+      if (queued[ri] === 0) {
+        queued[ri] = 1;
+        next.push(ri);
+      }
+    }
+  };
+  while (queue.length > 0) {
+    for (const ri of queue) {
+      queued[ri] = 0;
+      const r = relations[ri];
+      // total − Σ parts = 0. Sums of the parts' bounds, with infinite terms counted apart.
+      let sLo = 0;
+      let sLoInf = 0;
+      let sHi = 0;
+      let sHiInf = 0;
+      for (const p of r.parts) {
+        if (lo[p] === -Infinity) sLoInf++;
+        else sLo += lo[p];
+        if (hi[p] === Infinity) sHiInf++;
+        else sHi += hi[p];
+      }
+      // The total lies within the sum of the parts.
+      tighten(r.total, sLoInf > 0 ? -Infinity : sLo, sHiInf > 0 ? Infinity : sHi);
+      const tLo = lo[r.total];
+      const tHi = hi[r.total];
+      // Each part = total − the others.
+      for (const p of r.parts) {
+        const othersHiInf = sHiInf - (hi[p] === Infinity ? 1 : 0);
+        const othersHi = sHi - (hi[p] === Infinity ? 0 : hi[p]);
+        const othersLoInf = sLoInf - (lo[p] === -Infinity ? 1 : 0);
+        const othersLo = sLo - (lo[p] === -Infinity ? 0 : lo[p]);
+        const l = othersHiInf > 0 || tLo === -Infinity ? -Infinity : tLo - othersHi;
+        const h = othersLoInf > 0 || tHi === Infinity ? Infinity : tHi - othersLo;
+        const before = [lo[p], hi[p]];
+        tighten(p, l, h);
+        // Keep the running sums in step with a part that just tightened.
+        if (lo[p] !== before[0]) {
+          if (before[0] === -Infinity) {
+            sLoInf--;
+            sLo += lo[p];
+          } else sLo += lo[p] - before[0];
+        }
+        if (hi[p] !== before[1]) {
+          if (before[1] === Infinity) {
+            sHiInf--;
+            sHi += hi[p];
+          } else sHi += hi[p] - before[1];
+        }
+      }
+    }
+    queue = next;
+    next = [];
+  }
+  return Array.from({ length: n }, (_, i) => ({ lo: lo[i], hi: hi[i] }));
+}
+
+/** Withhold the small counts of a linked system and enough other cells that every withheld cell keeps its protection range. */
+export function suppressLinked(system: LinkedSystem, options: LinkedOptions = {}): LinkedResult {
+  const threshold = options.threshold ?? DEFAULT_SUPPRESSION_THRESHOLD;
+  const protection = options.protection ?? SUPPRESSION_PROTECTION;
+  if (!Number.isFinite(threshold) || threshold < 0) throw new StatsError('INVALID_ARGUMENT', `the suppression threshold must be a finite number ≥ 0, got ${threshold}`);
+  if (!Number.isFinite(protection) || protection < 0) throw new StatsError('INVALID_ARGUMENT', `the protection range must be a finite number ≥ 0, got ${protection}`);
+  validate(system);
+  const { values, hidden, relations } = system;
+  const n = values.length;
+  const cells: Suppression[] = values.map((v, i) => (hidden[i] === null && v > 0 && v < threshold ? 'primary' : null));
+  const relationsOf: number[][] = Array.from({ length: n }, () => []);
+  relations.forEach((r, ri) => {
+    relationsOf[r.total].push(ri);
+    for (const p of r.parts) relationsOf[p].push(ri);
+  });
+  const membersOf = (ri: number) => [relations[ri].total, ...relations[ri].parts];
+  const better = (a: number, b: number) => {
+    // smallest non-zero value first, zeros last, ties by cell order
+    const va = values[a] === 0 ? Infinity : values[a];
+    const vb = values[b] === 0 ? Infinity : values[b];
+    return va < vb || (va === vb && a < b);
+  };
+  /** The published cell to withhold for narrow cell i: in its relations, else breadth first through withheld/hidden members. */
+  const complementFor = (i: number): number => {
+    const seenCells = new Set<number>([i]);
+    const seenRelations = new Set<number>();
+    let frontier = [i];
+    while (frontier.length > 0) {
+      let best = -1;
+      const nextFrontier: number[] = [];
+      for (const c of frontier) {
+        for (const ri of relationsOf[c]) {
+          if (seenRelations.has(ri)) continue;
+          seenRelations.add(ri);
+          for (const j of membersOf(ri)) {
+            if (seenCells.has(j)) continue;
+            seenCells.add(j);
+            if (hidden[j] === null && cells[j] === null) {
+              if (best === -1 || better(j, best)) best = j;
+            } else nextFrontier.push(j);
+          }
+        }
+      }
+      if (best !== -1) return best;
+      frontier = nextFrontier;
+    }
+    return -1;
+  };
+  let intervals: CellInterval[] = [];
+  // A cell the bounds pin even with every published cell withheld cannot be protected by any
+  // choice of complements (e.g. k = 3: two withheld 1s whose withheld total is at most 2).
+  const all: Suppression[] = cells.map((c, i) => (c === null && hidden[i] === null ? 'complementary' : c));
+  const widest = auditLinked(system, all, threshold);
+  const unprotected = new Set<number>();
+  for (let i = 0; i < n; i++) if (cells[i] !== null && widest[i].hi - widest[i].lo < protection) unprotected.add(i);
+  let rounds = 0;
+  for (;;) {
+    rounds++;
+    intervals = auditLinked(system, cells, threshold);
+    const touched = new Uint8Array(relations.length);
+    let added = 0;
+    for (let i = 0; i < n; i++) {
+      if (cells[i] === null || unprotected.has(i) || intervals[i].hi - intervals[i].lo >= protection) continue;
+      if (relationsOf[i].some((ri) => touched[ri] === 1)) continue;
+      const j = complementFor(i);
+      if (j === -1) {
+        unprotected.add(i);
+        continue;
+      }
+      cells[j] = 'complementary';
+      added++;
+      for (const ri of relationsOf[j]) touched[ri] = 1;
+      for (const ri of relationsOf[i]) touched[ri] = 1;
+    }
+    if (added === 0) break;
+  }
+  const still = [...unprotected].filter((i) => intervals[i].hi - intervals[i].lo < protection).sort((a, b) => a - b);
+  return { cells, primary: cells.filter((c) => c === 'primary').length, complementary: cells.filter((c) => c === 'complementary').length, intervals, unprotected: still, rounds };
+}
+
+/** A hidden cell's interval as an outsider is assumed to know it: its sign (0 exactly when it is 0). */
+export function signInterval(v: number): CellInterval {
+  return v === 0 ? { lo: 0, hi: 0 } : v > 0 ? { lo: 0, hi: Infinity } : { lo: -Infinity, hi: 0 };
+}
