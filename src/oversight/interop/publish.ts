@@ -160,9 +160,9 @@ export function publish(stats: InteropStats, threshold: number | null = 10): Pub
   const notes = [...stats.notes];
   if (threshold !== null && threshold > 0) {
     notes.push(
-      `Counts from 1 to ${threshold - 1} are withheld ("<${threshold}" in CSV, null in JSON), and so are enough other counts ("(D)" in CSV) that no withheld count can be worked out from everything published here together — row and column totals, months against fiscal years and since activation, units against the nation — knowing that a withheld small count is between 1 and ${threshold - 1} and that zeros are shown: at least two values remain possible for each.`,
+      `Counts from 1 to ${threshold - 1} are withheld ("<${threshold}" in CSV, null in JSON), and so are enough other counts ("(D)" in CSV) that no withheld small count can be worked out from everything published here together — row and column totals, months against fiscal years and since activation, units against the nation — knowing that a withheld small count is between 1 and ${threshold - 1} and that zeros are shown: at least two values remain possible for each.`,
     );
-    if (unprotected > 0) notes.push(`${unprotected} withheld count(s) could not be protected that far (every related count is already withheld); a threshold of 3 or more avoids this.`);
+    if (unprotected > 0) notes.push(`${unprotected} withheld small count(s) are pinned by the totals whatever else is withheld (e.g. with a threshold under 3); they are withheld but not protected.`);
   } else notes.push('Not suppressed: small counts are shown. Not for publication.');
   return { by: stats.by, periods: stats.periods, units: stats.by === 'nation' ? [total] : units, total, suppressionThreshold: threshold !== null && threshold > 0 ? threshold : null, suppressedCells: { primary, complementary }, notes };
 }

@@ -15,7 +15,7 @@ import { auditLinked, suppressLinked, type LinkedSystem } from './suppress.ts';
  * branches without solutions, so the verdict is exact. Values are searched within ±`cap`,
  * which can only make the attacker find fewer alternatives (stricter), never more.
  */
-function pinnedCells(system: LinkedSystem, cells: readonly Suppression[], k: number): number[] {
+function pinnedCells(system: LinkedSystem, cells: readonly Suppression[], k: number, which: 'primary' | 'withheld' = 'primary'): number[] {
   const { values, hidden, relations } = system;
   const n = values.length;
   const cap = 2 * values.reduce((a, v) => a + Math.abs(v), 0) + k;
@@ -83,7 +83,7 @@ function pinnedCells(system: LinkedSystem, cells: readonly Suppression[], k: num
   };
   const pinned: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (hidden[i] !== null || cells[i] === null) continue;
+    if (hidden[i] !== null || cells[i] === null || (which === 'primary' && cells[i] !== 'primary')) continue;
     const below = hi0.slice();
     below[i] = values[i] - 1;
     const above = lo0.slice();
@@ -151,25 +151,26 @@ const pairs = shape.chain(([r, c]) => fc.tuple(grid(r, c), grid(r, c), fc.array(
 
 /**
  * Every small count withheld, nothing else marked primary, hidden cells never shown; and every
- * cell the attacker pins is one that even withholding every published cell would leave pinned
- * (so no choice of complements could save it), and the suppression says so (`unprotected`).
+ * cell the attacker pins (each small count; with `which` = 'withheld' every withheld cell) is
+ * one that even withholding every published cell would leave pinned (so no choice of
+ * complements could save it), and the suppression says so (`unprotected`).
  */
-function checkPublication(system: LinkedSystem, res: { cells: readonly Suppression[]; unprotected: readonly number[] }, k: number): void {
+function checkPublication(system: LinkedSystem, res: { cells: readonly Suppression[]; unprotected: readonly number[] }, k: number, which: 'primary' | 'withheld' = 'primary'): void {
   const { cells } = res;
   system.values.forEach((v, i) => {
     if (system.hidden[i] !== null) expect(cells[i]).toBeNull();
     else if (v > 0 && v < k) expect(cells[i]).toBe('primary');
     if (cells[i] === 'primary') expect(v > 0 && v < k).toBe(true);
   });
-  const pinned = pinnedCells(system, cells, k);
+  const pinned = pinnedCells(system, cells, k, which);
   if (pinned.length === 0) return;
   const everything = cells.map((c, i) => (c === null && system.hidden[i] === null ? 'complementary' : c));
-  const inherently = new Set(pinnedCells(system, everything, k));
+  const inherently = new Set(pinnedCells(system, everything, k, which));
   for (const i of pinned) expect(inherently.has(i) && res.unprotected.includes(i)).toBe(true);
 }
 
 describe('suppression of tables published together', () => {
-  it('leaves no withheld cell of a random table with totals pinned, against an exhaustive attacker who knows zeros are shown and small counts are 1 to k−1 (property)', () => {
+  it('leaves no small count of a random table with totals pinned, against an exhaustive attacker who knows zeros are shown and small counts are 1 to k−1 (property)', () => {
     fc.assert(
       fc.property(shape.chain(([r, c]) => grid(r, c)), fc.integer({ min: 3, max: 10 }), (interior, k) => {
         const t = table(interior);
@@ -181,7 +182,7 @@ describe('suppression of tables published together', () => {
     );
   });
 
-  it('leaves no withheld cell pinned when a fiscal-year table and a since-activation table are published together (property)', () => {
+  it('leaves no small count pinned when a fiscal-year table and a since-activation table are published together (property)', () => {
     fc.assert(
       fc.property(pairs, fc.oneof(fc.constant(10), fc.integer({ min: 3, max: 10 })), ([fy, extra, activatedThisYear], k) => {
         const earlier = extra.map((row, r) => (activatedThisYear[r] ? row.map(() => 0) : row));
@@ -193,21 +194,28 @@ describe('suppression of tables published together', () => {
     );
   });
 
-  it('deciding each table on its own, as before, lets the fiscal-year table give away a cell withheld in the since-activation table', () => {
-    // Row A was activated this year (since activation = FY, known); row B has earlier years.
-    // Since activation, column 2 is 0 + 10 = 10: per table, the 0 of row A is withheld to cover
-    // row B's complementary 10 — but the FY table shows row A's 0, so the 10 follows.
-    const fy = [
-      [1, 0],
-      [5, 0],
-    ];
-    const earlier = [
-      [0, 0],
-      [4, 10],
-    ];
+  it('with protectComplements, leaves no withheld cell at all pinned, small or complementary (property)', () => {
+    fc.assert(
+      fc.property(pairs, fc.oneof(fc.constant(10), fc.integer({ min: 3, max: 10 })), ([fy, extra, activatedThisYear], k) => {
+        const earlier = extra.map((row, r) => (activatedThisYear[r] ? row.map(() => 0) : row));
+        const pair = linkedPair(fy, earlier);
+        const res = suppressLinked(pair.system, { threshold: k, protectComplements: true });
+        checkPublication(pair.system, res, k, 'withheld');
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('deciding each table on its own, as before, lets the fiscal-year table give away a small count withheld in the since-activation table', () => {
+    // Row A has one arrest from earlier years; row B was activated this year (since activation
+    // = its fiscal year, and activation dates are public). Since activation, A's 1 is withheld
+    // and B's 10 with it (column total 11) — but B's 10 is in the fiscal-year table, so A = 11 − 10.
+    const fy = [[0], [10]];
+    const earlier = [[1], [0]];
     const pair = linkedPair(fy, earlier);
     const before = perTable(fy, earlier, 10);
-    expect(pinnedCells(pair.system, before, 10)).toContain(pair.cumCells[4]);
+    expect(before[pair.cumCells[0]]).toBe('primary');
+    expect(pinnedCells(pair.system, before, 10)).toContain(pair.cumCells[0]);
     const after = suppressLinked(pair.system, { threshold: 10 });
     expect(pinnedCells(pair.system, after.cells, 10)).toEqual([]);
     expect(after.unprotected).toEqual([]);
