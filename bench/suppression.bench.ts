@@ -2,8 +2,8 @@
  * What linked suppression costs and what it fixes (issue 11, point 7): the share of published
  * cells withheld when each table is decided on its own (as before) and when everything one
  * report publishes is decided together (`publish`, src/oversight/interop/suppress.ts), and how
- * many withheld cells the linked audit (`auditLinked`: sound bound propagation over every
- * relation between the report's tables) pins exactly in each.
+ * many withheld small counts the linked audit (`auditLinked`: sound bound propagation over
+ * every relation between the report's tables) pins exactly in each, and how many of those no complement could protect (`unprotected`).
  *
  * Untimed set-up: the seeded synthetic case log (src/oversight/facts/synthetic.ts — events as
  * the agencies write them) of `--bookings` bookings in `--jurisdictions` jurisdictions,
@@ -24,7 +24,7 @@ import { appendSyntheticEvents, registerSyntheticJurisdictions } from '../src/ov
 import { syntheticLog, type SynthEvent } from '../src/oversight/facts/synthetic.ts';
 import { COLUMNS, interopCounts, interopStats, publish, type ColumnKey, type InteropQuery, type InteropStats } from '../src/oversight/interop/index.ts';
 import { linkedSystem } from '../src/oversight/interop/publish.ts';
-import { auditLinked } from '../src/oversight/interop/suppress.ts';
+import { auditLinked, suppressLinked } from '../src/oversight/interop/suppress.ts';
 import { SUPPRESSION_PROTECTION, suppress, tableWithTotals, type Suppression } from '../src/oversight/stats/suppress.ts';
 
 const arg = (name: string): string | undefined => {
@@ -73,14 +73,18 @@ function measure(stats: InteropStats, cells: Suppression[], published: number) {
   let complementary = 0;
   let pinned = 0;
   let narrow = 0;
+  let complementsWorkedOut = 0;
   for (let i = 0; i < published; i++) {
     if (cells[i] === null) continue;
     if (cells[i] === 'primary') primary++;
     else complementary++;
-    if (b[i].hi === b[i].lo) pinned++;
-    if (b[i].hi - b[i].lo < SUPPRESSION_PROTECTION) narrow++;
+    if (b[i].hi === b[i].lo) {
+      if (cells[i] === 'primary') pinned++;
+      else complementsWorkedOut++;
+    }
+    if (cells[i] === 'primary' && b[i].hi - b[i].lo < SUPPRESSION_PROTECTION) narrow++;
   }
-  return { primary, complementary, withheldShare: Math.round((10_000 * (primary + complementary)) / published) / 10_000, pinnedByLinkedAudit: pinned, narrowerThanProtection: narrow };
+  return { primary, complementary, withheldShare: Math.round((10_000 * (primary + complementary)) / published) / 10_000, smallCountsPinned: pinned, smallCountsNarrowerThanProtection: narrow, complementsWorkedOut };
 }
 
 async function main() {
@@ -122,9 +126,11 @@ async function main() {
     (stats.by === 'nation' ? [p.total] : [...p.units, p.total]).forEach((u, ri) => {
       for (let pi = 0; pi < stats.periods.length; pi++) COLUMNS.forEach((c, ci) => (after[cell(ri, pi, ci)] = u.suppressed[pi][c.key] ?? null));
     });
-    const row = { report: name, units: rows.length - (stats.by === 'nation' ? 0 : 1), periods: stats.periods.length, publishedCells: published, perTable: { ...measure(stats, before, published), wallMs: beforeMs }, linked: { ...measure(stats, after, published), wallMs: afterMs } };
+    const { system } = linkedSystem(stats);
+    const unprotected = suppressLinked(system, { threshold: K }).unprotected.length;
+    const row = { report: name, units: rows.length - (stats.by === 'nation' ? 0 : 1), periods: stats.periods.length, publishedCells: published, perTable: { ...measure(stats, before, published), wallMs: beforeMs }, linked: { ...measure(stats, after, published), wallMs: afterMs, unprotected } };
     reports.push(row);
-    console.log(`${name.padEnd(52)} cells ${String(published).padStart(6)}   per table: withheld ${(100 * row.perTable.withheldShare).toFixed(1)} %, pinned ${row.perTable.pinnedByLinkedAudit}, narrow ${row.perTable.narrowerThanProtection}   linked: withheld ${(100 * row.linked.withheldShare).toFixed(1)} %, pinned ${row.linked.pinnedByLinkedAudit}, narrow ${row.linked.narrowerThanProtection}, ${row.linked.wallMs} ms`);
+    console.log(`${name.padEnd(52)} cells ${String(published).padStart(6)}   per table: withheld ${(100 * row.perTable.withheldShare).toFixed(1)} %, small pinned ${row.perTable.smallCountsPinned}   linked: withheld ${(100 * row.linked.withheldShare).toFixed(1)} %, small pinned ${row.linked.smallCountsPinned}, ${row.linked.wallMs} ms   (unprotected ${row.linked.unprotected})`);
   }
   await store.close();
   rmSync(dir, { recursive: true, force: true });

@@ -194,18 +194,6 @@ describe('suppression of tables published together', () => {
     );
   });
 
-  it('with protectComplements, leaves no withheld cell at all pinned, small or complementary (property)', () => {
-    fc.assert(
-      fc.property(pairs, fc.oneof(fc.constant(10), fc.integer({ min: 3, max: 10 })), ([fy, extra, activatedThisYear], k) => {
-        const earlier = extra.map((row, r) => (activatedThisYear[r] ? row.map(() => 0) : row));
-        const pair = linkedPair(fy, earlier);
-        const res = suppressLinked(pair.system, { threshold: k, protectComplements: true });
-        checkPublication(pair.system, res, k, 'withheld');
-      }),
-      { numRuns: 80 },
-    );
-  });
-
   it('deciding each table on its own, as before, lets the fiscal-year table give away a small count withheld in the since-activation table', () => {
     // Row A has one arrest from earlier years; row B was activated this year (since activation
     // = its fiscal year, and activation dates are public). Since activation, A's 1 is withheld

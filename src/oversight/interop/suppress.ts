@@ -23,16 +23,19 @@
  * The rule (the module's, `SUPPRESSION_PROTECTION`): every withheld small count's interval
  * spans at least `protection` (default 1: at least two values remain possible, none is pinned).
  * Complementary cells are 0 or at least k, so working one out discloses no small count; when it
- * would narrow a small count, that small count is the narrow cell and gets its own complement.
- * (`protectComplements` extends the rule to them; on the synthetic store it withholds about
- * three times as many cells.) `suppressLinked` withholds the primary cells, then repeats:
+ * would narrow a small count, that small count is the narrow cell and gets its own complement
+ * (protecting complements too withheld most of every table in a trial on the synthetic store).
+ * `suppressLinked` withholds the primary cells, then repeats:
  * audit; for each small count narrower than the rule (in cell order), unless a relation it is
- * in already got a complement this round, withhold one more published cell of its relations —
- * the one that gives the most relations with a single unknown member a second one (closing the
- * pattern instead of spreading it), then the smallest non-zero value (a withheld zero hides
- * nothing below it), then cell order; when every cell of its relations is already withheld,
- * the nearest published cell through the relations of those (breadth first). It stops when
- * every small count passes. A small count the bounds pin even with every published cell
+ * in already got a complement this round, withhold one more published cell — from a relation in
+ * which it is the only unknown when there is one, else from any of its relations — the one that
+ * gives the most relations with a single unknown member a second one (closing the pattern
+ * instead of spreading it), then the smallest non-zero value (a withheld zero hides nothing
+ * below it), then cell order; when every cell of its relations is already withheld, the
+ * nearest published cell through the relations of those (breadth first). A small count still
+ * narrow after ESCALATE (4) single complements gets every published cell within one, then two,
+ * … relations of it withheld at once (sparse tables of 0s and 1s need patterns far away, and
+ * one cell a round took thousands of rounds). It stops when every small count passes. A small count the bounds pin even with every published cell
  * withheld (checked first: e.g. k = 2, whose range [1, 1] is one value, or k = 3 with two 1s
  * whose small total is at most 2) cannot be protected by any complement; it is withheld, gets
  * no complements, and is reported (`unprotected`). Deterministic: the same input gives the
@@ -46,6 +49,9 @@
 import { DEFAULT_SUPPRESSION_THRESHOLD, SUPPRESSION_PROTECTION, type CellInterval, type Suppression, type SuppressionRelation } from '../stats/suppress.ts';
 import { StatsError } from '../stats/errors.ts';
 
+/** Single complements a narrow cell gets before whole rings around it are withheld. */
+const ESCALATE = 4;
+
 export interface LinkedSystem {
   /** Every cell's true value (hidden cells too). */
   values: readonly number[];
@@ -58,12 +64,6 @@ export interface LinkedOptions {
   threshold?: number;
   /** Every protected cell's interval must span at least this (hi − lo). */
   protection?: number;
-  /**
-   * Protect complementary cells too (default false: only the small counts). A complementary
-   * cell is 0 or at least k, so working it out discloses no small count; when doing so would
-   * narrow a small count, that small count is narrow and gets its own complement.
-   */
-  protectComplements?: boolean;
 }
 
 export interface LinkedResult {
@@ -228,6 +228,13 @@ export function suppressLinked(system: LinkedSystem, options: LinkedOptions = {}
   };
   /** The published cell to withhold for narrow cell i: in its relations, else breadth first through withheld/hidden members. */
   const complementFor = (i: number): number => {
+    // First the relations in which i is the only unknown: they give it away by subtraction.
+    let lone = -1;
+    for (const ri of relationsOf[i]) {
+      if (free[ri] !== 1) continue;
+      for (const j of membersOf(ri)) if (j !== i && hidden[j] === null && cells[j] === null && (lone === -1 || better(j, lone))) lone = j;
+    }
+    if (lone !== -1) return lone;
     const seenCells = new Set<number>([i]);
     const seenRelations = new Set<number>();
     let frontier = [i];
@@ -252,6 +259,31 @@ export function suppressLinked(system: LinkedSystem, options: LinkedOptions = {}
     }
     return -1;
   };
+  /** Every published cell reached from i through at most `depth` relations (passing only through withheld or hidden cells; deeper while none is found). */
+  const ring = (i: number, depth: number): number[] => {
+    const seenCells = new Set<number>([i]);
+    const seenRelations = new Set<number>();
+    const out: number[] = [];
+    let frontier = [i];
+    for (let d = 0; (d < depth || out.length === 0) && frontier.length > 0; d++) {
+      const nextFrontier: number[] = [];
+      for (const c of frontier) {
+        for (const ri of relationsOf[c]) {
+          if (seenRelations.has(ri)) continue;
+          seenRelations.add(ri);
+          for (const j of membersOf(ri)) {
+            if (seenCells.has(j)) continue;
+            seenCells.add(j);
+            if (hidden[j] === null && cells[j] === null) out.push(j);
+            else nextFrontier.push(j);
+          }
+        }
+      }
+      frontier = nextFrontier;
+    }
+    return out;
+  };
+  const attempts = new Map<number, number>();
   let intervals: CellInterval[] = [];
   // A cell the bounds pin even with every published cell withheld cannot be protected by any
   // choice of complements (e.g. k = 3: two withheld 1s whose withheld total is at most 2).
@@ -259,7 +291,7 @@ export function suppressLinked(system: LinkedSystem, options: LinkedOptions = {}
   const widest = auditLinked(system, all, threshold);
   const unprotected = new Set<number>();
   for (let i = 0; i < n; i++) if (cells[i] !== null && widest[i].hi - widest[i].lo < protection) unprotected.add(i);
-  const guarded = (i: number) => cells[i] === 'primary' || (options.protectComplements === true && cells[i] === 'complementary');
+  const guarded = (i: number) => cells[i] === 'primary';
   let rounds = 0;
   for (;;) {
     rounds++;
@@ -269,16 +301,23 @@ export function suppressLinked(system: LinkedSystem, options: LinkedOptions = {}
     for (let i = 0; i < n; i++) {
       if (!guarded(i) || unprotected.has(i) || intervals[i].hi - intervals[i].lo >= protection) continue;
       if (relationsOf[i].some((ri) => touched[ri] === 1)) continue;
-      const j = complementFor(i);
-      if (j === -1) {
+      const tries = (attempts.get(i) ?? 0) + 1;
+      attempts.set(i, tries);
+      // One complement at a time first; a cell still narrow after ESCALATE of them gets every
+      // published cell within ever wider rings of its relations (the pattern it needs is far).
+      const picks = tries <= ESCALATE ? [complementFor(i)].filter((j) => j !== -1) : ring(i, tries - ESCALATE);
+      if (picks.length === 0) {
         unprotected.add(i);
         continue;
       }
-      cells[j] = 'complementary';
-      for (const ri of relationsOf[j]) free[ri]++;
-      added++;
-      for (const ri of relationsOf[j]) touched[ri] = 1;
-      for (const ri of relationsOf[i]) touched[ri] = 1;
+      for (const j of picks) {
+        cells[j] = 'complementary';
+        for (const ri of relationsOf[j]) {
+          free[ri]++;
+          touched[ri] = 1;
+        }
+        added++;
+      }
     }
     if (added === 0) break;
   }
