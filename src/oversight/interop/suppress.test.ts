@@ -155,8 +155,10 @@ const pairs = shape.chain(([r, c]) => fc.tuple(grid(r, c), grid(r, c), fc.array(
  * one that even withholding every published cell would leave pinned (so no choice of
  * complements could save it), and the suppression says so (`unprotected`).
  */
-function checkPublication(system: LinkedSystem, res: { cells: readonly Suppression[]; unprotected: readonly number[] }, k: number, which: 'primary' | 'withheld' = 'primary'): void {
+function checkPublication(system: LinkedSystem, res: { cells: readonly Suppression[]; unprotected: readonly number[]; intervals: readonly CellInterval[] }, k: number, which: 'primary' | 'withheld' = 'primary'): void {
   const { cells } = res;
+  // The audit is sound: every true value lies in its interval.
+  system.values.forEach((v, i) => expect(v >= res.intervals[i].lo && v <= res.intervals[i].hi).toBe(true));
   system.values.forEach((v, i) => {
     if (system.hidden[i] !== null) expect(cells[i]).toBeNull();
     else if (v > 0 && v < k) expect(cells[i]).toBe('primary');

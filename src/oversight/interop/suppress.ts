@@ -33,7 +33,7 @@
  * instead of spreading it), then the smallest non-zero value (a withheld zero hides nothing
  * below it), then cell order; when every cell of its relations is already withheld, the
  * nearest published cell through the relations of those (breadth first). A small count still
- * narrow after ESCALATE (4) single complements gets every published cell within one, then two,
+ * narrow after ESCALATE (12) single complements gets every published cell within one, then two,
  * … relations of it withheld at once (sparse tables of 0s and 1s need patterns far away, and
  * one cell a round took thousands of rounds). It stops when every small count passes. A small count the bounds pin even with every published cell
  * withheld (checked first: e.g. k = 2, whose range [1, 1] is one value, or k = 3 with two 1s
@@ -50,7 +50,7 @@ import { DEFAULT_SUPPRESSION_THRESHOLD, SUPPRESSION_PROTECTION, type CellInterva
 import { StatsError } from '../stats/errors.ts';
 
 /** Single complements a narrow cell gets before whole rings around it are withheld. */
-const ESCALATE = 4;
+const ESCALATE = 12;
 
 export interface LinkedSystem {
   /** Every cell's true value (hidden cells too). */
@@ -142,6 +142,8 @@ export function auditLinked(system: LinkedSystem, cells: readonly Suppression[],
       }
     }
   };
+  const derived = derivedRows(system, cells);
+  for (let pass = 0; ; pass++) {
   while (queue.length > 0) {
     for (const ri of queue) {
       queued[ri] = 0;
@@ -189,7 +191,223 @@ export function auditLinked(system: LinkedSystem, cells: readonly Suppression[],
     queue = next;
     next = [];
   }
+  // The combinations of relations (row-reduced, per small component): a cell the relations
+  // determine together, e.g. a + c = 3 from two totals, though no single relation pins it.
+  for (const row of derived) {
+    let minS = 0;
+    let minInf = 0;
+    let maxS = 0;
+    let maxInf = 0;
+    const tMin = row.vars.map((v, k) => Math.min(row.coefs[k] * lo[v], row.coefs[k] * hi[v]));
+    const tMax = row.vars.map((v, k) => Math.max(row.coefs[k] * lo[v], row.coefs[k] * hi[v]));
+    row.vars.forEach((_, k) => {
+      if (tMin[k] === -Infinity) minInf++;
+      else minS += tMin[k];
+      if (tMax[k] === Infinity) maxInf++;
+      else maxS += tMax[k];
+    });
+    row.vars.forEach((v, k) => {
+      const oMinInf = minInf - (tMin[k] === -Infinity ? 1 : 0);
+      const oMaxInf = maxInf - (tMax[k] === Infinity ? 1 : 0);
+      // a·x_v = rhs − Σ others
+      const aLo = oMaxInf > 0 ? -Infinity : row.rhs - (maxS - (tMax[k] === Infinity ? 0 : tMax[k]));
+      const aHi = oMinInf > 0 ? Infinity : row.rhs - (minS - (tMin[k] === -Infinity ? 0 : tMin[k]));
+      const a = row.coefs[k];
+      const l = a > 0 ? aLo / a : aHi / a;
+      const h = a > 0 ? aHi / a : aLo / a;
+      // whole numbers, with room for rounding error in the reduction
+      tighten(v, Number.isFinite(l) ? Math.ceil(l - 1e-6) : l, Number.isFinite(h) ? Math.floor(h + 1e-6) : h);
+    });
+  }
+  if (next.length === 0 || pass > 100) break;
+  queue = next;
+  next = [];
+  }
   return Array.from({ length: n }, (_, i) => ({ lo: lo[i], hi: hi[i] }));
+}
+
+/** Components up to this many unknown cells get their relations row-reduced (dense, so bounded). */
+const EXACT_COMPONENT = 120;
+
+interface DerivedRow {
+  vars: number[];
+  coefs: number[];
+  rhs: number;
+}
+
+/**
+ * The relations among the unknown cells (withheld, or hidden and not known exactly), with the
+ * published cells moved to the constant, row-reduced (Gauss–Jordan, partial pivoting) per
+ * connected component of at most EXACT_COMPONENT unknowns. Each reduced row is a combination
+ * of relations an outsider can form; bounds propagated through them catch what single
+ * relations miss. Larger components rely on the relations alone (see the README).
+ */
+function derivedRows(system: LinkedSystem, cells: readonly Suppression[]): DerivedRow[] {
+  const { values, hidden, relations } = system;
+  const n = values.length;
+  const unknown = (i: number) => cells[i] !== null || (hidden[i] !== null && hidden[i]!.hi > hidden[i]!.lo);
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  for (const r of relations) {
+    const us = [r.total, ...r.parts].filter(unknown);
+    for (let k = 1; k < us.length; k++) parent[find(us[k])] = find(us[0]);
+  }
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) if (unknown(i)) (groups.get(find(i)) ?? groups.set(find(i), []).get(find(i))!).push(i);
+  const byGroup = new Map<number, number[]>();
+  relations.forEach((r, ri) => {
+    const u = [r.total, ...r.parts].find(unknown);
+    if (u === undefined) return;
+    const g = find(u);
+    if ((groups.get(g)?.length ?? 0) > EXACT_COMPONENT) return;
+    (byGroup.get(g) ?? byGroup.set(g, []).get(g)!).push(ri);
+  });
+  const out: DerivedRow[] = [];
+  for (const [g, rels] of byGroup) {
+    const vars = groups.get(g)!;
+    if (vars.length < 2) continue;
+    const col = new Map(vars.map((v, k) => [v, k]));
+    const m = vars.length;
+    const rows = rels.map((ri) => {
+      const r = relations[ri];
+      const a = new Float64Array(m + 1);
+      const put = (i: number, sign: number) => {
+        const k = col.get(i);
+        if (k === undefined) a[m] -= sign * values[i];
+        else a[k] += sign;
+      };
+      put(r.total, 1);
+      for (const p of r.parts) put(p, -1);
+      return a;
+    });
+    let rank = 0;
+    for (let c = 0; c < m && rank < rows.length; c++) {
+      let piv = rank;
+      for (let r = rank + 1; r < rows.length; r++) if (Math.abs(rows[r][c]) > Math.abs(rows[piv][c])) piv = r;
+      if (Math.abs(rows[piv][c]) < 1e-9) continue;
+      [rows[rank], rows[piv]] = [rows[piv], rows[rank]];
+      const pr = rows[rank];
+      const d = pr[c];
+      for (let k = 0; k <= m; k++) pr[k] /= d;
+      for (let r = 0; r < rows.length; r++) {
+        if (r === rank || Math.abs(rows[r][c]) < 1e-12) continue;
+        const f = rows[r][c];
+        for (let k = 0; k <= m; k++) rows[r][k] -= f * pr[k];
+      }
+      rank++;
+    }
+    for (let r = 0; r < rank; r++) {
+      const row: DerivedRow = { vars: [], coefs: [], rhs: rows[r][m] };
+      for (let k = 0; k < m; k++) {
+        if (Math.abs(rows[r][k]) > 1e-9) {
+          row.vars.push(vars[k]);
+          row.coefs.push(rows[r][k]);
+        }
+      }
+      if (row.vars.length > 0) out.push(row);
+    }
+  }
+  return out;
+}
+
+/** Components up to this many unknown cells get an exact integer check of each small count. */
+const SEARCH_COMPONENT = 40;
+/** Search nodes per check; past it the cell is taken as pinned (more suppression, never less). */
+const SEARCH_BUDGET = 20_000;
+
+/**
+ * Exact check on small components: a small count that propagation leaves unpinned is pinned
+ * after all when no whole-number assignment of the component's unknown cells — within the
+ * audit's (sound) intervals, every relation holding — gives it another value (branch and
+ * prune: split a range in halves, drop values a relation cannot reach). Sets such a cell's
+ * interval to its value. Combinations of several relations with the bounds (x + y + z = 2 with
+ * x, z ≥ 1) are found this way, which propagation and row reduction can miss.
+ */
+function pinExactly(system: LinkedSystem, cells: readonly Suppression[], threshold: number, intervals: CellInterval[]): void {
+  const { values, hidden, relations } = system;
+  const n = values.length;
+  const unknown = (i: number) => intervals[i].hi > intervals[i].lo;
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  for (const r of relations) {
+    const us = [r.total, ...r.parts].filter(unknown);
+    for (let k = 1; k < us.length; k++) parent[find(us[k])] = find(us[0]);
+  }
+  const size = new Map<number, number>();
+  for (let i = 0; i < n; i++) if (unknown(i)) size.set(find(i), (size.get(find(i)) ?? 0) + 1);
+  const relsOf = new Map<number, number[]>();
+  relations.forEach((r, ri) => {
+    const u = [r.total, ...r.parts].find(unknown);
+    if (u === undefined || (size.get(find(u)) ?? 0) > SEARCH_COMPONENT) return;
+    const g = find(u);
+    (relsOf.get(g) ?? relsOf.set(g, []).get(g)!).push(ri);
+  });
+  // Unbounded ranges searched within ±cap: fewer alternatives found, so more pinned (the safe side).
+  const cap = 2 * values.reduce((x, v) => x + Math.abs(v), 0) + threshold;
+  const bLo = (c: number) => Math.max(-cap, intervals[c].lo);
+  const bHi = (c: number) => Math.min(cap, intervals[c].hi);
+  for (let i = 0; i < n; i++) {
+    if (cells[i] !== 'primary' || hidden[i] !== null || !unknown(i)) continue;
+    const rels = relsOf.get(find(i));
+    if (rels === undefined) continue;
+    const terms = rels.map((ri) => [[relations[ri].total, 1] as const, ...relations[ri].parts.map((p) => [p, -1] as const)]);
+    let nodes = 0;
+    let overBudget = false;
+    const prune = (lo: Map<number, number>, hi: Map<number, number>): boolean => {
+      const L = (c: number) => lo.get(c) ?? bLo(c);
+      const H = (c: number) => hi.get(c) ?? bHi(c);
+      for (let changed = true, guard = 0; changed && guard < 1000; guard++) {
+        changed = false;
+        for (const t of terms) {
+          for (const [c, own] of t) {
+            if (!unknown(c)) continue;
+            let sLo = 0;
+            let sHi = 0;
+            for (const [d, a] of t) {
+              if (d === c) continue;
+              sLo += a > 0 ? a * L(d) : a * H(d);
+              sHi += a > 0 ? a * H(d) : a * L(d);
+            }
+            const l = own > 0 ? -sHi : sLo;
+            const h = own > 0 ? -sLo : sHi;
+            if (l > L(c)) {
+              lo.set(c, l);
+              changed = true;
+            }
+            if (h < H(c)) {
+              hi.set(c, h);
+              changed = true;
+            }
+            if (L(c) > H(c)) return false;
+          }
+        }
+      }
+      return true;
+    };
+    const feasible = (lo: Map<number, number>, hi: Map<number, number>): boolean => {
+      if (++nodes > SEARCH_BUDGET) {
+        overBudget = true;
+        return false;
+      }
+      if (!prune(lo, hi)) return false;
+      let c = -1;
+      for (const t of terms) for (const [d] of t) if (c === -1 && unknown(d) && (lo.get(d) ?? bLo(d)) < (hi.get(d) ?? bHi(d))) c = d;
+      if (c === -1) return terms.every((t) => t.reduce((a, [d, sg]) => a + sg * (lo.get(d) ?? bLo(d)), 0) === 0);
+      const l = lo.get(c) ?? bLo(c);
+      const h = hi.get(c) ?? bHi(c);
+      const mid = Math.floor((l + h) / 2);
+      if (feasible(new Map(lo), new Map(hi).set(c, mid))) return true;
+      return feasible(new Map(lo).set(c, mid + 1), new Map(hi));
+    };
+    const other = feasible(new Map(), new Map([[i, values[i] - 1]])) || feasible(new Map([[i, values[i] + 1]]), new Map());
+    if (!other || overBudget) intervals[i] = { lo: values[i], hi: values[i] };
+  }
 }
 
 /** Withhold the small counts of a linked system and enough other cells that every withheld cell keeps its protection range. */
@@ -296,6 +514,7 @@ export function suppressLinked(system: LinkedSystem, options: LinkedOptions = {}
   for (;;) {
     rounds++;
     intervals = auditLinked(system, cells, threshold);
+    if (protection <= 1) pinExactly(system, cells, threshold, intervals);
     const touched = new Uint8Array(relations.length);
     let added = 0;
     for (let i = 0; i < n; i++) {
