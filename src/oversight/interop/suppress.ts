@@ -95,7 +95,7 @@ function validate(s: LinkedSystem): void {
 }
 
 /** The intervals an outsider can derive for every cell from what is published (sound bound propagation). */
-export function auditLinked(system: LinkedSystem, cells: readonly Suppression[], threshold = DEFAULT_SUPPRESSION_THRESHOLD): CellInterval[] {
+export function auditLinked(system: LinkedSystem, cells: readonly Suppression[], threshold = DEFAULT_SUPPRESSION_THRESHOLD, combinations = true): CellInterval[] {
   const { values, hidden, relations } = system;
   const n = values.length;
   const lo = new Float64Array(n);
@@ -142,7 +142,7 @@ export function auditLinked(system: LinkedSystem, cells: readonly Suppression[],
       }
     }
   };
-  const derived = derivedRows(system, cells);
+  const derived = combinations ? derivedRows(system, cells) : [];
   for (let pass = 0; ; pass++) {
   while (queue.length > 0) {
     for (const ri of queue) {
@@ -511,10 +511,12 @@ export function suppressLinked(system: LinkedSystem, options: LinkedOptions = {}
   for (let i = 0; i < n; i++) if (cells[i] !== null && widest[i].hi - widest[i].lo < protection) unprotected.add(i);
   const guarded = (i: number) => cells[i] === 'primary';
   let rounds = 0;
+  let exact = false;
   for (;;) {
     rounds++;
-    intervals = auditLinked(system, cells, threshold);
-    if (protection <= 1) pinExactly(system, cells, threshold, intervals);
+    // Single relations first (cheap); the combinations and the exact check once that settles, and from then on.
+    intervals = auditLinked(system, cells, threshold, exact);
+    if (exact && protection <= 1) pinExactly(system, cells, threshold, intervals);
     const touched = new Uint8Array(relations.length);
     let added = 0;
     for (let i = 0; i < n; i++) {
@@ -538,7 +540,10 @@ export function suppressLinked(system: LinkedSystem, options: LinkedOptions = {}
         added++;
       }
     }
-    if (added === 0) break;
+    if (added === 0) {
+      if (exact) break;
+      exact = true;
+    }
   }
   const still = [...unprotected].filter((i) => intervals[i].hi - intervals[i].lo < protection).sort((a, b) => a - b);
   return { cells, primary: cells.filter((c) => c === 'primary').length, complementary: cells.filter((c) => c === 'complementary').length, intervals, unprotected: still, rounds };
