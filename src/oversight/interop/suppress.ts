@@ -94,6 +94,20 @@ function validate(s: LinkedSystem): void {
   }
 }
 
+const relationIndexes = new WeakMap<LinkedSystem, number[][]>();
+/** Per cell, the relations it is in (kept per system: audits run many times on one system). */
+function relationsIndex(system: LinkedSystem): number[][] {
+  const hit = relationIndexes.get(system);
+  if (hit) return hit;
+  const out: number[][] = Array.from({ length: system.values.length }, () => []);
+  system.relations.forEach((r, ri) => {
+    out[r.total].push(ri);
+    for (const p of r.parts) out[p].push(ri);
+  });
+  relationIndexes.set(system, out);
+  return out;
+}
+
 /** The intervals an outsider can derive for every cell from what is published (sound bound propagation). */
 export function auditLinked(system: LinkedSystem, cells: readonly Suppression[], threshold = DEFAULT_SUPPRESSION_THRESHOLD, combinations = true): CellInterval[] {
   const { values, hidden, relations } = system;
@@ -115,11 +129,7 @@ export function auditLinked(system: LinkedSystem, cells: readonly Suppression[],
       hi[i] = Infinity;
     }
   }
-  const relationsOf: number[][] = Array.from({ length: n }, () => []);
-  relations.forEach((r, ri) => {
-    relationsOf[r.total].push(ri);
-    for (const p of r.parts) relationsOf[p].push(ri);
-  });
+  const relationsOf = relationsIndex(system);
   // Worklist of relations whose members' bounds changed.
   const queued = new Uint8Array(relations.length).fill(1);
   let queue: number[] = relations.map((_, i) => i);
@@ -420,11 +430,7 @@ export function suppressLinked(system: LinkedSystem, options: LinkedOptions = {}
   const { values, hidden, relations } = system;
   const n = values.length;
   const cells: Suppression[] = values.map((v, i) => (hidden[i] === null && v > 0 && v < threshold ? 'primary' : null));
-  const relationsOf: number[][] = Array.from({ length: n }, () => []);
-  relations.forEach((r, ri) => {
-    relationsOf[r.total].push(ri);
-    for (const p of r.parts) relationsOf[p].push(ri);
-  });
+  const relationsOf = relationsIndex(system);
   const membersOf = (ri: number) => [relations[ri].total, ...relations[ri].parts];
   // Free members per relation: withheld cells and hidden cells an outsider does not know exactly.
   const free = new Int32Array(relations.length);
