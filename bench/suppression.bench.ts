@@ -11,8 +11,8 @@
  * Then for each report (by state and by jurisdiction; every month, FY and since activation,
  * and `--fy 2011`) with k = 10: cells, withheld (primary, complementary), pinned, wall time.
  *
- *   node --import tsx bench/suppression.bench.ts [--bookings 20000] [--jurisdictions 60]
- *     → bench/results/suppression.json
+ *   node --import tsx bench/suppression.bench.ts [--bookings 20000] [--jurisdictions 60] [--out suppression.json]
+ *     → bench/results/suppression.json (or the --out name there)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,7 @@ const arg = (name: string): string | undefined => {
 };
 const BOOKINGS = Number(arg('--bookings') ?? 20_000);
 const JURISDICTIONS = Number(arg('--jurisdictions') ?? 60);
+const OUT = arg('--out') ?? 'suppression.json';
 const K = 10;
 const SEED = 'suppression-bench';
 
@@ -134,8 +135,8 @@ async function main() {
   }
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-  const out = { bench: 'suppression', issue: '11.7', threshold: K, protection: SUPPRESSION_PROTECTION, bookings: BOOKINGS, jurisdictions: JURISDICTIONS, events, seed: SEED, command: `node --import tsx bench/suppression.bench.ts --bookings ${BOOKINGS} --jurisdictions ${JURISDICTIONS}`, reports };
-  writeFileSync(new URL('./results/suppression.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
+  const out = { bench: 'suppression', issue: '11.7', threshold: K, protection: SUPPRESSION_PROTECTION, bookings: BOOKINGS, jurisdictions: JURISDICTIONS, events, seed: SEED, command: `node --import tsx bench/suppression.bench.ts --bookings ${BOOKINGS} --jurisdictions ${JURISDICTIONS}${OUT === 'suppression.json' ? '' : ` --out ${OUT}`}`, reports };
+  writeFileSync(new URL(`./results/${OUT}`, import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
 }
 
 await main();
