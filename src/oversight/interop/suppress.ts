@@ -181,20 +181,21 @@ export function auditLinked(system: LinkedSystem, cells: readonly Suppression[],
         const othersLo = sLo - (lo[p] === -Infinity ? 0 : lo[p]);
         const l = othersHiInf > 0 || tLo === -Infinity ? -Infinity : tLo - othersHi;
         const h = othersLoInf > 0 || tHi === Infinity ? Infinity : tHi - othersLo;
-        const before = [lo[p], hi[p]];
+        const lo0 = lo[p];
+        const hi0 = hi[p];
         tighten(p, l, h);
         // Keep the running sums in step with a part that just tightened.
-        if (lo[p] !== before[0]) {
-          if (before[0] === -Infinity) {
+        if (lo[p] !== lo0) {
+          if (lo0 === -Infinity) {
             sLoInf--;
             sLo += lo[p];
-          } else sLo += lo[p] - before[0];
+          } else sLo += lo[p] - lo0;
         }
-        if (hi[p] !== before[1]) {
-          if (before[1] === Infinity) {
+        if (hi[p] !== hi0) {
+          if (hi0 === Infinity) {
             sHiInf--;
             sHi += hi[p];
-          } else sHi += hi[p] - before[1];
+          } else sHi += hi[p] - hi0;
         }
       }
     }
@@ -256,21 +257,28 @@ function derivedRows(system: LinkedSystem, cells: readonly Suppression[]): Deriv
   const { values, hidden, relations } = system;
   const n = values.length;
   const unknown = (i: number) => cells[i] !== null || (hidden[i] !== null && hidden[i]!.hi > hidden[i]!.lo);
-  const parent = Array.from({ length: n }, (_, i) => i);
+  const parent = Int32Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]];
     return i;
   };
+  /** The relation's first unknown member (total, then parts), or -1. */
+  const firstUnknown = (r: SuppressionRelation): number => {
+    if (unknown(r.total)) return r.total;
+    for (const p of r.parts) if (unknown(p)) return p;
+    return -1;
+  };
   for (const r of relations) {
-    const us = [r.total, ...r.parts].filter(unknown);
-    for (let k = 1; k < us.length; k++) parent[find(us[k])] = find(us[0]);
+    const u = firstUnknown(r);
+    if (u === -1) continue;
+    for (const p of r.parts) if (p !== u && unknown(p)) parent[find(p)] = find(u);
   }
   const groups = new Map<number, number[]>();
   for (let i = 0; i < n; i++) if (unknown(i)) (groups.get(find(i)) ?? groups.set(find(i), []).get(find(i))!).push(i);
   const byGroup = new Map<number, number[]>();
   relations.forEach((r, ri) => {
-    const u = [r.total, ...r.parts].find(unknown);
-    if (u === undefined) return;
+    const u = firstUnknown(r);
+    if (u === -1) return;
     const g = find(u);
     if ((groups.get(g)?.length ?? 0) > EXACT_COMPONENT) return;
     (byGroup.get(g) ?? byGroup.set(g, []).get(g)!).push(ri);
@@ -340,21 +348,28 @@ function pinExactly(system: LinkedSystem, cells: readonly Suppression[], thresho
   const { values, hidden, relations } = system;
   const n = values.length;
   const unknown = (i: number) => intervals[i].hi > intervals[i].lo;
-  const parent = Array.from({ length: n }, (_, i) => i);
+  const parent = Int32Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]];
     return i;
   };
+  /** The relation's first unknown member (total, then parts), or -1. */
+  const firstUnknown = (r: SuppressionRelation): number => {
+    if (unknown(r.total)) return r.total;
+    for (const p of r.parts) if (unknown(p)) return p;
+    return -1;
+  };
   for (const r of relations) {
-    const us = [r.total, ...r.parts].filter(unknown);
-    for (let k = 1; k < us.length; k++) parent[find(us[k])] = find(us[0]);
+    const u = firstUnknown(r);
+    if (u === -1) continue;
+    for (const p of r.parts) if (p !== u && unknown(p)) parent[find(p)] = find(u);
   }
   const size = new Map<number, number>();
   for (let i = 0; i < n; i++) if (unknown(i)) size.set(find(i), (size.get(find(i)) ?? 0) + 1);
   const relsOf = new Map<number, number[]>();
   relations.forEach((r, ri) => {
-    const u = [r.total, ...r.parts].find(unknown);
-    if (u === undefined || (size.get(find(u)) ?? 0) > SEARCH_COMPONENT) return;
+    const u = firstUnknown(r);
+    if (u === -1 || (size.get(find(u)) ?? 0) > SEARCH_COMPONENT) return;
     const g = find(u);
     (relsOf.get(g) ?? relsOf.set(g, []).get(g)!).push(ri);
   });
