@@ -22,7 +22,8 @@ import { loadPolicy } from '../platform/policy/load.ts';
 import type { Store } from '../platform/store/index.ts';
 import type { PolicyBundle } from '../policy/index.ts';
 import { developmentResolver, grantsCover, installAuthorization, type Grants, type PrincipalResolver } from './auth.ts';
-import { HttpProblem, problemOf, sendProblem } from './problem.ts';
+import { ServerError } from './errors.ts';
+import { problemOf, sendProblem } from './problem.ts';
 
 export interface ServerOptions {
   store: Store;
@@ -90,7 +91,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, problem);
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, problemOf(new HttpProblem(404, 'UNKNOWN_ROUTE', `no route ${request.method} ${request.url.split('?')[0]}`), request)));
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, problemOf(new ServerError('UNKNOWN_ROUTE', `no route ${request.method} ${request.url.split('?')[0]}`), request)));
 
   await app.register(swagger, {
     openapi: {
@@ -112,7 +113,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await sql`select 1 as one`.execute(store.db);
       return { status: 'ready' };
     } catch {
-      return sendProblem(reply, problemOf(new HttpProblem(503, 'STORE_UNAVAILABLE', 'the store does not answer'), request));
+      return sendProblem(reply, problemOf(new ServerError('STORE_UNAVAILABLE', 'the store does not answer'), request));
     }
   });
 

@@ -6,6 +6,7 @@
  * principal's grants to the request, which the handlers pass into every query.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ServerError } from './errors.ts';
 
 export const SCOPES = ['public-aggregate', 'national', 'state', 'aor', 'ori'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -48,19 +49,8 @@ declare module 'fastify' {
   }
 }
 
-/** A failure of the hook, rendered as problem+json by the error handler. */
-export class AuthorizationError extends Error {
-  override readonly name = 'AuthorizationError';
-  constructor(
-    readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** A route registered without a valid `config.authorization`. */
-export class RouteDeclarationError extends Error {
+/** A route registered without a valid `config.authorization`: the server's own bug, refused at start. */
+class RouteDeclarationError extends Error {
   override readonly name = 'RouteDeclarationError';
 }
 
@@ -95,9 +85,9 @@ export function installAuthorization(app: FastifyInstance, resolve: PrincipalRes
       return;
     }
     const principal = await resolve(request);
-    if (principal === null) throw new AuthorizationError('UNAUTHENTICATED', 'this request carries no credentials the server accepts');
-    if (!principal.permissions.includes('*') && !principal.permissions.includes(declared.permission)) throw new AuthorizationError('FORBIDDEN', `permission ${declared.permission} is needed`);
-    if (declared.scope !== 'public-aggregate' && !hasAnyGrant(principal.grants)) throw new AuthorizationError('FORBIDDEN', `this route returns ${declared.scope}-level data and the caller has no data scope`);
+    if (principal === null) throw new ServerError('UNAUTHENTICATED', 'this request carries no credentials the server accepts');
+    if (!principal.permissions.includes('*') && !principal.permissions.includes(declared.permission)) throw new ServerError('FORBIDDEN', `permission ${declared.permission} is needed`);
+    if (declared.scope !== 'public-aggregate' && !hasAnyGrant(principal.grants)) throw new ServerError('FORBIDDEN', `this route returns ${declared.scope}-level data and the caller has no data scope`);
     request.principal = principal;
     request.grants = principal.grants;
   });

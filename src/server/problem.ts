@@ -8,7 +8,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { BiometricError } from '../biometrics/errors.ts';
 import { UsageError } from '../cli/errors.ts';
 import { NistError } from '../nist/errors.ts';
-import { AuthorizationError } from './auth.ts';
+import { ServerError } from './errors.ts';
 
 export const PROBLEM_TYPE_BASE = 'https://secure-communities.invalid/problems/';
 
@@ -25,24 +25,14 @@ export interface Problem {
 /** Typed errors recognised by name, as src/cli/errors.ts does (it exits 2 for these). */
 const TYPED_ERRORS = new Set(['AgencyError', 'PolicyError', 'ScenarioError', 'DetainerClockError', 'MessageParseError', 'StatsError', 'AuditError', 'ComplaintError', 'OversightError', 'ReviewError', 'ReportError', 'InputFileError', 'StoreError', 'ScenarioRunError']);
 
-const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error' };
+const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
-/** The HTTP status of a typed error's code: unknown things 404, duplicates and repeats 409, else 400. */
+/** The HTTP status of a typed error's code: an unknown id 404, duplicates and repeats 409, the store failing 503, else 400. */
 export function statusOfCode(code: string): number {
-  if (/^UNKNOWN_(CASE|ORI|CHARGE|VERSION|POLICY_VERSION|COMPLAINT|DETAINER)$/.test(code) || code === 'NO_SUCH_CASE') return 404;
+  if (/^UNKNOWN_(CASE|ORI|CHARGE|VERSION|DETAINER|TRACKING_CODE|IDENTITY)$/.test(code)) return 404;
+  if (/^STORE_/.test(code)) return 503;
   if (/^DUPLICATE_|_ALREADY_|ALREADY_RECORDED$|_CONFLICT$/.test(code)) return 409;
   return 400;
-}
-
-export class HttpProblem extends Error {
-  override readonly name = 'HttpProblem';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** The problem for an error thrown while serving `request`. */
@@ -52,8 +42,7 @@ export function problemOf(error: unknown, request: FastifyRequest): Problem {
     const issues = error.validation.map((v) => ({ path: `${error.validationContext ?? 'request'}${v.instancePath.replace(/\//g, '.')}`, message: v.message }));
     return make(400, 'INVALID_REQUEST', `the request's ${error.validationContext ?? 'input'} does not match the schema: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
   }
-  if (error instanceof HttpProblem) return make(error.status, error.code, error.message);
-  if (error instanceof AuthorizationError) return make(error.code === 'UNAUTHENTICATED' ? 401 : 403, error.code, error.message);
+  if (error instanceof ServerError) return make(error.status, error.code, error.message);
   if (error instanceof UsageError) return make(400, 'INVALID_REQUEST', error.message);
   if (error instanceof BiometricError || error instanceof NistError) return make(statusOfCode(error.code), error.code, error.message.split('\n')[0]);
   if (error instanceof Error && TYPED_ERRORS.has(error.name)) {
