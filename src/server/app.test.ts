@@ -187,6 +187,23 @@ describe('authorization', () => {
     }
   });
 
+  it('scopes by state and by field office as well: a CA grant sees no Texas case, a HOU grant sees them all', async () => {
+    const all = ((await get('/cases?limit=1000')).body as unknown as Page<CaseItem>).items;
+    const as = (grants: Principal['grants']) => buildServer({ store, clock: clock(), resolvePrincipal: () => ({ id: 'g', permissions: ['*'], grants }) });
+    const ca = await as({ national: false, states: ['CA'] });
+    const hou = await as({ national: false, aors: ['HOU'] });
+    const none = await as({ national: false });
+    try {
+      expect(((await get('/cases?state=TX&limit=1000', ca)).body as unknown as Page<CaseItem>).count).toBe(0);
+      expect(((await get('/jurisdictions', ca)).body as unknown as Page<unknown>).count).toBe(0);
+      expect(((await get('/cases?limit=1000', hou)).body as unknown as Page<CaseItem>).items.map((c) => c.caseId)).toEqual(all.map((c) => c.caseId));
+      expect(await get('/cases', none)).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+      expect((await get('/policy/versions', none)).status).toBe(200);
+    } finally {
+      await Promise.all([ca.close(), hou.close(), none.close()]);
+    }
+  });
+
   it('answers 401 when the resolver finds no principal', async () => {
     const anonymous = await buildServer({ store, clock: clock(), resolvePrincipal: () => null });
     try {
