@@ -162,6 +162,24 @@ describe('errors as problem+json', () => {
       { numRuns: 150 },
     );
   }, 60_000);
+
+  it('never answers a random path segment or query on any read route with a 5xx', async () => {
+    const segment = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('TX1010000', 'CASE', '..', '%00', '%E0%A4%A'));
+    const route = fc.tuple(fc.constantFrom('/cases/', '/jurisdictions/', '/jurisdictions?after=', '/policy/versions?limit=', '/policy/versions?after='), segment, fc.boolean());
+    await fc.assert(
+      fc.asyncProperty(route, async ([prefix, seg, raw]) => {
+        const tail = raw ? seg : encodeURIComponent(seg);
+        const url = prefix === '/jurisdictions/' ? `${prefix}${tail}/history` : `${prefix}${tail}`;
+        const r = await app.inject({ method: 'GET', url });
+        expect(r.statusCode, url).toBeLessThan(500);
+        if (r.statusCode >= 400) {
+          expect(String(r.headers['content-type']), url).toContain('application/problem+json');
+          expect(['INVALID_REQUEST', 'INVALID_CURSOR', 'UNKNOWN_CASE', 'UNKNOWN_ORI', 'UNKNOWN_ROUTE'], url).toContain((JSON.parse(r.body) as { code: string }).code);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  }, 60_000);
 });
 
 describe('authorization', () => {

@@ -81,7 +81,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const policy = options.policy ?? loadPolicy();
   const pipeline = await Pipeline.open({ store, clock, policy, random: options.random ?? systemRandom() });
 
-  const app = Fastify({ logger: options.logger ?? false, return503OnClosing: true }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    logger: options.logger ?? false,
+    return503OnClosing: true,
+    // Errors before routing (a malformed percent-encoding in the path, a bad content type) answer as problems too.
+    frameworkErrors: (error, request, reply) => void sendProblem(reply, problemOf(error, request)),
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installAuthorization(app, options.resolvePrincipal ?? developmentResolver, [{ prefix: '/docs', authorization: { permission: 'docs:read', scope: 'public-aggregate' } }]);

@@ -53,7 +53,8 @@ export function problemOf(error: unknown, request: FastifyRequest): Problem {
   // Fastify's own 4xx (malformed JSON, wrong content type, body too large, …).
   const fe = error as Partial<FastifyError>;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500 && typeof fe.code === 'string') {
-    return make(fe.statusCode, fe.code.replace(/^FST_ERR_/, '').replace(/^CTP_/, ''), fe.message ?? '');
+    // Their status is kept; the code is one of the server's (Fastify's FST_ERR_… names are no contract).
+    return make(fe.statusCode, fe.statusCode === 404 ? 'UNKNOWN_ROUTE' : 'INVALID_REQUEST', fe.message ?? '');
   }
   return make(500, 'INTERNAL_ERROR', 'the server failed to answer this request; the failure is logged');
 }
