@@ -231,7 +231,9 @@ export class Pipeline {
     const limit = filter.limit ?? 100;
     const jurisdictions = await this.jurisdictions.list(db, { state: filter.state, aor: filter.aor });
     const byOri = new Map(jurisdictions.map((j) => [j.ori, j]));
-    const oris = filter.ori === undefined ? (filter.state === undefined && filter.aor === undefined ? undefined : [...byOri.keys()]) : byOri.has(filter.ori) ? [filter.ori] : [];
+    const matching = filter.ori === undefined ? (filter.state === undefined && filter.aor === undefined ? undefined : [...byOri.keys()]) : byOri.has(filter.ori) ? [filter.ori] : [];
+    const within = filter.within === undefined ? undefined : new Set(filter.within);
+    const oris = within === undefined ? matching : (matching ?? [...byOri.keys()]).filter((o) => within.has(o));
     const rows = await this.booking.listBookings(db, { oris, from: filter.from, to: filter.to, after: filter.after === undefined ? undefined : decodeCaseCursor(filter.after), limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
@@ -298,6 +300,8 @@ export interface CaseListFilter {
   after?: string;
   /** Rows per page (default 100). */
   limit?: number;
+  /** Only these ORIs, whatever the other filters say: the caller's authorized scope (the HTTP API's grants). */
+  within?: readonly string[];
 }
 
 export interface CaseListItem {

@@ -135,6 +135,7 @@ const EXAMPLES: Record<string, { module: string; make: (C: new (...args: never[]
   StatsError: { module: '../oversight/stats/errors.ts', make: (C) => new (C as never as new (c: string, m: string) => Error)('CSV_BAD_NUMBER', '1e999'), exit: 2 },
   StoreError: { module: '../platform/store/errors.ts', make: (C) => new (C as never as new (c: string, m: string) => Error)('STORE_UNREACHABLE', 'refused'), exit: 2 },
   ScenarioRunError: { module: '../sim/scenario-runs.ts', make: (C) => new (C as never as new (c: string, m: string) => Error)('SCENARIO_ALREADY_PLAYED', 'played before'), exit: 2 },
+  ServerError: { module: '../server/errors.ts', make: (C) => new (C as never as new (c: string, m: string) => Error)('FORBIDDEN', 'permission cases:read is needed'), exit: 2 },
   UsageError: { module: './errors.ts', make: (C) => new (C as never as new (m: string) => Error)('USAGE: unknown option'), exit: 2 },
   // A crash plan that cannot fit is the benchmark's own bug, never a user's input.
   CrashPlanError: { module: '../platform/messaging/crash/supervisor.ts', make: (C) => new (C as never as new (c: string, m: string) => Error)('INVALID_CRASH_PLAN', 'too many kills'), exit: 70 },

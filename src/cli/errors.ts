@@ -7,7 +7,7 @@ export class UsageError extends Error {
 }
 
 /** The modules' typed errors for bad input, recognised by name so the CLI need not load them all. */
-const TYPED_ERRORS = new Set(['AgencyError', 'PolicyError', 'ScenarioError', 'DetainerClockError', 'MessageParseError', 'StatsError', 'AuditError', 'ComplaintError', 'OversightError', 'ReviewError', 'ReportError', 'InputFileError', 'StoreError', 'ScenarioRunError']);
+const TYPED_ERRORS = new Set(['AgencyError', 'PolicyError', 'ScenarioError', 'DetainerClockError', 'MessageParseError', 'StatsError', 'AuditError', 'ComplaintError', 'OversightError', 'ReviewError', 'ReportError', 'InputFileError', 'StoreError', 'ScenarioRunError', 'ServerError']);
 
 /**
  * The one line the CLI prints for an error, and its exit status: 2 for bad input (typed

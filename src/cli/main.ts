@@ -25,6 +25,7 @@ export const COMMANDS: readonly { name: string; description: string; load: () =>
   { name: 'jurisdiction', description: 'the registry of local agencies and their participation', load: async () => (await import('./scenario.ts')).registerScenarioCommands },
   { name: 'case', description: 'cases in a store: list them, show one', load: async () => (await import('./scenario.ts')).registerScenarioCommands },
   { name: 'policy', description: 'the policy versions applied to cases', load: async () => (await import('./scenario.ts')).registerScenarioCommands },
+  { name: 'serve', description: 'serve the HTTP API (cases, jurisdictions, policy versions; OpenAPI at /openapi.json, docs at /docs) over an existing store', load: async () => (await import('./serve.ts')).registerServeCommand },
   { name: 'stats', description: "the IDENT/IAFIS interoperability statistics from a pipeline store's event log: fingerprint submissions, IDENT matches (Level 1 vs other), ICE arrests and removals by Level 1, 2, 3 and no criminal record; by month, fiscal year and cumulative since activation", load: async () => (await import('./stats.ts')).registerStatsCommands },
   { name: 'wsq', description: 'FBI WSQ fingerprint image compression (decode / encode)', load: async () => (await import('./wsq.ts')).registerWsqCommands },
 ];

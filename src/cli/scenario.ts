@@ -96,7 +96,7 @@ function renderScenario(r: ScenarioResult, zones: Map<string, string>): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function caseReport(p: Pipeline, caseId: string) {
+export async function caseReport(p: Pipeline, caseId: string) {
   const jail = await p.booking.bookingOf(p.store.db, caseId);
   const jurisdiction = await p.jurisdictions.jurisdictionOf(p.store.db, jail.ori);
   return { caseId, ori: jail.ori, timeZone: jurisdiction.timeZone, timeline: await p.caseTimeline(caseId), finalState: await p.finalState(caseId) };
@@ -412,7 +412,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 }
 
 /** A --from/--to bound: a day (the start of it, or of the next day for `to`) in `zone`, or an instant. */
-function boundary(text: string, option: string, zone: string, dayOffset: 0 | 1): number {
+export function boundary(text: string, option: string, zone: string, dayOffset: 0 | 1): number {
   const fail = () => new UsageError(`${option} must be a real day (YYYY-MM-DD) or an ISO 8601 instant with a zone, got "${text}"`);
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
     const ms = parseCalendarDate(text);
