@@ -122,9 +122,18 @@ describe('suppression against an outsider who knows the bounds', () => {
         const values = [...parts, parts.reduce((a, b) => a + b, 0)];
         const relations = [{ total: parts.length, parts: parts.map((_, i) => i) }];
         const r = suppress(values, relations, k);
-        for (const [, vals] of feasibleValues(values, r.cells, k)) expect(vals.size).toBeGreaterThanOrEqual(2);
+        // A cell still pinned with every cell of the row withheld (two 1s under a withheld total of 2
+        // at k = 3) cannot be protected by any choice; every other withheld cell must keep two values.
+        // Only a row made wholly of small counts can be so (a zero or a large cell, withheld, is free to move).
+        const allSmall = values.every((v) => v > 0 && v < k);
+        const widest = allSmall ? feasibleValues(values, values.map(() => 'primary'), k) : null;
+        for (const [i, vals] of feasibleValues(values, r.cells, k)) if (widest === null || widest.get(i)!.size >= 2) expect(vals.size).toBeGreaterThanOrEqual(2);
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('a row of two 1s under a total of 2 at k = 3 is withheld whole, though nothing can protect it', () => {
+    expect(suppress([1, 1, 2], [{ total: 2, parts: [0, 1] }], 3).cells).toEqual(['primary', 'primary', 'primary']);
   });
 });
