@@ -237,6 +237,30 @@ export function auditLinked(system: LinkedSystem, cells: readonly Suppression[],
   return Array.from({ length: n }, (_, i) => ({ lo: lo[i], hi: hi[i] }));
 }
 
+/**
+ * The connected components of the unknown cells, linked through the relations they share:
+ * `find` gives a cell's component, `firstUnknown` a relation's first unknown member (total, then
+ * parts) or -1.
+ */
+function componentsOf(n: number, relations: readonly SuppressionRelation[], unknown: (i: number) => boolean) {
+  const parent = Int32Array.from({ length: n }, (_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const firstUnknown = (r: SuppressionRelation): number => {
+    if (unknown(r.total)) return r.total;
+    for (const p of r.parts) if (unknown(p)) return p;
+    return -1;
+  };
+  for (const r of relations) {
+    const u = firstUnknown(r);
+    if (u === -1) continue;
+    for (const p of r.parts) if (p !== u && unknown(p)) parent[find(p)] = find(u);
+  }
+  return { find, firstUnknown };
+}
+
 /** Components up to this many unknown cells get their relations row-reduced (dense, so bounded). */
 const EXACT_COMPONENT = 120;
 
@@ -257,22 +281,7 @@ function derivedRows(system: LinkedSystem, cells: readonly Suppression[]): Deriv
   const { values, hidden, relations } = system;
   const n = values.length;
   const unknown = (i: number) => cells[i] !== null || (hidden[i] !== null && hidden[i]!.hi > hidden[i]!.lo);
-  const parent = Int32Array.from({ length: n }, (_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-    return i;
-  };
-  /** The relation's first unknown member (total, then parts), or -1. */
-  const firstUnknown = (r: SuppressionRelation): number => {
-    if (unknown(r.total)) return r.total;
-    for (const p of r.parts) if (unknown(p)) return p;
-    return -1;
-  };
-  for (const r of relations) {
-    const u = firstUnknown(r);
-    if (u === -1) continue;
-    for (const p of r.parts) if (p !== u && unknown(p)) parent[find(p)] = find(u);
-  }
+  const { find, firstUnknown } = componentsOf(n, relations, unknown);
   const groups = new Map<number, number[]>();
   for (let i = 0; i < n; i++) if (unknown(i)) (groups.get(find(i)) ?? groups.set(find(i), []).get(find(i))!).push(i);
   const byGroup = new Map<number, number[]>();
@@ -348,22 +357,7 @@ function pinExactly(system: LinkedSystem, cells: readonly Suppression[], thresho
   const { values, hidden, relations } = system;
   const n = values.length;
   const unknown = (i: number) => intervals[i].hi > intervals[i].lo;
-  const parent = Int32Array.from({ length: n }, (_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-    return i;
-  };
-  /** The relation's first unknown member (total, then parts), or -1. */
-  const firstUnknown = (r: SuppressionRelation): number => {
-    if (unknown(r.total)) return r.total;
-    for (const p of r.parts) if (unknown(p)) return p;
-    return -1;
-  };
-  for (const r of relations) {
-    const u = firstUnknown(r);
-    if (u === -1) continue;
-    for (const p of r.parts) if (p !== u && unknown(p)) parent[find(p)] = find(u);
-  }
+  const { find, firstUnknown } = componentsOf(n, relations, unknown);
   const size = new Map<number, number>();
   for (let i = 0; i < n; i++) if (unknown(i)) size.set(find(i), (size.get(find(i)) ?? 0) + 1);
   const relsOf = new Map<number, number[]>();
