@@ -468,11 +468,20 @@ export function suppressLinked(system: LinkedSystem, options: LinkedOptions = {}
       for (const j of membersOf(ri)) if (j !== i && hidden[j] === null && cells[j] === null && (lone === -1 || better(j, lone))) lone = j;
     }
     if (lone !== -1) return lone;
+    // Else the best published cell at the nearest depth.
+    for (const found of publishedLevels(i)) if (found.length > 0) return found.reduce((best, j) => (better(j, best) ? j : best));
+    return -1;
+  };
+  /**
+   * Breadth-first from i through the relations, passing only through withheld or hidden cells:
+   * the published cells met at each depth, nearest first.
+   */
+  function* publishedLevels(i: number): Generator<number[]> {
     const seenCells = new Set<number>([i]);
     const seenRelations = new Set<number>();
     let frontier = [i];
     while (frontier.length > 0) {
-      let best = -1;
+      const found: number[] = [];
       const nextFrontier: number[] = [];
       for (const c of frontier) {
         for (const ri of relationsOf[c]) {
@@ -481,38 +490,22 @@ export function suppressLinked(system: LinkedSystem, options: LinkedOptions = {}
           for (const j of membersOf(ri)) {
             if (seenCells.has(j)) continue;
             seenCells.add(j);
-            if (hidden[j] === null && cells[j] === null) {
-              if (best === -1 || better(j, best)) best = j;
-            } else nextFrontier.push(j);
-          }
-        }
-      }
-      if (best !== -1) return best;
-      frontier = nextFrontier;
-    }
-    return -1;
-  };
-  /** Every published cell reached from i through at most `depth` relations (passing only through withheld or hidden cells; deeper while none is found). */
-  const ring = (i: number, depth: number): number[] => {
-    const seenCells = new Set<number>([i]);
-    const seenRelations = new Set<number>();
-    const out: number[] = [];
-    let frontier = [i];
-    for (let d = 0; (d < depth || out.length === 0) && frontier.length > 0; d++) {
-      const nextFrontier: number[] = [];
-      for (const c of frontier) {
-        for (const ri of relationsOf[c]) {
-          if (seenRelations.has(ri)) continue;
-          seenRelations.add(ri);
-          for (const j of membersOf(ri)) {
-            if (seenCells.has(j)) continue;
-            seenCells.add(j);
-            if (hidden[j] === null && cells[j] === null) out.push(j);
+            if (hidden[j] === null && cells[j] === null) found.push(j);
             else nextFrontier.push(j);
           }
         }
       }
+      yield found;
       frontier = nextFrontier;
+    }
+  }
+  /** Every published cell reached from i through at most `depth` relations (deeper while none is found). */
+  const ring = (i: number, depth: number): number[] => {
+    const out: number[] = [];
+    let d = 0;
+    for (const found of publishedLevels(i)) {
+      out.push(...found);
+      if (++d >= depth && out.length > 0) break;
     }
     return out;
   };
