@@ -22,7 +22,8 @@ import { readJurisdictionFile } from '../../cli/scenario.ts';
 import { NistError, buildTransaction, fingerprintBinaryRecord, parseTransaction, serializeTransaction, taggedRecord } from '../../nist/index.ts';
 import { decodeFingerprintImage } from '../../nist/fingerprints.ts';
 import { imagesOf } from '../../nist/images.ts';
-import { buildCarBytes, buildSre, readCar, readSre, type Booking } from '../../nist/ebts/messages.ts';
+import { buildCarBytes, buildSre, readCar, readSre } from '../../nist/ebts/messages.ts';
+import { sampleBooking } from '../../nist/ebts/testing.ts';
 import { parseCodeTable, parseEbtsRules } from '../../nist/ebts/rules.ts';
 import { ComplaintError } from '../../oversight/complaints/errors.ts';
 import { validateComplaint } from '../../oversight/complaints/intake.ts';
@@ -54,25 +55,6 @@ const scratch = mkdtempSync(join(tmpdir(), 'seccom-fuzz-'));
 
 // ------------------------------------------------------------------------------- synthetic seeds
 
-function booking(): Booking {
-  return {
-    arrestingAgencyOri: 'CA0190000',
-    dateOfArrest: '20110615',
-    name: 'GARCIA,JUAN CARLOS',
-    dateOfBirth: '19850304',
-    sex: 'M',
-    race: 'W',
-    placeOfBirth: 'MX',
-    citizenship: 'US',
-    height: '510',
-    weightLb: 172,
-    eyeColor: 'BRO',
-    hairColor: 'BLK',
-    charges: [{ ncicCode: '2299', literal: 'BURGLARY', offenseDate: '20110614' }],
-    fingerprints: [1, 2].map((position) => ({ position, data: new Uint8Array(12).fill(position), width: 4, height: 3, ppi: 500, compression: 'NONE' as const })),
-    caseNumber: 'SJ-2011-000123',
-  };
-}
 const envelope = { controlNumber: 'CA0190000-20110615-0001', destinationOri: 'DCFBIWAK0', date: '20110615' };
 
 function syntheticTransaction(): Uint8Array {
@@ -100,7 +82,7 @@ const biometric = (e: unknown) => e instanceof BiometricError;
 
 describe('every decoder and loader, on mutated real and synthetic inputs', { timeout: 60_000 }, () => {
   it('ANSI/NIST-ITL transactions: parse or NistError', () => {
-    fuzz({ seeds: [syntheticTransaction(), buildCarBytes(booking(), envelope), ...real('ansi-nist/nist-reference/rec01_rec02_rec16.nst.an2', 'ansi-nist/nist-reference/type-8-sig-fax.an2', 'ansi-nist/nist-reference/type-5.an2', 'ansi-nist/nbis/valid1.9.an2')], decode: parseTransaction, typed: nist, runs: 2000 });
+    fuzz({ seeds: [syntheticTransaction(), buildCarBytes(sampleBooking(), envelope), ...real('ansi-nist/nist-reference/rec01_rec02_rec16.nst.an2', 'ansi-nist/nist-reference/type-8-sig-fax.an2', 'ansi-nist/nist-reference/type-5.an2', 'ansi-nist/nbis/valid1.9.an2')], decode: parseTransaction, typed: nist, runs: 2000 });
   });
 
   it('finger images inside transactions (what `nist images` decodes): an image per finger record, or NistError or BiometricError', () => {
@@ -122,7 +104,7 @@ describe('every decoder and loader, on mutated real and synthetic inputs', { tim
   });
 
   it('EBTS messages (CAR, SRE): read or NistError', () => {
-    const car = buildCarBytes(booking(), envelope);
+    const car = buildCarBytes(sampleBooking(), envelope);
     const sre = serializeTransaction(buildSre({ controlReference: envelope.controlNumber, name: 'GARCIA,JUAN CARLOS', controllingAgency: 'CA0190000', result: { kind: 'ident', fbiNumber: '123456AB7', rapSheet: 'ARRESTED 2009' } }, { ...envelope, destinationOri: 'CA0190000' }));
     fuzz({ seeds: [car], decode: readCar, typed: nist, runs: 1000 });
     fuzz({ seeds: [sre], decode: readSre, typed: nist, runs: 500 });
