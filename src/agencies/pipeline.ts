@@ -246,6 +246,13 @@ export class Pipeline {
     };
   }
 
+  /** A case as `seccom case show --json` and `GET /cases/{id}` report it: its jail, zone, timeline and final state. */
+  async caseReport(caseId: string) {
+    const jail = await this.booking.bookingOf(this.store.db, caseId);
+    const jurisdiction = await this.jurisdictions.jurisdictionOf(this.store.db, jail.ori);
+    return { caseId, ori: jail.ori, timeZone: jurisdiction.timeZone, timeline: await this.caseTimeline(caseId), finalState: await this.finalState(caseId) };
+  }
+
   /** Where the case ended up, as each agency records it. */
   async finalState(caseId: string) {
     const db = this.store.db;

@@ -19,9 +19,9 @@ import { ManualClock, systemClock } from '../platform/clock/index.ts';
 import { systemRandom } from '../platform/messaging/index.ts';
 import { loadPolicy } from '../platform/policy/load.ts';
 import { openStore, type Store, type StoreConfig } from '../platform/store/index.ts';
-import { formatLocal, startOfLocalDay } from '../policy/detainer-clock.ts';
+import { formatLocal } from '../policy/detainer-clock.ts';
 import { PolicyError, versionById, versionInForce, type PolicyDecision, type Reason } from '../policy/index.ts';
-import { parseCalendarDate, parseCompactDate, parseInstant } from '../policy/dates.ts';
+import { dayOrInstant, parseCompactDate, parseInstant } from '../policy/dates.ts';
 import { jurisdictionSchema, loadScenario, registerJurisdictions, runScenario, ScenarioError, type FinalState, type ScenarioResult } from '../sim/scenario.ts';
 import { UsageError } from './errors.ts';
 import { addStoreOptions, DB_OPTION_HELP, openExistingStore, STORE_SYNONYM_HELP, requireStoreConfig, storeConfigOf, type StoreOpts } from './store-option.ts';
@@ -96,11 +96,7 @@ function renderScenario(r: ScenarioResult, zones: Map<string, string>): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function caseReport(p: Pipeline, caseId: string) {
-  const jail = await p.booking.bookingOf(p.store.db, caseId);
-  const jurisdiction = await p.jurisdictions.jurisdictionOf(p.store.db, jail.ori);
-  return { caseId, ori: jail.ori, timeZone: jurisdiction.timeZone, timeline: await p.caseTimeline(caseId), finalState: await p.finalState(caseId) };
-}
+export const caseReport = (p: Pipeline, caseId: string) => p.caseReport(caseId);
 
 // ---------------------------------------------------------------------------------------------
 // Commands
@@ -413,13 +409,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 /** A --from/--to bound: a day (the start of it, or of the next day for `to`) in `zone`, or an instant. */
 export function boundary(text: string, option: string, zone: string, dayOffset: 0 | 1): number {
-  const fail = () => new UsageError(`${option} must be a real day (YYYY-MM-DD) or an ISO 8601 instant with a zone, got "${text}"`);
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    const ms = parseCalendarDate(text);
-    if (ms === null) throw fail();
-    return startOfLocalDay(Math.floor(ms / 86_400_000) + dayOffset, zone);
-  }
-  const at = parseInstant(text);
-  if (at === null) throw fail();
+  const at = dayOrInstant(text, zone, dayOffset);
+  if (at === null) throw new UsageError(`${option} must be a real day (YYYY-MM-DD) or an ISO 8601 instant with a zone, got "${text}"`);
   return at;
 }

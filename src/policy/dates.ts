@@ -5,6 +5,7 @@
  * in that month. They return `null` for anything else, so every caller throws its own typed
  * error (PolicyError, ScenarioError, UsageError…) with its own wording.
  */
+import { startOfLocalDay } from './detainer-clock.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -71,4 +72,17 @@ export function parseInstant(s: string): number | null {
 /** Epoch ms → `YYYY-MM-DD` (UTC). */
 export function formatCalendarDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * A date-range bound as the CLI's --from/--to and the API's from/to take it: a real day
+ * `YYYY-MM-DD` (the start of that day in `zone`, or of the next day when `dayOffset` is 1, so a
+ * `to` day is included) or an ISO 8601 instant with a zone; null for anything else.
+ */
+export function dayOrInstant(text: string, zone: string, dayOffset: 0 | 1): number | null {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    const ms = parseCalendarDate(text);
+    return ms === null ? null : startOfLocalDay(Math.floor(ms / 86_400_000) + dayOffset, zone);
+  }
+  return parseInstant(text);
 }
